@@ -1,0 +1,36 @@
+# Two-command set-up: `make run` (install + parse the bundled sample), `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := data/raw/shaodong-2025-qidagongjian.txt
+SAMPLE_OUT := data/structured/shaodong-2025-qidagongjian.yaml
+
+.PHONY: install run test lint fuzz bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/qigong parse $(SAMPLE) -o $(SAMPLE_OUT) --force
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
+
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py --cases 10000
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,233 @@
+"""The typed data of the pipeline and of the YAML output: the single source of truth.
+
+The output contract (keys and their meaning) is described in the README; `qigong schema`
+prints the JSON Schema generated from these models. Offsets are character offsets into the
+decoded text (`Source.chars` long), half-open: ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+def _check_span(span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    if start < 0 or end < start:
+        raise ValueError(f"span [{start}, {end}] is not a valid [start, end) range")
+    return span
+
+
+Span = Annotated[
+    tuple[int, int],
+    AfterValidator(_check_span),
+    Field(description="[start, end) offsets into the decoded text"),
+]
+
+Role = Literal["goals", "tasks", "mechanism", "other"]
+Change = Literal["increase", "decrease", "level"]
+Bound = Literal[">=", "<=", "~", ">", "="]
+Commitment = Literal["hard", "soft", "plain"]
+PartKind = Literal["general_plan", "annex"]
+
+
+class Model(BaseModel):
+    """Base: forbid unknown keys so `qigong validate` catches typos in hand-edited files."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Source(Model):
+    """What was read."""
+
+    file: str = Field(description="the input's name as given (no absolute path)")
+    sha256: str = Field(description="SHA-256 of the raw bytes")
+    encoding: str = Field(description="detected or given encoding")
+    chars: int = Field(ge=0, description="length of the decoded text that offsets refer to")
+    format: Literal["text", "html", "docx"] = "text"
+
+
+class Attachment(Model):
+    """One entry of the notice's announced 附件 list."""
+
+    index: int = Field(ge=1)
+    title: str
+
+
+class Notice(Model):
+    """The covering notice (通知) head."""
+
+    issuer: str | None = None
+    title: str | None = None
+    doc_number: str | None = None
+    date: dt.date | None = None
+    recipients: list[str] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+    span: Span = Field(description="the head: from its first line to the signature date")
+    attachments_span: Span | None = Field(
+        default=None, description="the 附件 list when it stands apart from the head"
+    )
+
+
+class Responsibility(Model):
+    """Who is responsible for a node: canonical unit names plus the clause as written."""
+
+    lead: list[str] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    joint: list[str] = Field(default_factory=list, description="units named with no lead")
+    raw: str = Field(description="the clause as written")
+    span: Span | None = None
+
+
+class Target(Model):
+    """One quantified commitment found in a node's own title or text."""
+
+    quote: str = Field(description="exact substring of the decoded text")
+    span: Span
+    metric: str = Field(description="the measured thing, as worded")
+    change: Change
+    value: float
+    value_max: float | None = Field(default=None, description="upper end of a range")
+    unit: str = Field(description="as written: %, 个百分点, 家, 万亩, 亿元 …")
+    bound: Bound
+    aspirational: bool = Field(default=False, description="力争 / 争取 / 努力")
+    commitment: Commitment = Field(
+        default="plain", description="hard (确保/必须), soft (力争/争取), plain"
+    )
+
+
+class TaskForce(Model):
+    """The standing group (工作专班) a part sets up in its mechanism section."""
+
+    name: str | None = None
+    convener: str | None = Field(default=None, description="召集人")
+    executive_deputy: str | None = Field(default=None, description="常务副召集人")
+    deputies: list[str] = Field(default_factory=list, description="副召集人")
+    members: list[str] = Field(default_factory=list, description="canonical unit names")
+    office: str | None = Field(default=None, description="办公室设在")
+    raw: str = ""
+    span: Span | None = None
+
+
+class Node(Model):
+    """One numbered heading or item of the outline."""
+
+    path: list[str] = Field(description='intended numbering from the root, e.g. ["二", "(一)", "1"]')
+    marker: str = Field(description='the marker exactly as the source has it ("" when lost)')
+    damaged: bool = False
+    role: Role = "other"
+    title: str
+    text: str = Field(default="", description="own text after the title, children excluded")
+    span: Span = Field(description="the node's own extent: marker, title and text, children excluded")
+    title_span: Span
+    responsibility: Responsibility | None = None
+    targets: list[Target] = Field(default_factory=list)
+    children: list[Node] = Field(default_factory=list)
+
+    def walk(self) -> list[Node]:
+        """This node and all its descendants, in reading order."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+class Part(Model):
+    """The general plan or one annex."""
+
+    id: str = Field(description="general | annex-1 … annex-N")
+    kind: PartKind
+    annex_no: int | None = None
+    title: str | None = None
+    span: Span = Field(description="the whole part")
+    head_span: Span | None = Field(default=None, description="the 附件N line and the title")
+    preamble: str = ""
+    preamble_span: Span | None = None
+    targets: list[Target] = Field(default_factory=list, description="targets in the preamble")
+    nodes: list[Node] = Field(default_factory=list)
+    task_force: TaskForce | None = None
+
+    def walk(self) -> list[Node]:
+        """All nodes of the part in reading order."""
+        out: list[Node] = []
+        for node in self.nodes:
+            out.extend(node.walk())
+        return out
+
+
+class Unassigned(Model):
+    """Text outside the document (web-page chrome, stray lines), kept and reported."""
+
+    span: Span
+    text: str
+    reason: str = "outside-document"
+
+
+class ParseWarning(Model):
+    """A repair or a doubt the parser wants a reader to know about."""
+
+    code: str
+    part: str | None = None
+    path: list[str] | None = None
+    message: str
+    span: Span | None = None
+
+
+class Document(Model):
+    """One parsed notice: the root of the YAML output."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    notice: Notice | None = None
+    parts: list[Part] = Field(default_factory=list)
+    unassigned: list[Unassigned] = Field(default_factory=list)
+    warnings: list[ParseWarning] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _spans_inside_text(self) -> Document:
+        limit = self.source.chars
+        for part in self.parts:
+            if part.span[1] > limit:
+                raise ValueError(f"part {part.id} span {list(part.span)} ends past the text ({limit} chars)")
+            for node in part.walk():
+                if node.span[1] > limit:
+                    raise ValueError(f"node {node.path} of {part.id} ends past the text ({limit} chars)")
+        return self
+
+    def part(self, part_id: str) -> Part | None:
+        """The part with this id, if any."""
+        return next((p for p in self.parts if p.id == part_id), None)
+
+
+# --- Intermediate results passed between stages (not part of the YAML output) ---------------
+
+
+class PartSlice(Model):
+    """Where segmentation found a part: its head (附件N line and title) and its body."""
+
+    id: str
+    kind: PartKind
+    annex_no: int | None = None
+    title: str | None = None
+    span: Span
+    head_span: Span | None = None
+    body_start: int
+
+
+class Segmentation(Model):
+    """What `segment` returns: the notice head, the parts, the text outside the document."""
+
+    notice: Notice | None = None
+    parts: list[PartSlice] = Field(default_factory=list)
+    unassigned: list[Unassigned] = Field(default_factory=list)
+    warnings: list[ParseWarning] = Field(default_factory=list)
+
+
+class OutlineResult(Model):
+    """What `build_outline` returns for one part."""
+
+    part: Part
+    warnings: list[ParseWarning] = Field(default_factory=list)

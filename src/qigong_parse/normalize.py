@@ -1,0 +1,40 @@
+"""Normalization: a same-length view of the decoded text for matching.
+
+Every character maps to exactly one character, so an offset into the normalized text is the
+same offset into the decoded text; output strings are always sliced from the decoded text.
+Fullwidth ASCII forms become ASCII (，→, （→( ：→: ；→; ．→. ０→0 Ａ→A), ideographic and
+no-break spaces become a plain space, and a few look-alike dashes and brackets are unified.
+"""
+
+from __future__ import annotations
+
+_TABLE: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+_TABLE.update(
+    {
+        0x3000: " ",  # ideographic space
+        0x00A0: " ",  # no-break space
+        0x2002: " ",
+        0x2003: " ",
+        0x2009: " ",
+        0x200B: " ",  # zero-width space: keep the length, lose the invisibility
+        0xFEFF: " ",  # BOM left in the middle of a text
+        0x3001: "、",  # kept: the enumeration comma is its own mark
+        0x2014: "—",
+        0x2015: "—",  # horizontal bar, used for ——
+        0x2013: "-",
+        0x2212: "-",
+        0xFE63: "-",
+        0x301C: "~",  # wave dash 〜
+        0xFF5E: "~",
+        0x3014: "〔",  # tortoise-shell brackets stay: doc numbers use them
+        0x3010: "[",  # 【
+        0x3011: "]",  # 】
+        0x00B7: "·",
+        0x2022: "·",
+    }
+)
+
+
+def normalize(text: str) -> str:
+    """Return the same-length normalized view of `text`."""
+    return text.translate(_TABLE)

@@ -1,0 +1,60 @@
+"""The pipeline: read → normalize → segment → outline → extract → validate.
+
+Each stage is a pure function on typed data; this module only wires them together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .models import Document, Part, Source
+from .normalize import normalize
+
+
+def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
+               encoding: str = "utf-8", fmt: str = "text") -> Document:
+    """Parse decoded notice text into a validated `Document`."""
+    from .extract import extract
+    from .outline import build_outline
+    from .segment import segment
+
+    norm = normalize(text)
+    seg = segment(text, norm)
+    warnings = list(seg.warnings)
+    parts: list[Part] = []
+    for sl in seg.parts:
+        outline = build_outline(text, norm, sl)
+        warnings.extend(outline.warnings)
+        parts.append(outline.part)
+    source = Source(
+        file=file,
+        sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding=encoding,
+        chars=len(text),
+        format=fmt,  # type: ignore[arg-type]
+    )
+    doc = Document(source=source, notice=seg.notice, parts=parts, unassigned=seg.unassigned,
+                   warnings=warnings)
+    doc = extract(doc, text, norm)
+    return Document.model_validate(doc.model_dump())
+
+
+def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = None,
+                fmt: str | None = None) -> Document:
+    """Decode raw bytes (sniffing format and encoding unless given) and parse them."""
+    from .read import decode
+
+    decoded = decode(data, encoding=encoding, fmt=fmt)
+    return parse_text(decoded.text, file=file, sha256=hashlib.sha256(data).hexdigest(),
+                      encoding=decoded.encoding, fmt=decoded.format)
+
+
+def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,
+               max_bytes: int | None = None) -> Document:
+    """Read a file and parse it; `source.file` is the name as given, never made absolute."""
+    from .read import read_file
+
+    data = read_file(Path(path), max_bytes=max_bytes)
+    return parse_bytes(data, file=Path(path).name if Path(path).is_absolute() else str(path),
+                       encoding=encoding, fmt=fmt)
