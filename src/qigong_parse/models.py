@@ -205,6 +205,17 @@ class Document(Model):
 # --- Intermediate results passed between stages (not part of the YAML output) ---------------
 
 
+class DecodedText(Model):
+    """What `read.decode` returns: the text every offset refers to, and how it was obtained."""
+
+    text: str
+    encoding: str
+    format: Literal["text", "html", "docx"] = "text"
+    outside: list[Span] = Field(
+        default_factory=list, description="spans the reader knows are not the document (site chrome)"
+    )
+
+
 class PartSlice(Model):
     """Where segmentation found a part: its head (附件N line and title) and its body."""
 
