@@ -1,0 +1,479 @@
+"""Outline stage: a part's lines → candidate markers → chain pruned by sequence → tree of Nodes.
+
+Candidates are found line by line with the marker grammar in ``data/markers.yaml``. A candidate
+becomes a heading only when it fits the numbering met so far (the next number of an open level,
+the first number of a new level, or a running count carried over from the previous parent); the
+style of each level is learned per part. Damaged markers (lost number, lost bracket, bare number)
+are read as the style that fits and flagged. Lines that merely start with a number stay text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import regex
+
+from .data import load_table
+from .models import Node, OutlineResult, ParseWarning, Part, PartSlice, Role
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def cn_to_int(s: str) -> int | None:
+    """Chinese numeral (一 … 九十九, 一百 …) or ASCII digits → int."""
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1 and s in _CIRCLED:
+        return _CIRCLED.index(s) + 1
+    total, current = 0, 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def int_to_cn(n: int) -> str:
+    """int (1 … 999) → Chinese numeral as outline markers write it (十一, 二十, 一百零一)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    head = digits[n // 100] + "百"
+    if rest == 0:
+        return head
+    return head + ("零" + digits[rest] if rest < 10 else int_to_cn(rest) if rest >= 20 else "一" + int_to_cn(rest))
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    pattern: Any
+    token: str
+
+
+@dataclass(frozen=True)
+class _Damaged:
+    name: str
+    pattern: Any
+    styles: tuple[str, ...]
+    heading_only: bool
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    styles: tuple[_Style, ...]
+    damaged: tuple[_Damaged, ...]
+    rank: dict[str, int]
+    quantity_chars: frozenset[str]
+    roles: tuple[tuple[Role, tuple[str, ...]], ...]
+    strong_openers: tuple[str, ...]
+    weak_openers: tuple[str, ...]
+    not_openers: tuple[str, ...]
+    heading_nouns: tuple[str, ...]
+    heading_max_len: int
+    min_title_len: int
+
+
+@cache
+def grammar() -> _Grammar:
+    """The marker, role and title tables, loaded once."""
+    markers = load_table("markers.yaml")
+    roles = load_table("roles.yaml")["roles"]
+    titles = load_table("titles.yaml")
+    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"]) for s in markers["styles"])
+    damaged = tuple(
+        _Damaged(d["name"], regex.compile(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
+        for d in markers["damaged"]
+    )
+    return _Grammar(
+        styles=styles,
+        damaged=damaged,
+        rank={s.name: i for i, s in enumerate(styles)},
+        quantity_chars=frozenset(markers["quantity_chars"]),
+        roles=tuple((role, tuple(words)) for role, words in roles.items()),
+        strong_openers=tuple(titles["strong_openers"]),
+        weak_openers=tuple(titles["weak_openers"]),
+        not_openers=tuple(titles["not_openers"]),
+        heading_nouns=tuple(titles["heading_nouns"]),
+        heading_max_len=int(titles["heading_max_len"]),
+        min_title_len=int(titles["min_title_len"]),
+    )
+
+
+@dataclass
+class Candidate:
+    """A line that starts like a numbered heading."""
+
+    start: int  # marker start (after indentation)
+    marker_end: int
+    line_end: int  # end of the line's content (before the line break)
+    shape: str
+    styles: tuple[str, ...]
+    num: int | None
+    sep: str | None
+    damaged: bool
+
+
+@dataclass
+class _Heading:
+    cand: Candidate
+    style: str
+    num: int
+    depth: int
+    parent: int | None  # index into the heading list
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _iter_lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(content start, content end) of every non-blank line in norm[start:end]."""
+    out = []
+    pos = start
+    while pos < end:
+        nl = norm.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        content_end = line_end
+        while content_end > pos and norm[content_end - 1] in " \t\r":
+            content_end -= 1
+        content_start = pos
+        while content_start < content_end and norm[content_start] in " \t":
+            content_start += 1
+        if content_start < content_end:
+            out.append((content_start, content_end))
+        pos = line_end + 1
+    return out
+
+
+def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
+    """Every line in norm[start:end] whose start matches a marker shape of the grammar."""
+    g = grammar()
+    out: list[Candidate] = []
+    for line_start, line_end in _iter_lines(norm, start, end):
+        cand = _match_line(norm, line_start, line_end, g)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | None:
+    for style in g.styles:
+        m = style.pattern.match(norm, pos, line_end)
+        if m is not None:
+            num = cn_to_int(m.group("num"))
+            if num is None or num == 0:
+                continue
+            sep = m.groupdict().get("sep")
+            return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, sep, False)
+    for shape in g.damaged:
+        m = shape.pattern.match(norm, pos, line_end)
+        if m is None:
+            continue
+        num_text = m.groupdict().get("num")
+        num = cn_to_int(num_text) if num_text else None
+        if num_text and not num:
+            continue
+        after = norm[m.end()] if m.end() < line_end else ""
+        if shape.name == "bare_number" and (after in g.quantity_chars or num is None or num > 99):
+            continue
+        if shape.heading_only:
+            line = norm[pos:line_end]
+            if len(line) > 40 or ")" in line or "。" in line:
+                continue
+        return Candidate(pos, m.end(), line_end, shape.name, shape.styles, num, None, True)
+    return None
+
+
+class _Chain:
+    """The sequence state while folding candidates into headings."""
+
+    def __init__(self) -> None:
+        self.stack: list[int] = []  # heading indices of the open levels, outermost first
+        self.headings: list[_Heading] = []
+        self.shape_pref: dict[str, str] = {}  # damaged shape → style it resolved to in this part
+        self.running: dict[tuple[str, int], int] = {}  # (style, depth) → last number seen there
+
+    def _level_of(self, style: str) -> int | None:
+        for depth, idx in enumerate(self.stack):
+            if self.headings[idx].style == style:
+                return depth
+        return None
+
+    def _fit(self, cand: Candidate, style: str) -> tuple[int, int, str] | None:
+        """(depth, number, how) if `cand` read as `style` fits the numbering, else None."""
+        n = cand.num
+        depth = self._level_of(style)
+        if depth is not None:
+            last = self.headings[self.stack[depth]].num
+            if n is None or n == last + 1:
+                return depth, last + 1, "next"
+            if not cand.damaged and last + 1 < n <= last + 3:
+                return depth, n, "skip"
+            return None
+        depth = len(self.stack)
+        if n is None or n == 1:
+            return depth, 1, "first"
+        prev = self.running.get((style, depth))
+        if prev is not None and n == prev + 1:
+            return depth, n, "running"
+        if not cand.damaged and n <= 3 and style not in ("cn_dun", "chapter"):
+            return depth, n, "skip"
+        return None
+
+    def offer(self, cand: Candidate) -> bool:
+        """Accept `cand` as a heading if it fits; return whether it did."""
+        styles = list(cand.styles)
+        pref = self.shape_pref.get(cand.shape)
+        if pref in styles:
+            styles.remove(pref)
+            styles.insert(0, pref)
+        elif len(styles) > 1:
+            # Unlearned ambiguity: prefer the style ranked just below the innermost open level.
+            g = grammar()
+            inner = self.headings[self.stack[-1]].style if self.stack else None
+            inner_rank = g.rank.get(inner, -1) if inner else -1
+            styles.sort(key=lambda s: (g.rank[s] <= inner_rank, g.rank[s]))
+        fits = [(s, f) for s in styles if (f := self._fit(cand, s)) is not None]
+        good = [(s, f) for s, f in fits if f[2] != "skip"]
+        chosen = good[0] if good else (fits[0] if fits else None)
+        if chosen is None:
+            return False
+        style, (depth, num, how) = chosen
+        if cand.damaged and len(cand.styles) > 1:
+            self.shape_pref[cand.shape] = style
+        del self.stack[depth:]
+        for key in [k for k in self.running if k[1] > depth + 1]:
+            del self.running[key]
+        parent = self.stack[-1] if self.stack else None
+        heading = _Heading(cand, style, num, depth, parent)
+        if how == "skip":
+            heading.warnings.append(("skipped-number", f"numbering jumps to {num} here"))
+        if parent is not None or depth == 0:
+            prev_sibling = next((h for h in self.headings if h.parent == parent
+                                 and h.depth == depth and h.style == style), None)
+            if (prev_sibling and cand.sep and prev_sibling.cand.sep and cand.sep != prev_sibling.cand.sep
+                    and not cand.damaged):
+                heading.warnings.append(
+                    ("inconsistent-marker", f"separator {cand.sep!r} among siblings using {prev_sibling.cand.sep!r}")
+                )
+        self.headings.append(heading)
+        self.stack.append(len(self.headings) - 1)
+        self.running[(style, depth)] = num
+        return True
+
+
+def _token(style: str, num: int) -> str:
+    g = grammar()
+    fmt = next(s.token for s in g.styles if s.name == style)
+    if style in ("cn_dun", "cn_paren"):
+        n = int_to_cn(num)
+    elif style in ("chapter", "section", "article"):
+        n = int_to_cn(num)
+    else:
+        n = str(num)
+    return fmt.format(n=n)
+
+
+def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]:
+    """(title start, title end, ended by 。) for the words after a marker."""
+    while start < line_end and norm[start] in " \t":
+        start += 1
+    stop = norm.find("。", start, line_end)
+    ended = stop >= 0
+    end = stop if ended else line_end
+    colon = norm.find(":", start, end)
+    if 2 <= colon - start <= 15:
+        end, ended = colon, True
+    while end > start and norm[end - 1] in " \t":
+        end -= 1
+    return start, end, ended
+
+
+def _heading_like(title: str, g: _Grammar) -> bool:
+    return len(title) <= g.heading_max_len and "," not in title
+
+
+def _cut_position(norm: str, start: int, end: int, ended: bool, g: _Grammar) -> int | None:
+    """Where a careful reader would end a heading that ran into its body, or None."""
+    title = norm[start:end]
+    comma = min((i for i in (title.find(","), title.find(";")) if i >= 0), default=len(title))
+    limit = min(comma, g.heading_max_len + 4)
+    strong_only = ended and len(title) <= 40
+    best: tuple[int, int] | None = None  # (score, -position)
+    for pos in range(g.min_title_len, limit):
+        rest = title[pos:]
+        if any(rest.startswith(w) for w in g.not_openers) or (pos and title[pos - 1] in "“\"《("):
+            continue
+        if any(rest.startswith(w) for w in g.strong_openers):
+            return pos
+        if strong_only:
+            continue
+        score = any(rest.startswith(w) for w in g.weak_openers) + any(
+            title.endswith(w, 0, pos) for w in g.heading_nouns)
+        if score and (best is None or score > best[0]):
+            best = (score, -pos)
+    if best is not None:
+        return -best[1]
+    if not strong_only and comma < len(title) and g.min_title_len <= comma <= g.heading_max_len:
+        return comma
+    return None
+
+
+def _role_for(title: str, taken: set[Role], g: _Grammar) -> tuple[Role | None, bool]:
+    """The role a top-level title names, and whether it was inferred from a damaged title."""
+    for role, words in g.roles:
+        if any(w in title for w in words):
+            return role, False
+    if 2 <= len(title) <= 3:
+        # A truncated section title (攻坚 for 攻坚目标): the roles whose keywords could complete it,
+        # less those its sibling sections already hold.
+        possible = [role for role, words in g.roles
+                    if role != "other" and role not in taken
+                    and any(w.startswith(title) or (title + w) for w in words if len(w) >= 2)]
+        if len(possible) == 1:
+            return possible[0], True
+    return None, False
+
+
+def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
+    """Build the outline tree of one part."""
+    g = grammar()
+    end = sl.span[1]
+    chain = _Chain()
+    for cand in find_candidates(norm, sl.body_start, end):
+        chain.offer(cand)
+    headings = chain.headings
+    warnings: list[ParseWarning] = []
+
+    # Spans: a node's own extent runs from its marker to the next heading's marker.
+    starts = [h.cand.start for h in headings] + [end]
+
+    titles: list[tuple[int, int, bool]] = [
+        _title_bounds(norm, h.cand.marker_end, h.cand.line_end) for h in headings
+    ]
+    cut_notes = _repair_run_in_titles(norm, headings, titles, g)
+
+    paths: list[list[str]] = []
+    nodes: list[Node] = []
+    for i, h in enumerate(headings):
+        path = ([*paths[h.parent]] if h.parent is not None else []) + [_token(h.style, h.num)]
+        paths.append(path)
+        t_start, t_end, _ = titles[i]
+        after = t_end
+        if after < starts[i + 1] and norm[after] in "。:":
+            after += 1
+        node = Node(
+            path=path,
+            marker=text[h.cand.start:h.cand.marker_end],
+            damaged=h.cand.damaged or i in cut_notes,
+            title=text[t_start:t_end],
+            text=text[after:starts[i + 1]].strip(),
+            span=(h.cand.start, starts[i + 1]),
+            title_span=(t_start, t_end),
+        )
+        nodes.append(node)
+        if h.cand.damaged:
+            warnings.append(ParseWarning(
+                code="damaged-marker", part=sl.id, path=path, span=(h.cand.start, h.cand.marker_end),
+                message=f"marker {node.marker!r} read as {path[-1]!r} ({h.cand.shape.replace('_', ' ')})",
+            ))
+        if i in cut_notes:
+            warnings.append(ParseWarning(code="title-cut", part=sl.id, path=path, span=(t_start, t_end),
+                                         message=cut_notes[i]))
+        for code, message in h.warnings:
+            warnings.append(ParseWarning(code=code, part=sl.id, path=path, message=message,
+                                         span=(h.cand.start, h.cand.marker_end)))
+
+    # Fold into a tree (children after their parent in reading order).
+    children: list[list[int]] = [[] for _ in headings]
+    roots: list[int] = []
+    for i, h in enumerate(headings):
+        (children[h.parent] if h.parent is not None else roots).append(i)
+
+    roles: list[Role] = ["other"] * len(headings)
+    taken: set[Role] = set()
+    unresolved: list[int] = []
+    for i in roots:
+        role, inferred = _role_for(nodes[i].title, taken, g)
+        if role is None:
+            unresolved.append(i)
+            continue
+        roles[i] = role
+        taken.add(role)
+        if inferred:
+            nodes[i] = nodes[i].model_copy(update={"damaged": True})
+            warnings.append(ParseWarning(code="damaged-title", part=sl.id, path=nodes[i].path,
+                                         message=f"section title {nodes[i].title!r} looks truncated; read as {role}"))
+    for i in unresolved:
+        role, inferred = _role_for(nodes[i].title, taken, g)
+        roles[i] = role or ("tasks" if "tasks" not in taken and len(roots) > 1 else "other")
+
+    def build(i: int, role: Role) -> Node:
+        return nodes[i].model_copy(update={"role": role,
+                                           "children": [build(c, role) for c in children[i]]})
+
+    tree = [build(i, roles[i]) for i in roots]
+    preamble_end = headings[0].cand.start if headings else end
+    preamble_span = (sl.body_start, preamble_end)
+    part = Part(
+        id=sl.id, kind=sl.kind, annex_no=sl.annex_no, title=sl.title, span=sl.span,
+        head_span=sl.head_span, preamble=text[preamble_span[0]:preamble_span[1]].strip(),
+        preamble_span=preamble_span, nodes=tree,
+    )
+    if not headings and part.preamble:
+        warnings.append(ParseWarning(code="no-structure", part=sl.id,
+                                     message="no numbered headings found; the part is kept as one block of text"))
+    return OutlineResult(part=part, warnings=warnings)
+
+
+def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tuple[int, int, bool]],
+                          g: _Grammar) -> dict[int, str]:
+    """Cut titles that ran into their body where the siblings' titles are short headings.
+
+    Updates `titles` in place; returns {heading index: warning message} for the cut ones.
+    """
+    notes: dict[int, str] = {}
+    groups: dict[tuple[int | None, str], list[int]] = {}
+    cohorts: dict[tuple[int, str], list[int]] = {}
+    for i, h in enumerate(headings):
+        groups.setdefault((h.parent, h.style), []).append(i)
+        cohorts.setdefault((h.depth, h.style), []).append(i)
+
+    def looks_like_headings(members: list[int], me: int) -> bool | None:
+        others = [j for j in members if j != me]
+        if len(others) < 2:
+            return None
+        share = sum(_heading_like(norm[titles[j][0]:titles[j][1]], g) for j in others) / len(others)
+        return share >= 0.6
+
+    for i, h in enumerate(headings):
+        start, end, ended = titles[i]
+        title = norm[start:end]
+        if _heading_like(title, g):
+            continue
+        verdict = looks_like_headings(groups[(h.parent, h.style)], i)
+        if verdict is None:
+            cohort = cohorts[(h.depth, h.style)]
+            verdict = looks_like_headings(cohort, i) if len(cohort) >= 4 else None
+        if not verdict:
+            continue
+        cut = _cut_position(norm, start, end, ended, g)
+        if cut is None:
+            continue
+        titles[i] = (start, start + cut, False)
+        notes[i] = f"heading ran into its body (。 lost?); title cut after {norm[start:start + cut]!r}"
+    return notes
