@@ -13,14 +13,18 @@ from .normalize import normalize
 
 
 def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
-               encoding: str = "utf-8", fmt: str = "text") -> Document:
-    """Parse decoded notice text into a validated `Document`."""
+               encoding: str = "utf-8", fmt: str = "text", outside: list[tuple[int, int]] | None = None,
+               ) -> Document:
+    """Parse decoded notice text into a validated `Document`.
+
+    `outside` lists spans a reader already knows are not the document (HTML site chrome).
+    """
     from .extract import extract
     from .outline import build_outline
     from .segment import segment
 
     norm = normalize(text)
-    seg = segment(text, norm)
+    seg = segment(text, norm, outside)
     warnings = list(seg.warnings)
     parts: list[Part] = []
     for sl in seg.parts:
@@ -47,7 +51,7 @@ def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = No
 
     decoded = decode(data, encoding=encoding, fmt=fmt)
     return parse_text(decoded.text, file=file, sha256=hashlib.sha256(data).hexdigest(),
-                      encoding=decoded.encoding, fmt=decoded.format)
+                      encoding=decoded.encoding, fmt=decoded.format, outside=list(decoded.outside))
 
 
 def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,
