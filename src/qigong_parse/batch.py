@@ -1,0 +1,200 @@
+"""Batch parsing: expand inputs, name outputs safely, parse files (optionally in parallel)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError, QigongError
+
+if TYPE_CHECKING:
+    from .models import Document
+
+NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+_GLOB_CHARS = frozenset("*?[")
+_MAX_NAME_BYTES = 200  # file names are limited to 255 bytes; leave room for "-NN.yaml" and temp names
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files to parse, and whether the command line asked for a batch (several, a dir, a glob)."""
+
+    files: list[Path]
+    batch: bool
+    missing: list[str] = field(default_factory=list)
+
+
+def expand_inputs(items: Sequence[str]) -> Inputs:
+    """Expand directories (their notice files) and globs (for shells that don't); keep order, drop repeats."""
+    files: list[Path] = []
+    missing: list[str] = []
+    batch = len(items) > 1
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    def add_dir(path: Path) -> None:
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in NOTICE_SUFFIXES and p.is_file())
+        if not found:
+            raise InputError(f"{path}: no {', '.join(NOTICE_SUFFIXES)} files in this directory")
+        for p in found:
+            add(p)
+
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            batch = True
+            add_dir(path)
+        elif path.exists() or path.is_symlink():
+            add(path)
+        elif _GLOB_CHARS & set(item):
+            batch = True
+            matches = sorted(glob.glob(item))
+            if not matches:
+                raise InputError(f"{item}: no file matches this pattern")
+            for match in matches:
+                (add_dir if Path(match).is_dir() else add)(Path(match))
+        else:
+            missing.append(item)
+    return Inputs(files, batch, missing)
+
+
+def safe_stem(name: str) -> str:
+    """A file-name stem from an input name: no separators, control characters or leading dots."""
+    stem = Path(name.replace("\\", "/")).stem
+    out = "".join(
+        ch if (ch.isalnum() or ch in "-_.+=@,()（）【】《》") and unicodedata.category(ch)[0] != "C" else "_"
+        for ch in stem
+    ).lstrip(".")
+    encoded = out.encode("utf-8")[:_MAX_NAME_BYTES]
+    out = encoded.decode("utf-8", errors="ignore")
+    return out or "notice"
+
+
+def plan_outputs(files: Sequence[Path], out_dir: Path | None) -> list[Path]:
+    """One distinct `.yaml` path per input: in `out_dir` (or beside the input), never one of the inputs."""
+    taken = {os.path.realpath(f).casefold() for f in files}
+    outputs: list[Path] = []
+    for path in files:
+        folder = out_dir if out_dir is not None else path.parent
+        stem = safe_stem(path.name)
+        candidate = folder / f"{stem}.yaml"
+        n = 1
+        while os.path.realpath(candidate).casefold() in taken:
+            n += 1
+            candidate = folder / f"{stem}-{n}.yaml"
+        taken.add(os.path.realpath(candidate).casefold())
+        outputs.append(candidate)
+    return outputs
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to parse and where to write it (picklable: it crosses process boundaries)."""
+
+    source: str
+    output: str
+    encoding: str | None = None
+    fmt: str | None = None
+    max_bytes: int | None = None
+    force: bool = False
+    debug: bool = False
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What a parsed document holds, for summaries."""
+
+    parts: int = 0
+    nodes: int = 0
+    targets: int = 0
+    responsibilities: int = 0
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class Result:
+    """How one job went: `error` is a one-line message when it failed."""
+
+    job: Job
+    stats: Stats | None = None
+    error: str | None = None
+    detail: str | None = None  # a traceback, only with --debug
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def doc_stats(doc: Document) -> Stats:
+    """Counts over the whole document."""
+    nodes = [n for p in doc.parts for n in p.walk()]
+    return Stats(
+        parts=len(doc.parts),
+        nodes=len(nodes),
+        targets=sum(len(p.targets) for p in doc.parts) + sum(len(n.targets) for n in nodes),
+        responsibilities=sum(n.responsibility is not None for n in nodes),
+        warnings=len(doc.warnings),
+    )
+
+
+def with_file(message: str, name: str) -> str:
+    """Prefix a message with the file it is about, unless it already names it."""
+    return message if message.startswith(name) else f"{name}: {message}"
+
+
+def run_job(job: Job) -> Result:
+    """Parse one file and write its YAML; never raises (failures become the result's error)."""
+    from .pipeline import parse_path
+    from .write import write_yaml
+
+    try:
+        doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes)
+        write_yaml(doc, job.output, force=job.force)
+        return Result(job, stats=doc_stats(doc))
+    except QigongError as exc:
+        return Result(job, error=with_file(exc.message, job.source), detail=_trace(job))
+    except Exception as exc:  # one bad file must not stop the batch
+        message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+        return Result(job, error=with_file(message, job.source), detail=_trace(job))
+
+
+def _trace(job: Job) -> str | None:
+    if not job.debug:
+        return None
+    import traceback
+
+    return traceback.format_exc()
+
+
+def run_jobs(jobs: Sequence[Job], workers: int = 1,
+             run: Callable[[Job], Result] = run_job) -> Iterator[Result]:
+    """Run jobs, `workers` at a time in separate processes (in this one when 1); yield results as they end."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield run(job)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = {pool.submit(run, job): job for job in jobs}
+        try:
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as exc:  # the worker process itself died
+                    job = futures[future]
+                    message = f"worker failed: {type(exc).__name__}: {exc}"
+                    yield Result(job, error=with_file(message, job.source))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
