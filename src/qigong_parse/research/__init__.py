@@ -1,0 +1,1 @@
+"""Research on parsed notices: diff across years and places, table exports, responsibility matrix."""

@@ -66,10 +66,11 @@ def responsibility_matrix(doc: Document) -> list[UnitRow]:
 def unit_canonicalizer(doc: Document) -> Callable[[str], str]:
     """The unit registry's alias resolution for the document's issuer, or identity without one."""
     try:
-        from ..extract.units import UnitRegistry  # type: ignore[attr-defined,unused-ignore]
+        from ..extract.units import UnitRegistry
     except ImportError:
         return lambda name: name
-    issuer = doc.notice.issuer if doc.notice else None
+    issuer = doc.notice.issuer if doc.notice and doc.notice.issuer else None
+    issuer = issuer or next((p.title for p in doc.parts if p.title), None)
     try:
         registry = UnitRegistry.for_issuer(issuer)
     except Exception:  # a registry that cannot load must not stop a listing

@@ -38,6 +38,7 @@ class Rules:
     synonyms: tuple[tuple[str, str], ...]
     share_markers: tuple[str, ...]
     share_suffixes: tuple[str, ...]
+    distinct_groups: tuple[tuple[str, ...], ...]
     title_genre_words: tuple[str, ...]
 
 
@@ -58,6 +59,7 @@ def rules() -> Rules:
         synonyms=tuple((str(k), str(v)) for k, v in synonyms),
         share_markers=tuple(data.get("share_markers", [])),
         share_suffixes=tuple(data.get("share_suffixes", [])),
+        distinct_groups=tuple(tuple(g) for g in data.get("distinct_groups", [])),
         title_genre_words=tuple(sorted(data.get("title_genre_words", []), key=len, reverse=True)),
     )
 
@@ -163,8 +165,22 @@ def _share_split(metric: str) -> tuple[str, str] | None:
     return None
 
 
+def _distinct(a: str, b: str) -> bool:
+    """Whether the metrics name different members of a distinguishing group, or different figures."""
+    for group in rules().distinct_groups:
+        ga = {w for w in group if w in a}
+        gb = {w for w in group if w in b}
+        if ga and gb and ga != gb:
+            return True
+    fa = re.findall(r"\d+(?:\.\d+)?", a)
+    fb = re.findall(r"\d+(?:\.\d+)?", b)
+    return fa != fb
+
+
 def metric_similarity(a: str, b: str, scorer: Scorer) -> float:
     """Similarity of two normalized metrics; shares compare subject to subject."""
+    if _distinct(a, b):
+        return 0.0
     whole = scorer.score(a, b)
     sa, sb = _share_split(a), _share_split(b)
     if sa is None and sb is None:
