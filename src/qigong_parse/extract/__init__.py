@@ -2,9 +2,60 @@
 
 from __future__ import annotations
 
-from ..models import Document
+from collections.abc import Callable
+
+from ..models import Document, Node, ParseWarning, Part, Target
+from .responsibility import ClauseContext, find_responsibility
+from .taskforce import find_task_force
+from .units import UnitRegistry
+
+TargetFinder = Callable[[str, str, int, int], list[Target]]
 
 
 def extract(doc: Document, text: str, norm: str) -> Document:
-    """Return `doc` with responsibility, targets and task_force filled in (stub until extraction lands)."""
-    return doc
+    """Return a copy of `doc` with responsibility, targets and task_force filled in."""
+    place = doc.notice.issuer if doc.notice and doc.notice.issuer else None
+    if place is None and doc.parts:
+        place = doc.parts[0].title
+    registry = UnitRegistry.for_issuer(place)
+    find_targets = _target_finder()
+    warnings = list(doc.warnings)
+    parts = [_extract_part(part, text, norm, registry, find_targets, warnings) for part in doc.parts]
+    return doc.model_copy(update={"parts": parts, "warnings": warnings})
+
+
+def _target_finder() -> TargetFinder | None:
+    try:
+        from .targets import find_targets
+    except ImportError:  # the targets module is optional until it lands
+        return None
+    return find_targets
+
+
+def _extract_part(part: Part, text: str, norm: str, registry: UnitRegistry,
+                  find_targets: TargetFinder | None, warnings: list[ParseWarning]) -> Part:
+    nodes: list[Node] = []
+    for top in part.nodes:
+        ctx = ClauseContext(registry)  # a convention stated once holds to the end of its section
+        nodes.append(_extract_node(top, part.id, text, norm, ctx, find_targets))
+        warnings.extend(ctx.warnings)
+    update: dict[str, object] = {"nodes": nodes}
+    if find_targets is not None and part.preamble_span is not None:
+        update["targets"] = find_targets(text, norm, *part.preamble_span)
+    mechanism = next((n for n in part.nodes if n.role == "mechanism"), None)
+    if mechanism is not None:
+        end = max(n.span[1] for n in mechanism.walk())
+        update["task_force"] = find_task_force(text, norm, mechanism.span[0], end, registry)
+    return part.model_copy(update=update)
+
+
+def _extract_node(node: Node, part_id: str, text: str, norm: str, ctx: ClauseContext,
+                  find_targets: TargetFinder | None) -> Node:
+    start, end = node.title_span[0], node.span[1]
+    before = len(ctx.warnings)
+    resp = find_responsibility(text, norm, start, end, ctx) if end > start else None
+    for i in range(before, len(ctx.warnings)):
+        ctx.warnings[i] = ctx.warnings[i].model_copy(update={"part": part_id, "path": list(node.path)})
+    targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
+    children = [_extract_node(c, part_id, text, norm, ctx, find_targets) for c in node.children]
+    return node.model_copy(update={"responsibility": resp, "targets": targets, "children": children})

@@ -1,0 +1,323 @@
+"""Responsibility clauses: who leads a task and who supports it.
+
+The genre puts the clause at the end of an item, most often in brackets
+("(A牵头,B、C等按职责分工负责)"), but scraped and retyped notices lose brackets, commas and
+characters. The shapes looked for, in order: label fields ("牵头单位:A", "配合单位:B"); a
+trailing bracketed clause (also with its opening or closing bracket lost); a trailing
+sentence shaped like a clause with no brackets at all; a trailing bare list of known units;
+a sentence "由A牵头,B配合". The clause shapes are data (``data/clauses.yaml``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Literal
+
+import regex
+import yaml
+
+from ..errors import QigongError
+from ..models import ParseWarning, Responsibility
+from .units import Piece, UnitRegistry
+
+ListRole = Literal["joint", "lead"]
+_TRIM = " \t\r\n\u3000。.;,、"
+_HAN = regex.compile(r"\p{Han}+")
+_MAX_JUNK = 12  # longest unknown, suffix-less piece kept as written inside a bracketed clause
+
+
+class ClauseTableError(QigongError):
+    """The clause-shape table in the package is missing or malformed."""
+
+
+@dataclass
+class ClauseContext:
+    """State carried across the nodes of one top-level section: registry, conventions, warnings."""
+
+    registry: UnitRegistry
+    # changed by a once-stated convention such as 以下括号内所列单位为牵头单位
+    bare_list_role: ListRole = "joint"
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Shapes:
+    closers: dict[str, str]  # closing bracket → opening bracket
+    lead_marker: regex.Pattern[str]
+    duty_end: regex.Pattern[str]
+    lead_flag: regex.Pattern[str]
+    labels: regex.Pattern[str]
+    conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...]
+    sentence: regex.Pattern[str]
+    sentence_end: regex.Pattern[str]
+
+
+@functools.cache
+def _shapes() -> _Shapes:
+    try:
+        raw = (resources.files("qigong_parse") / "data" / "clauses.yaml").read_text(encoding="utf-8")
+        table = yaml.safe_load(raw)
+        brackets: dict[str, str] = table["brackets"]
+        labels = "|".join(f"(?P<{role}>{pat})" for role, pat in table["labels"].items())
+        conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...] = tuple(
+            (role, regex.compile(p)) for role, pats in table["conventions"].items() for p in pats
+        )
+        return _Shapes(
+            closers={close: open_ for open_, close in brackets.items()},
+            lead_marker=regex.compile(table["lead_marker"]),
+            duty_end=regex.compile(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
+            lead_flag=regex.compile(table["lead_flag"]),
+            labels=regex.compile(f"(?:{labels})\\s*[:]\\s*"),
+            conventions=conventions,
+            sentence=regex.compile(table["sentence"]),
+            sentence_end=regex.compile(table["sentence_end"]),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, regex.error) as exc:
+        raise ClauseTableError(f"cannot load the clause table: {exc}") from exc
+
+
+@dataclass
+class _Clause:
+    """A clause found: its content span (absolute offsets) and units by role."""
+
+    start: int
+    end: int
+    lead: list[Piece] = field(default_factory=list)
+    support: list[Piece] = field(default_factory=list)
+    joint: list[Piece] = field(default_factory=list)
+
+
+def find_responsibility(
+    text: str, norm: str, start: int, end: int, ctx: ClauseContext
+) -> Responsibility | None:
+    """The responsibility clause of `text[start:end]` (a node's title and own text), or None."""
+    shapes = _shapes()
+    view = list(norm[start:end])
+    for role, pat in shapes.conventions:
+        for m in pat.finditer(norm, start, end):
+            ctx.bare_list_role = role
+            view[m.start() - start : m.end() - start] = " " * (m.end() - m.start())
+    region = "".join(view)
+    stop = len(region.rstrip(_TRIM + "".join(shapes.closers)))
+    tail = len(region.rstrip(_TRIM))
+    clause = (
+        _labels(region, ctx)
+        or _bracketed(region, stop, tail, ctx)
+        or _bare_sentence(region, stop, ctx)
+        or _trailing_list(region, stop, ctx)
+        or _sentence(region, ctx)
+    )
+    if clause is None:
+        return None
+    return _build(clause, text, start, ctx)
+
+
+# -- the shapes ------------------------------------------------------------------------------
+
+
+def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
+    shapes = _shapes()
+    found = list(shapes.labels.finditer(region))
+    if not found:
+        return None
+    clause = _Clause(found[0].start(), found[0].end())
+    for i, m in enumerate(found):
+        stop = found[i + 1].start() if i + 1 < len(found) else len(region)
+        end_m = regex.search(r"[。;\n)\]〕>]", region[m.end() : stop])
+        value_end = m.end() + end_m.start() if end_m else stop
+        flagged: list[Piece] = []
+        pieces = _units(region[m.end() : value_end].rstrip(_TRIM), m.end(), ctx, strict=True, flagged=flagged)
+        if pieces is None:
+            continue
+        clause.lead.extend(flagged)
+        getattr(clause, m.lastgroup or "joint").extend(pieces)
+        clause.end = max(clause.end, value_end)
+    if not (clause.lead or clause.support or clause.joint):
+        return None
+    if clause.lead and clause.joint:  # 责任单位 beside 牵头单位 are the ones who support
+        clause.support = clause.joint + clause.support
+        clause.joint = []
+    return clause
+
+
+def _bracketed(region: str, stop: int, tail: int, ctx: ClauseContext) -> _Clause | None:
+    """A trailing clause in brackets; its opening or closing bracket may be lost."""
+    closers = _shapes().closers
+    openers = set(closers.values())
+    if tail and region[tail - 1] in closers:
+        depth = 0
+        for i in range(tail - 1, -1, -1):
+            ch = region[i]
+            if ch in closers:
+                depth += 1
+            elif ch in openers:
+                depth -= 1
+                if depth == 0:
+                    return _clause_at(region, i + 1, stop, ctx, bracketed=True)
+        # opening bracket lost: the clause starts after the last sentence end
+        return _clause_at(region, _sentence_start(region, stop), stop, ctx, bracketed=False)
+    depth = 0
+    for i in range(stop - 1, -1, -1):
+        ch = region[i]
+        if ch in closers:
+            depth += 1
+        elif ch in openers:
+            if depth == 0:  # closing bracket lost
+                return _clause_at(region, i + 1, stop, ctx, bracketed=True)
+            depth -= 1
+        elif depth == 0 and ch in "。\n":
+            break
+    return None
+
+
+def _bare_sentence(region: str, stop: int, ctx: ClauseContext) -> _Clause | None:
+    """A clause with no brackets: "市应安委办牵头各负有监管职责行业部门按职能分工负责"."""
+    return _clause_at(region, _sentence_start(region, stop), stop, ctx, bracketed=False)
+
+
+def _trailing_list(region: str, stop: int, ctx: ClauseContext) -> _Clause | None:
+    """Known units closing the text with no brackets: "…创业教育局、市人社局、市商务局"."""
+    begin = _sentence_start(region, stop)
+    pieces = ctx.registry.split(region[begin:stop])
+    run: list[Piece] = []
+    for p in reversed(pieces):
+        if p.kind not in ("known", "repaired", "group"):
+            break
+        run.insert(0, p)
+        if run[0].start > 0 and not _is_separator_before(region, begin + run[0].start):
+            break  # glued to sentence text: the list starts here
+    if not run or not any(p.kind == "known" for p in run):
+        return None
+    whole = run[0].start == 0 or not region[begin : begin + run[0].start].strip(_TRIM)
+    if len(run) < 2 and not whole:
+        return None
+    clause = _Clause(begin + run[0].start, stop)
+    getattr(clause, ctx.bare_list_role).extend(
+        Piece(begin + p.start, begin + p.end, p.written, p.canonical, p.kind) for p in run
+    )
+    return clause
+
+
+def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
+    """A sentence "由A牵头,B配合" anywhere in the text."""
+    for m in _shapes().sentence.finditer(region):
+        lead = _units(m.group("lead"), m.start("lead"), ctx, strict=True)
+        if not lead:
+            continue
+        clause = _Clause(m.start("lead"), m.end(), lead=lead)
+        if m.group("support"):
+            clause.support = _units(m.group("support"), m.start("support"), ctx, strict=True) or []
+        return clause
+    return None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _sentence_start(region: str, stop: int) -> int:
+    ends = list(_shapes().sentence_end.finditer(region, 0, stop))
+    return ends[-1].end() if ends else 0
+
+
+def _is_separator_before(region: str, pos: int) -> bool:
+    return pos > 0 and region[pos - 1] in "、,; \n"
+
+
+def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracketed: bool) -> _Clause | None:
+    """Read region[begin:stop] as a clause; None when it is not one."""
+    shapes = _shapes()
+    content = region[begin:stop]
+    while content and content[0] in _TRIM:
+        begin += 1
+        content = content[1:]
+    if not content:
+        return None
+    clause = _Clause(begin, stop)
+    m = shapes.lead_marker.search(content)
+    if m:
+        lead = _units(content[: m.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
+        if not lead:
+            return None
+        rest_at = m.end()
+        while rest_at < len(content) and content[rest_at] in _TRIM:
+            rest_at += 1
+        rest = content[rest_at:]
+        duty = shapes.duty_end.search(rest)
+        if duty:
+            rest = rest[: duty.start()]
+        elif rest and not bracketed:
+            return None  # unbracketed text after 牵头 that is not a duty phrase: a sentence
+        clause.lead = lead
+        if rest.strip(_TRIM):
+            support = _units(rest, begin + rest_at, ctx, strict=not bracketed)
+            if support is None:
+                return None
+            clause.support = support
+        return clause
+    duty = shapes.duty_end.search(content)
+    if duty is None:
+        if not bracketed:
+            return None
+        pieces = _units(content, begin, ctx, strict=True)
+        if not pieces or not any(p.kind == "known" for p in pieces):
+            return None
+        getattr(clause, ctx.bare_list_role).extend(pieces)
+        return clause
+    pieces = _units(content[: duty.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
+    if not pieces or not any(p.kind in ("known", "repaired") for p in pieces):
+        return None
+    clause.joint = pieces
+    return clause
+
+
+def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: bool = False,
+           flagged: list[Piece] | None = None) -> list[Piece] | None:
+    """The unit pieces of a written list, offsets made relative to the region; None if not a list.
+
+    `strict`: any piece that is not a unit rejects the list (except, with `glued`, sentence
+    text run into the first unit: "…严防小火亡人市应安委办"). Otherwise short unknown pieces
+    are kept as written (damaged names inside a bracketed clause). Units flagged "(牵头)" go to
+    `flagged` instead of the result.
+    """
+    shapes = _shapes()
+    flags = {m.start() for m in shapes.lead_flag.finditer(written)}
+    cleaned = shapes.lead_flag.sub(lambda m: " " * len(m.group(0)), written)
+    pieces = ctx.registry.split(cleaned)
+    if glued:
+        while len(pieces) > 1 and pieces[0].kind == "junk" and pieces[0].end == pieces[1].start:
+            pieces = pieces[1:]
+    out: list[Piece] = []
+    for p in pieces:
+        if p.kind == "junk" and (strict or len(p.written) > _MAX_JUNK or not _HAN.fullmatch(p.written)):
+            return None
+        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind)
+        if flagged is not None and p.end in flags:
+            flagged.append(moved)
+        else:
+            out.append(moved)
+    return out if out or flagged else None
+
+
+def _build(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> Responsibility | None:
+    roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
+    for role in roles:
+        for p in getattr(clause, role):
+            name = p.canonical or text[start + p.start : start + p.end]
+            span = (start + p.start, start + p.end)
+            if p.kind in ("shaped", "junk"):
+                message = f"unit not in the registry, kept as written: {name}"
+                ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=span))
+            elif p.kind == "repaired":
+                message = f"damaged unit name {p.written!r} read as {name}"
+                ctx.warnings.append(ParseWarning(code="repaired-unit", message=message, span=span))
+            if name not in roles[role]:
+                roles[role].append(name)
+    if not any(roles.values()):
+        return None
+    raw = text[start + clause.start : start + clause.end].strip(_TRIM)
+    return Responsibility(
+        lead=roles["lead"], support=roles["support"], joint=roles["joint"], raw=raw,
+        span=(start + clause.start, start + clause.end),
+    )

@@ -1,0 +1,120 @@
+"""The standing group a part sets up in its 推进机制 / 组织实施 section (工作专班, 领导小组 …).
+
+The genre writes it as one paragraph of comma-separated clauses: "成立X工作专班,由P担任召集人,
+Q任常务副召集人,A、B主要负责人任副召集人,成员单位包括C、D等,专班办公室设在E". Each field
+has its clause shapes in ``data/taskforce.yaml``; the clauses may come in any order and
+some may be missing.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import regex
+import yaml
+
+from ..errors import QigongError
+from ..models import TaskForce
+from .units import UnitRegistry
+
+_TRIM = " \t\r\n\u3000。.;,、"
+
+
+class TaskForceTableError(QigongError):
+    """The task-force table in the package is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class _Fields:
+    name: regex.Pattern[str]
+    convener: regex.Pattern[str]
+    executive_deputy: regex.Pattern[str]
+    deputies: regex.Pattern[str]
+    members: tuple[regex.Pattern[str], ...]
+    office: regex.Pattern[str]
+    holder_tail: regex.Pattern[str]
+
+
+@functools.cache
+def _fields() -> _Fields:
+    try:
+        raw = (resources.files("qigong_parse") / "data" / "taskforce.yaml").read_text(encoding="utf-8")
+        t = yaml.safe_load(raw)
+        return _Fields(
+            name=regex.compile(t["name"]),
+            convener=regex.compile(t["convener"]),
+            executive_deputy=regex.compile(t["executive_deputy"]),
+            deputies=regex.compile(t["deputies"]),
+            members=tuple(regex.compile(p) for p in t["members"]),
+            office=regex.compile(t["office"]),
+            holder_tail=regex.compile(t["holder_tail"]),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, regex.error) as exc:
+        raise TaskForceTableError(f"cannot load the task-force table: {exc}") from exc
+
+
+def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRegistry) -> TaskForce | None:
+    """The task force set up in `text[start:end]` (a mechanism section), or None."""
+    f = _fields()
+    m = f.name.search(norm, start, end)
+    if m is None:
+        m = f.convener.search(norm, start, end)
+        if m is None:
+            return None
+    # the paragraph holding the group: from its sentence start to the end of its line
+    para_start = max(norm.rfind("\n", start, m.start()) + 1, start)
+    nl = norm.find("\n", m.end(), end)
+    para_end = nl if nl != -1 else end
+    para = norm[para_start:para_end]
+
+    def grab(pat: regex.Pattern[str]) -> regex.Match[str] | None:
+        return pat.search(para)
+
+    def sliced(g: regex.Match[str], group: str = "v") -> str:
+        s, e = g.span(group)
+        return text[para_start + s : para_start + e].strip(_TRIM)
+
+    name_m = grab(f.name)
+    conv_m = grab(f.convener)
+    exec_m = grab(f.executive_deputy)
+    dep_m = grab(f.deputies)
+    mem_m = next((g for g in (p.search(para) for p in f.members) if g), None)
+    off_m = grab(f.office)
+    if not (name_m or conv_m):
+        return None
+    deputies: list[str] = []
+    if dep_m:
+        for piece in regex.split(r"[、,]", f.holder_tail.sub("", sliced(dep_m))):
+            piece = piece.strip(_TRIM)
+            if not piece:
+                continue
+            units, unknown = registry.resolve(piece)
+            deputies.extend(units if units and not unknown else [piece])
+    members: list[str] = []
+    if mem_m:
+        at = para_start + mem_m.start("v")
+        for p in registry.split(norm[at : para_start + mem_m.end("v")]):
+            name = p.canonical or text[at + p.start : at + p.end]
+            if p.kind != "junk" and name not in members:
+                members.append(name)
+    office = None
+    if off_m:
+        written = sliced(off_m)
+        office = registry.canonical(written) or _single(registry, written) or written
+    return TaskForce(
+        name=sliced(name_m) if name_m else None,
+        convener=(f.holder_tail.sub("", sliced(conv_m)) or None) if conv_m else None,
+        executive_deputy=sliced(exec_m) if exec_m else None,
+        deputies=list(dict.fromkeys(deputies)),
+        members=members,
+        office=office,
+        raw=text[para_start:para_end].strip(),
+        span=(para_start, para_end),
+    )
+
+
+def _single(registry: UnitRegistry, written: str) -> str | None:
+    units, unknown = registry.resolve(written)
+    return units[0] if len(units) == 1 and not unknown else None

@@ -1,0 +1,297 @@
+"""The unit registry: written unit names → canonical names, and run-together lists split.
+
+The registry is data (``data/units/*.yaml``) in layers: a general layer of the genre's names,
+whose local bodies take the jurisdiction level learned from the issuer (a 县 notice's 发改 →
+县发改局), plus per-jurisdiction overlays chosen from the issuer (Shaodong's 市科工局 never
+reaches another county's output). Lists are split on separators, then each chunk by greedy
+longest match over every written form the registry knows; what is left is kept as written
+and classified by generic rules (group names, unit suffixes).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import regex
+import yaml
+
+from ..errors import QigongError
+
+PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
+
+# Separators of a written unit list (normalized text: fullwidth punctuation is ASCII already).
+_SEPARATORS = regex.compile(r"[、,;/\s]+")
+_PLACE = regex.compile(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
+# Extra characters a new name may start with inside a run-together string.
+_NAME_STARTS = ("国家", "省", "各")
+_NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
+
+
+class RegistryError(QigongError):
+    """A unit table in the package is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One unit-like piece of a written list: offsets into the string that was split."""
+
+    start: int
+    end: int
+    written: str
+    canonical: str | None
+    kind: PieceKind
+
+    @property
+    def name(self) -> str:
+        """The name to output: canonical when known, else as written."""
+        return self.canonical or self.written
+
+
+@functools.cache
+def _tables() -> dict[str, dict[str, Any]]:
+    """All unit tables of the package, by file stem (loaded once, on first use)."""
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        folder = resources.files("qigong_parse") / "data" / "units"
+        for entry in folder.iterdir():
+            if entry.name.endswith(".yaml"):
+                data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+                if not isinstance(data, dict):
+                    raise RegistryError(f"unit table {entry.name} is not a mapping")
+                out[entry.name[: -len(".yaml")]] = data
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(f"cannot load the unit tables: {exc}") from exc
+    if "general" not in out:
+        raise RegistryError("the general unit table (data/units/general.yaml) is missing")
+    return out
+
+
+def jurisdiction_of(issuer: str | None) -> tuple[str | None, str]:
+    """The place named at the start of an issuer or a plan title, and its level (市/县/区/旗 or "")."""
+    if not issuer:
+        return None, ""
+    m = _PLACE.match(issuer.strip())
+    if not m:
+        return None, ""
+    place = m.group(0)
+    levels = _tables()["general"].get("levels") or []
+    level = place[-1] if place[-1] in levels else ""
+    return place, level
+
+
+class UnitRegistry:
+    """Canonical unit names for one jurisdiction: the general layer plus its overlays."""
+
+    def __init__(self, level: str, overlays: tuple[str, ...] = ()) -> None:
+        general = _tables()["general"]
+        self.level = level
+        self.overlays = overlays
+        self.levels: tuple[str, ...] = tuple(general.get("levels") or ())
+        self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
+        self._groups = [regex.compile(p) for p in general.get("groups") or ()]
+        self._stems: dict[str, str] = {}  # written stem (no level) → canonical stem
+        forms: dict[str, str] = {}
+        for key, aliases in (general.get("local") or {}).items():
+            for written in (key, *(aliases or ())):
+                self._stems[written] = key
+                forms[written] = level + key
+                if level:
+                    forms[level + written] = level + key
+        for key, aliases in (general.get("party") or {}).items():
+            for written in (key, *(aliases or ())):
+                forms[f"{level}委{written}"] = f"{level}委{key}"
+        for key, aliases in (general.get("as_written") or {}).items():
+            for written in (key, *(aliases or ())):
+                forms[written] = key
+        for overlay in overlays:
+            for key, aliases in (_tables()[overlay].get("units") or {}).items():
+                for written in (key, *(aliases or ())):
+                    forms[written] = key
+        self._forms = forms
+        self._lengths = sorted({len(f) for f in forms}, reverse=True)
+        self.canonical_names = frozenset(forms.values())
+
+    @classmethod
+    def for_issuer(cls, issuer: str | None) -> UnitRegistry:
+        """The registry for the jurisdiction an issuer (or a plan title) names."""
+        _place, level = jurisdiction_of(issuer)
+        overlays = tuple(
+            sorted(
+                stem
+                for stem, table in _tables().items()
+                if stem != "general" and issuer and any(m in issuer for m in table.get("match") or ())
+            )
+        )
+        if not level and overlays:
+            level = str(_tables()[overlays[0]].get("level") or "")
+        return _registry(level, overlays)
+
+    # -- single names -------------------------------------------------------------------------
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name of a written unit name (alias, truncation), None if unknown."""
+        name = name.strip()
+        if name in self._forms:
+            return self._forms[name]
+        # Another level's body (a 县 notice naming 市发改局): canonical with that level kept.
+        if len(name) > 1 and name[0] in (*self.levels, "省") and name[1:] in self._stems:
+            return name[0] + self._stems[name[1:]]
+        return None
+
+    def is_group(self, name: str) -> bool:
+        """A group name (各产业链责任部门, 市直各行政执法主管部门 …), kept as written."""
+        return any(p.match(name) for p in self._groups)
+
+    def is_unit_shaped(self, name: str) -> bool:
+        """A name the generic rules accept as a unit: it ends with a unit suffix."""
+        return len(name) >= 2 and name.endswith(self.suffixes) and _NAME_CHARS.fullmatch(name) is not None
+
+    def _match_at(self, s: str, pos: int) -> tuple[int, str] | None:
+        """Longest written form (or other-level body) starting at `pos`: (end, canonical)."""
+        for n in self._lengths:
+            if pos + n <= len(s):
+                got = self._forms.get(s[pos : pos + n])
+                if got is not None:
+                    return pos + n, got
+        if s[pos] in (*self.levels, "省"):
+            for n in range(min(12, len(s) - pos - 1), 0, -1):
+                stem = self._stems.get(s[pos + 1 : pos + 1 + n])
+                if stem is not None:
+                    return pos + 1 + n, s[pos] + stem
+        return None
+
+    @functools.cached_property
+    def _tails(self) -> dict[str, str | None]:
+        """Tails of written forms (≥2 chars, ending in a suffix) → canonical, None when ambiguous."""
+        tails: dict[str, str | None] = {}
+        for form, canon in self._forms.items():
+            if not form.endswith(self.suffixes):
+                continue
+            for i in range(1, len(form) - 1):
+                tail = form[i:]
+                if tail in tails and tails[tail] != canon:
+                    tails[tail] = None
+                else:
+                    tails.setdefault(tail, canon)
+        return tails
+
+    def repair(self, fragment: str) -> str | None:
+        """A fragment that lost its head (改局 ← 发改局) → the one canonical it can be, else None."""
+        if fragment in self._forms or len(fragment) < 2:
+            return None
+        return self._tails.get(fragment)
+
+    def _starts_name(self, s: str, pos: int) -> bool:
+        return s[pos] in self.levels or s.startswith(_NAME_STARTS, pos)
+
+    # -- lists --------------------------------------------------------------------------------
+
+    def split(self, written: str) -> list[Piece]:
+        """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
+        pieces: list[Piece] = []
+        pos = 0
+        for sep in [*_SEPARATORS.finditer(written), None]:
+            end = sep.start() if sep else len(written)
+            if end > pos:
+                pieces.extend(self._split_chunk(written, pos, end))
+            if sep:
+                pos = sep.end()
+        return pieces
+
+    def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
+        chunk = s[start:end]
+        if self.is_group(chunk):
+            return [Piece(start, end, chunk, None, "group")]
+        out: list[Piece] = []
+        buf_start = None
+        pos = start
+        while pos < end:
+            if s[pos] == "等" and (out or buf_start is not None):
+                break  # 等 closes the list; what follows describes it (等相关单位, 等负有…部门)
+            if s[pos] == "各" and self.is_group(s[pos:end]):
+                self._flush(s, buf_start, pos, out)
+                buf_start = None
+                out.append(Piece(pos, end, s[pos:end], None, "group"))
+                pos = end
+                break
+            m = self._match_at(s, pos)
+            if m is None:
+                if buf_start is None:
+                    buf_start = pos
+                pos += 1
+                continue
+            m_end, canon = m
+            self._flush(s, buf_start, pos, out)
+            buf_start = None
+            out.append(Piece(pos, m_end, s[pos:m_end], canon, "known"))
+            pos = m_end
+        self._flush(s, buf_start, pos, out)
+        return self._merge(s, out)
+
+    def _flush(self, s: str, start: int | None, end: int, out: list[Piece]) -> None:
+        """Turn leftover text into pieces: split at unit-suffix boundaries, classify each."""
+        if start is None or end <= start:
+            return
+        cut = start
+        for i in range(start + 2, end):
+            if s[cut:i].endswith(self.suffixes) and self._starts_name(s, i):
+                out.append(self._leftover(s, cut, i))
+                cut = i
+        out.append(self._leftover(s, cut, end))
+
+    def _leftover(self, s: str, start: int, end: int) -> Piece:
+        text = s[start:end]
+        if self.is_group(text):
+            return Piece(start, end, text, None, "group")
+        fixed = self.repair(text)
+        if fixed is not None:
+            return Piece(start, end, text, fixed, "repaired")
+        return Piece(start, end, text, None, "shaped" if self.is_unit_shaped(text) else "junk")
+
+    def _merge(self, s: str, pieces: list[Piece]) -> list[Piece]:
+        """Join a known name and the unknown tail it runs into (国家税务总局 + 新邵县税务局)."""
+        out: list[Piece] = []
+        for p in pieces:
+            while out and self._joins(s, out[-1], p):
+                prev = out.pop()
+                p = Piece(prev.start, p.end, s[prev.start : p.end], None, "shaped")
+            out.append(p)
+        return out
+
+    def _joins(self, s: str, prev: Piece, p: Piece) -> bool:
+        if prev.end != p.start:
+            return False
+        if p.kind == "shaped" and prev.kind in ("known", "shaped") and not self._starts_name(s, p.start):
+            return True
+        # a place name before a level-prefixed body: 邵阳 + 市生态环境局…
+        return (
+            prev.kind == "junk"
+            and p.kind in ("known", "shaped")
+            and p.written[0] in self.levels
+            and 2 <= len(prev.written) <= 4
+            and _PLACE.fullmatch(prev.written + p.written[0]) is not None
+        )
+
+    def resolve(self, written: str) -> tuple[list[str], list[str]]:
+        """A written list or run-together string → (canonical units in order, unknown pieces as written).
+
+        Known names and group names go in the first list (deduplicated, in order); pieces the
+        registry does not know go in the second, as written.
+        """
+        units: list[str] = []
+        unknown: list[str] = []
+        for p in self.split(written):
+            if p.kind in ("known", "repaired", "group"):
+                if p.name not in units:
+                    units.append(p.name)
+            else:
+                unknown.append(p.written)
+        return units, unknown
+
+
+@functools.cache
+def _registry(level: str, overlays: tuple[str, ...]) -> UnitRegistry:
+    return UnitRegistry(level, overlays)
