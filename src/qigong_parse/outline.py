@@ -25,10 +25,10 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 def cn_to_int(s: str) -> int | None:
     """Chinese numeral (一 … 九十九, 一百 …) or ASCII digits → int."""
-    if s.isdigit():
-        return int(s)
     if len(s) == 1 and s in _CIRCLED:
         return _CIRCLED.index(s) + 1
+    if s.isdecimal():
+        return int(s)
     total, current = 0, 0
     for ch in s:
         if ch in _CN_DIGITS:
@@ -333,17 +333,15 @@ def _cut_position(norm: str, start: int, end: int, ended: bool, g: _Grammar) -> 
     return None
 
 
-def _role_for(title: str, taken: set[Role], g: _Grammar) -> tuple[Role | None, bool]:
-    """The role a top-level title names, and whether it was inferred from a damaged title."""
+def _role_for(title: str, taken: set[Role], sibling_titles: list[str], g: _Grammar) -> tuple[Role | None, bool]:
+    """The role a top-level title names, and whether it was inferred from a truncated title."""
     for role, words in g.roles:
         if any(w in title for w in words):
             return role, False
-    if 2 <= len(title) <= 3:
-        # A truncated section title (攻坚 for 攻坚目标): the roles whose keywords could complete it,
-        # less those its sibling sections already hold.
-        possible = [role for role, words in g.roles
-                    if role != "other" and role not in taken
-                    and any(w.startswith(title) or (title + w) for w in words if len(w) >= 2)]
+    if 2 <= len(title) <= 3 and any(t != title and t.startswith(title) for t in sibling_titles):
+        # A truncated section title (攻坚 beside 攻坚任务, 推进机制): the one role the sibling
+        # sections do not already hold.
+        possible = [role for role, _ in g.roles if role != "other" and role not in taken]
         if len(possible) == 1:
             return possible[0], True
     return None, False
@@ -380,7 +378,7 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
             path=path,
             marker=text[h.cand.start:h.cand.marker_end],
             damaged=h.cand.damaged or i in cut_notes,
-            title=text[t_start:t_end],
+            title=norm[t_start:t_end],
             text=text[after:starts[i + 1]].strip(),
             span=(h.cand.start, starts[i + 1]),
             title_span=(t_start, t_end),
@@ -407,19 +405,21 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     roles: list[Role] = ["other"] * len(headings)
     taken: set[Role] = set()
     unresolved: list[int] = []
+    root_titles = [nodes[i].title for i in roots]
     for i in roots:
-        role, inferred = _role_for(nodes[i].title, taken, g)
+        role, inferred = _role_for(nodes[i].title, set(), root_titles, g)
         if role is None:
             unresolved.append(i)
             continue
         roles[i] = role
         taken.add(role)
-        if inferred:
+    for i in unresolved:
+        role, inferred = _role_for(nodes[i].title, taken, root_titles, g)
+        if role is not None and inferred:
             nodes[i] = nodes[i].model_copy(update={"damaged": True})
             warnings.append(ParseWarning(code="damaged-title", part=sl.id, path=nodes[i].path,
                                          message=f"section title {nodes[i].title!r} looks truncated; read as {role}"))
-    for i in unresolved:
-        role, inferred = _role_for(nodes[i].title, taken, g)
+            taken.add(role)
         roles[i] = role or ("tasks" if "tasks" not in taken and len(roots) > 1 else "other")
 
     def build(i: int, role: Role) -> Node:

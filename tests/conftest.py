@@ -1,0 +1,35 @@
+"""Shared fixtures: the bundled sample and its variants (all from files inside the repository)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+GOLD = Path(__file__).resolve().parent / "data" / "gold"
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+
+# ASCII punctuation of the sample turned fullwidth, as many sites serve it.
+FULLWIDTH = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；"})
+
+
+@cache
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample() -> str:
+    """The bundled sample notice, decoded."""
+    return sample_text()
+
+
+@pytest.fixture(scope="session")
+def sample_doc():  # type: ignore[no-untyped-def]
+    """The sample parsed once for the whole session."""
+    from qigong_parse.pipeline import parse_text
+
+    return parse_text(sample_text(), file=SAMPLE.name)
