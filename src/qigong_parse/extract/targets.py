@@ -1,0 +1,505 @@
+"""Numeric targets: figures with a unit, read as quantified commitments.
+
+The scan is one loop over the figures of a span (a number, a range or 百分之N, followed by a
+unit from the table). Figures that are names, ordinals, classes or incentives are dropped. The
+rest are grouped by clause: a phrase runs from the end of the previous figure (or the clause
+start) to the figure; its tail words give the change, the bound and a distributor (分别/各);
+its head is the metric. The nearest commitment word before a figure in its sentence gives
+`commitment` (力争 carries over the parallel clauses that follow it).
+
+The tables (units, verbs, bounds, commitment words, non-target marks) are data:
+``data/targets.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import regex
+import yaml
+
+from ..errors import QigongError
+from ..models import Bound, Change, Commitment, Target
+from ..normalize import normalize
+
+
+class TargetTableError(QigongError):
+    """The target tables (data/targets.yaml) are missing or malformed."""
+
+    exit_code = 1
+
+
+def _alt(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The compiled tables of data/targets.yaml."""
+
+    raw: dict[str, Any]
+    figure: regex.Pattern[str]
+    tail: regex.Pattern[str]
+    bound_before: regex.Pattern[str]
+    commitment: regex.Pattern[str]
+    commitment_false: regex.Pattern[str]
+    metric_lead: regex.Pattern[str]
+    lead_marker: regex.Pattern[str]
+    lead_year: regex.Pattern[str]
+    quote_lead: regex.Pattern[str]
+    run_in_year: regex.Pattern[str]
+    opener: regex.Pattern[str]
+    examples_end: regex.Pattern[str]
+    list_tail: regex.Pattern[str]
+    enum_split: regex.Pattern[str]
+    enum_only: regex.Pattern[str]
+    incentive: regex.Pattern[str]
+    cue: regex.Pattern[str]
+    word_kind: dict[str, str]
+
+
+@functools.cache
+def _tables() -> _Tables:
+    try:
+        raw = yaml.safe_load(
+            (resources.files("qigong_parse") / "data" / "targets.yaml").read_text(encoding="utf-8")
+        )
+    except (OSError, yaml.YAMLError) as exc:
+        raise TargetTableError(f"cannot read the target tables (data/targets.yaml): {exc}") from exc
+    if not isinstance(raw, dict) or "units" not in raw:
+        raise TargetTableError("the target tables (data/targets.yaml) have no units")
+
+    digits = "".join(raw["chinese_digits"])
+    mults = "".join(raw["chinese_multipliers"])
+    nonone = digits.replace("一", "").replace("零", "").replace("〇", "")
+    # A Chinese numeral starts with 二…九/十, or 一 before a multiplier (一百二十); see the table.
+    cn = rf"(?:[{nonone}{mults[0]}]|一(?=[{mults}]))[{digits}{mults}]{{0,8}}"
+    ar = r"[0-9]{1,12}(?:\.[0-9]{1,6})?"
+    num = rf"(?:{ar}|{cn})"
+    rng = _alt(raw["range_separators"])
+    pct = regex.escape(raw["percent_prefix"])
+    figure = regex.compile(
+        rf"(?:{pct}(?P<pct>[0-9.{digits}{mults}点]{{1,10}})"
+        rf"|(?P<n1>{num})(?:\s?(?P<u1>%|‰))?(?:\s?(?:{rng})\s?(?P<n2>{num}))?\s?(?P<approx>"
+        rf"{_alt(list(raw['bounds_approx']))})?\s?(?P<unit>{_alt(raw['units'])}))"
+        rf"(?P<after>{_alt(list(raw['bounds_after']))})?"
+    )
+    change = raw["change"]
+    kinds: dict[str, str] = {}
+    for w in raw["fillers"]:
+        kinds[w] = "filler"
+    for w in raw["distributors"]:
+        kinds[w] = "distributor"
+    for w in raw["bounds_before"]:
+        kinds[w] = "bound"
+    for w in raw["commitment"]["hard"] + raw["commitment"]["soft"]:
+        kinds[w] = "filler"
+    for w in change["increase"]:
+        kinds[w] = "increase"
+    for w in change["decrease"]:
+        kinds[w] = "decrease"
+    enum = raw["enumeration"]
+    nt = raw["non_target"]
+    return _Tables(
+        raw=raw,
+        figure=figure,
+        tail=regex.compile(rf"(?:{_alt(list(kinds))})$"),
+        bound_before=regex.compile(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
+        commitment=regex.compile(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
+        commitment_false=regex.compile(_alt(raw["commitment_false"])),
+        metric_lead=regex.compile(rf"^(?:{_alt(raw['metric_lead'])})"),
+        lead_marker=regex.compile(raw["lead_marker"]),
+        lead_year=regex.compile(raw["lead_year"]),
+        quote_lead=regex.compile(rf"^(?:{raw['lead_marker'][1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
+        run_in_year=regex.compile(raw["run_in_year"]),
+        opener=regex.compile(_alt(raw["clause_openers"])),
+        examples_end=regex.compile(raw["examples_end"]),
+        list_tail=regex.compile(raw["list_tail"]),
+        enum_split=regex.compile(_alt(enum)),
+        enum_only=regex.compile(rf"^(?:\s|{_alt(enum)})*$"),
+        incentive=regex.compile(_alt(nt["incentive_words"])),
+        cue=regex.compile(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
+        word_kind=kinds,
+    )
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Figure:
+    """One number (or range) with its unit, as matched in the normalized text."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str
+    after: str | None
+    approx: str | None
+    chinese: bool
+
+
+def _cn_value(s: str, t: _Tables) -> float | None:
+    """The value of a Chinese numeral (三, 十五, 一百二十, 六点五), or None."""
+    digits: dict[str, int] = t.raw["chinese_digits"]
+    mults: dict[str, int] = t.raw["chinese_multipliers"]
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = _cn_value(whole, t) if whole else 0.0
+        if w is None or not frac or any(c not in digits for c in frac):
+            return None
+        return float(f"{int(w)}.{''.join(str(digits[c]) for c in frac)}")
+    total, cur = 0, 0
+    for c in s:
+        if c in digits:
+            cur = digits[c]
+        elif c in mults:
+            total += (cur or 1) * mults[c]
+            cur = 0
+        else:
+            return None
+    return float(total + cur)
+
+
+def _num(s: str, t: _Tables) -> tuple[float | None, bool]:
+    s = s.strip()
+    if s and s[0].isascii():
+        try:
+            return float(s), False
+        except ValueError:
+            return None, False
+    return _cn_value(s, t), True
+
+
+def _name_spans(norm: str, start: int, end: int, t: _Tables) -> list[tuple[int, int]]:
+    """Spans inside quotation or title marks (names such as "5122"工程, 《…》)."""
+    nt = t.raw["non_target"]
+    limit = nt["name_max_len"]
+    out: list[tuple[int, int]] = []
+    for op, cl in nt["name_marks"]:
+        i = norm.find(op, start, end)
+        while i != -1:
+            j = norm.find(cl, i + 1, min(end, i + 1 + limit + 1))
+            if j == -1:
+                i = norm.find(op, i + 1, end)
+                continue
+            out.append((i, j + 1))
+            i = norm.find(op, j + 1, end)
+    return out
+
+
+def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
+    raw = t.raw
+    nt = raw["non_target"]
+    names = _name_spans(norm, start, end, t)
+    blockers: dict[str, list[str]] = raw["unit_blockers"]
+    out: list[_Figure] = []
+    for m in t.figure.finditer(norm, start, end):
+        s, e = m.span()
+        prev = norm[s - 1] if s > start else ""
+        if prev and (prev.isascii() and (prev.isalnum() or prev in nt["name_prefixes"])):
+            continue
+        if any(norm.endswith(p, start, s) for p in nt["ordinal_prefixes"]):
+            continue
+        if any(a < s and e <= b for a, b in names):
+            continue
+        unit = m["unit"] or "%"
+        ue = m.end("unit") if m["unit"] else e
+        follow = norm[ue:min(end, ue + 4)]
+        if m["after"] is None and any(follow.startswith(b) for b in blockers.get(unit, [])):
+            continue
+        rest = norm[e:min(end, e + 4)]
+        if any(rest.startswith(b) for b in raw["bundle_nouns"]):
+            continue
+        if unit in raw["money_units"] and any(rest.startswith(n) or rest.startswith("的" + n)
+                                              for n in raw["money_class_nouns"]):
+            continue
+        if m["pct"] is not None:
+            value, chinese = _num(m["pct"], t)
+            vmax = None
+        else:
+            value, chinese = _num(m["n1"], t)
+            vmax = _num(m["n2"], t)[0] if m["n2"] else None
+            if m["u1"] and m["u1"] != unit:
+                continue
+        if value is None or (m["n2"] and vmax is None):
+            continue
+        out.append(_Figure(s, e, value, vmax, unit, m["after"], m["approx"], chinese))
+    return out
+
+
+# --- phrases -----------------------------------------------------------------------------------
+
+
+def _strip_tail(head: str, t: _Tables) -> tuple[str, list[str]]:
+    """Split the words between a metric and its figure off the end of `head`."""
+    words: list[str] = []
+    for _ in range(8):
+        h = head.rstrip()
+        m = t.tail.search(h)
+        if not m:
+            break
+        words.append(m[0])
+        head = h[: m.start()]
+    return head.rstrip(), words
+
+
+def _strip_lead(s: str, t: _Tables) -> str:
+    for _ in range(6):
+        s0 = s
+        s = t.lead_marker.sub("", s)
+        s = t.lead_year.sub("", s)
+        s = t.metric_lead.sub("", s)
+        s = s.lstrip(" ,、")
+        for w in t.raw["enumeration"]:
+            if s.startswith(w):
+                s = s[len(w):]
+        if s == s0:
+            break
+    return s
+
+
+def _quote_start(norm: str, cursor: int, fig_start: int, t: _Tables) -> int:
+    """Where the phrase before a figure starts: after markers, a run-in year, finished list items
+    (对非贸易稳步增长、…) and, where punctuation is lost, at a clause opener (…工作年内争取新增1—2个)."""
+    seg = norm[cursor:fig_start]
+    q = cursor + len(seg) - len(t.quote_lead.sub("", seg))
+    for m in t.run_in_year.finditer(norm, q, fig_start):
+        q = m.end()
+    head, _ = _strip_tail(norm[q:fig_start], t)
+    pos, cut = 0, 0
+    for m in t.enum_split.finditer(head):
+        if _phrase_change(_strip_tail(head[pos:m.start()], t)[1], t):
+            cut = m.end()
+        pos = m.end()
+    q += cut
+    best = q
+    for m in t.opener.finditer(norm, q + 1, fig_start):
+        rest, _ = _strip_tail(norm[m.start():fig_start], t)
+        if _strip_lead(rest, t) or _has_object(norm, fig_start, t):
+            return m.start()
+    return best
+
+
+def _has_object(norm: str, fig_start: int, t: _Tables) -> bool:
+    m = t.figure.match(norm, fig_start)
+    if not m:
+        return False
+    e = m.end()
+    return e < len(norm) and norm[e] not in t.raw["object_ends"] and not t.enum_split.match(norm, e)
+
+
+def _after_examples(head: str, has_object: bool, t: _Tables) -> str:
+    """The class after a list of examples (A、B等系列促销活动 → 系列促销活动; A、B等8家企业 → "")."""
+    ends = list(t.examples_end.finditer(head))
+    m = ends[-1] if ends else None
+    if m and (m.end() < len(head) or has_object):
+        return head[m.end():]
+    return head
+
+
+def _clean_metric(s: str) -> str:
+    return s.strip().strip(",;:、").strip()
+
+
+def _split_items(subject: str, t: _Tables) -> list[str]:
+    """The items of a list before a distributor, with a shared tail handed out (新开工、新竣工…项目)."""
+    subject = t.list_tail.sub("", subject)
+    items = [i for i in (_clean_metric(x) for x in t.enum_split.split(subject)) if i]
+    if len(items) < 2:
+        return items
+    scope = t.raw["scope_prefixes"]
+
+    def bare(x: str) -> str:
+        for p in scope:
+            if x.startswith(p) and len(x) > len(p):
+                return x[len(p):]
+        return x
+
+    heads = [bare(x) for x in items[:-1]]
+    size = len(heads[0])
+    last = items[-1]
+    if all(len(h) == size for h in heads) and len(last) > size + 1:
+        tail = last[size:]
+        return [h + tail for h in heads] + [last]
+    return items
+
+
+@dataclass
+class _Draft:
+    fig: _Figure
+    qstart: int
+    qend: int
+    metric: str
+    change: Change
+
+
+def _sentence_commitment(norm: str, sstart: int, pos: int, t: _Tables) -> Commitment:
+    """The nearest commitment word before `pos` in the sentence that starts at `sstart`."""
+    falses = [m.span() for m in t.commitment_false.finditer(norm, sstart, pos)]
+    best: str | None = None
+    for m in t.commitment.finditer(norm, sstart, pos):
+        if any(a <= m.start() < b for a, b in falses):
+            continue
+        best = m[0]
+    if best is None:
+        return "plain"
+    return "hard" if best in t.raw["commitment"]["hard"] else "soft"
+
+
+def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables) -> Bound:
+    raw = t.raw
+    if fig.after:
+        return ({**raw["bounds_after"], **raw["bounds_after_closing"]})[fig.after]
+    if fig.approx:
+        return raw["bounds_approx"][fig.approx]
+    m = t.bound_before.search(before)
+    if m:
+        word = m[0].strip()
+        if not (has_object and word in raw["bound_verbs"]):
+            return raw["bounds_before"][word]
+    return "="
+
+
+def _phrase_change(words: list[str], t: _Tables) -> Change | None:
+    for w in words:
+        kind = t.word_kind.get(w)
+        if kind in ("increase", "decrease"):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sstart: int,
+                    t: _Tables) -> list[Target]:
+    raw = t.raw
+    if t.incentive.search(norm, cs, ce):
+        return []
+    # groups: figures separated only by enumeration marks (13%、11%)
+    groups: list[list[_Figure]] = []
+    for f in figs:
+        if groups and t.enum_only.match(norm[groups[-1][-1].end:f.start]):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    drafts: list[_Draft] = []
+    cursor = cs
+    prev_change: Change | None = None
+    prev_enum = False
+    for gi, group in enumerate(groups):
+        first = group[0]
+        qstart = _quote_start(norm, cursor, first.start, t)
+        seg = norm[qstart:first.start]
+        head, words = _strip_tail(seg, t)
+        own = _phrase_change(words, t)
+        is_rate = first.unit in raw["rate_units"]
+        if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
+            own = "increase"
+        change: Change = own or (prev_change if prev_enum and prev_change else "level")
+        last = group[-1]
+        qend = last.end
+        obj = ""
+        closing = raw["bounds_after_closing"]
+        if not last.after and norm[qend:qend + 1] in closing and (
+                qend + 1 >= ce or norm[qend + 1] in raw["object_ends"]):
+            last.after = norm[qend]
+            qend += 1
+        if gi == len(groups) - 1 and not (is_rate and own):
+            stop = qend
+            while stop < ce and norm[stop] not in raw["object_ends"]:
+                stop += 1
+            obj = _clean_metric(norm[qend:stop])
+            if obj:
+                qend = stop
+        if any(f.chinese for f in group) and not (
+            last.after or last.approx or t.bound_before.search(seg) or t.cue.search(seg)
+        ):
+            cursor = qend
+            continue
+        if obj and words and words[0] in raw["bound_verbs"]:
+            head += words[0]
+        metric_head = _clean_metric(_strip_lead(_after_examples(head, bool(obj), t), t))
+        distributed = any(t.word_kind.get(w) == "distributor" for w in words)
+        if distributed:
+            items = _split_items(metric_head, t)
+            if len(items) == len(group):
+                pairs = list(zip(group, items, strict=True))
+            elif len(group) == 1 and items:
+                pairs = [(first, it) for it in items]
+            else:
+                pairs = [(f, metric_head) for f in group]
+        else:
+            base = metric_head + obj if metric_head or obj else (drafts[-1].metric if drafts else "")
+            pairs = [(f, base) for f in group]
+        for f, metric in pairs:
+            drafts.append(_Draft(f, qstart, qend, metric, change))
+        prev_change = change
+        after = norm[qend:min(ce, qend + 3)]
+        prev_enum = bool(after) and bool(t.enum_split.match(after))
+        cursor = qend
+    out: list[Target] = []
+    for d in drafts:
+        before = norm[max(cs, d.fig.start - 6):d.fig.start]
+        has_object = d.qend > d.fig.end
+        commitment = _sentence_commitment(norm, sstart, d.fig.start, t)
+        quote = text[d.qstart:d.qend]
+        out.append(Target(
+            quote=quote,
+            span=(d.qstart, d.qend),
+            metric=d.metric or _clean_metric(quote),
+            change=d.change,
+            value=d.fig.value,
+            value_max=d.fig.value_max,
+            unit=d.fig.unit,
+            bound=_bound(d.fig, before, has_object, t),
+            aspirational=commitment == "soft",
+            commitment=commitment,
+        ))
+    return out
+
+
+def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    s = start
+    for i in range(start, end):
+        if norm[i] in ends:
+            if i > s:
+                out.append((s, i))
+            s = i + 1
+    if end > s:
+        out.append((s, end))
+    return out
+
+
+def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
+    """Targets in text[start:end]. `norm` is qigong_parse.normalize.normalize(text) (same length,
+    fullwidth→ASCII punctuation); match on norm, slice quotes from text; spans are absolute offsets
+    into text."""
+    t = _tables()
+    if len(norm) != len(text):
+        norm = normalize(text)
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    figs = _figures(norm, start, end, t)
+    if not figs:
+        return []
+    sentence_ends = "".join(t.raw["sentence_ends"])
+    clause_ends = "".join(t.raw["clause_ends"])
+    out: list[Target] = []
+    k = 0
+    for ss, se in _pieces(norm, start, end, sentence_ends):
+        while k < len(figs) and figs[k].start < ss:
+            k += 1
+        if k == len(figs):
+            break
+        if figs[k].start >= se:
+            continue
+        for cs, ce in _pieces(norm, ss, se, clause_ends):
+            inside = [f for f in figs[k:] if cs <= f.start < ce]
+            if inside:
+                out.extend(_clause_targets(text, norm, cs, ce, inside, ss, t))
+    return out
