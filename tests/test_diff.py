@@ -303,3 +303,27 @@ def test_notice_text_is_parsed_on_the_fly(yaml_files: dict[str, Path]) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["parts"]) == 8 and data["equal"]
+
+
+# --- end to end: the notices as the pipeline parses them ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parsed_reports() -> dict[str, DiffReport]:
+    from qigong_parse.pipeline import parse_path
+
+    from .research_fixtures import SAMPLES
+
+    new = parse_path(RAW_2025)
+    return {name: diff_documents(parse_path(SAMPLES / f"{name}.txt"), new)
+            for name in ("xinshao-2024-head", "suining-2024-head")}
+
+
+@pytest.mark.parametrize(("head", "metric", "old", "new", "fields"), RECURRING)
+def test_recurring_metrics_on_parsed_notices(
+    parsed_reports: dict[str, DiffReport], head: str, metric: str, old: float, new: float, fields: set[str]
+) -> None:
+    pair = parsed_reports[head].target(metric)
+    assert pair is not None, f"{metric} not matched"
+    assert (pair.old.part, pair.new.part, pair.old.value, pair.new.value) == ("general", "general", old, new)
+    assert {c.field for c in pair.changes if c.field != "strength"} == fields - {"strength"}
