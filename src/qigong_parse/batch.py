@@ -58,11 +58,11 @@ def expand_inputs(items: Sequence[str]) -> Inputs:
             add(path)
         elif _GLOB_CHARS & set(item):
             batch = True
-            matches = sorted(glob.glob(item))
+            matches = sorted(m for m in glob.glob(item) if os.path.isfile(m))
             if not matches:
                 raise InputError(f"{item}: no file matches this pattern")
             for match in matches:
-                (add_dir if Path(match).is_dir() else add)(Path(match))
+                add(Path(match))
         else:
             missing.append(item)
     return Inputs(files, batch, missing)

@@ -112,8 +112,6 @@ class _Checker:
             self.inside_text(f"unassigned[{i}].span", item.span)
         for i, warning in enumerate(doc.warnings):
             self.inside_text(f"warnings[{i}].span", warning.span)
-            if warning.part is not None and warning.part not in seen:
-                self.add(f"warnings[{i}].part", f"no part has id {warning.part!r}")
         return self.problems
 
     def part(self, at: str, part: Part) -> None:
