@@ -1,0 +1,244 @@
+"""The read stage: files → bytes → DecodedText (encodings, binary refusal, limits)."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import random
+import time
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from qigong_parse.errors import InputError, UsageError
+from qigong_parse.formats.sniff import magic_kind
+from qigong_parse.read import DEFAULT_MAX_BYTES, decode, read_file
+from tests.corpus import sample_text
+
+SAMPLE = sample_text()
+HEAD = SAMPLE[:2000]  # the page chrome, the notice head and the first goals
+# GBK has no no-break space (the saved page has some): a GBK file would hold plain spaces
+SAMPLE_GBK = SAMPLE.translate({0xA0: " ", 0x2002: " "})
+HEAD_GBK = SAMPLE_GBK[:2000]
+
+# (how the bytes were made, expected reported encoding)
+ENCODINGS = [
+    ("utf-8", "utf-8"),
+    ("utf-8-sig", "utf-8-sig"),
+    ("gb18030", "gb18030"),
+    ("gbk", "gb18030"),  # GBK bytes are GB18030 bytes: decoded with the superset
+    ("utf-16", "utf-16"),  # with BOM
+    ("utf-16-le", "utf-16-le"),  # no BOM: found by the NUL pattern of its ASCII
+    ("utf-16-be", "utf-16-be"),
+    ("utf-32", "utf-32"),
+]
+
+
+@pytest.mark.parametrize(("codec", "reported"), ENCODINGS)
+def test_detects_encoding_and_keeps_text_exact(codec: str, reported: str) -> None:
+    text = SAMPLE_GBK if codec == "gbk" else SAMPLE
+    decoded = decode(text.encode(codec))
+    assert decoded.encoding == reported
+    assert decoded.format == "text"
+    assert decoded.text == text  # BOM consumed, nothing stripped, offsets intact
+
+
+def test_crlf_is_kept() -> None:
+    text = HEAD.replace("\n", "\r\n")
+    assert decode(text.encode("gb18030")).text == text
+
+
+# (bytes, encoding given, expected text, expected reported encoding)
+GIVEN = [
+    (HEAD.encode("gb18030"), "gb18030", HEAD, "gb18030"),
+    (HEAD_GBK.encode("gbk"), "GBK", HEAD_GBK, "gbk"),
+    (HEAD.encode("utf-8"), "UTF8", HEAD, "utf-8"),
+    (codecs.BOM_UTF8 + HEAD.encode("utf-8"), "utf-8", HEAD, "utf-8-sig"),
+    ("發布時間：2025年3月6日".encode("big5"), "big5", "發布時間：2025年3月6日", "big5"),
+]
+
+
+@pytest.mark.parametrize(("data", "given", "text", "reported"), GIVEN)
+def test_given_encoding_overrides_detection(data: bytes, given: str, text: str, reported: str) -> None:
+    decoded = decode(data, encoding=given)
+    assert (decoded.text, decoded.encoding) == (text, reported)
+
+
+def test_unknown_codec_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown encoding 'gb-9999'"):
+        decode(HEAD.encode(), encoding="gb-9999")
+
+
+def test_bytes_that_do_not_decode_with_the_given_codec_name_the_offset() -> None:
+    data = "发布时间:2025-03-06 ".encode() + "邵东市".encode("gb18030")
+    offset = len("发布时间:2025-03-06 ".encode())
+    with pytest.raises(InputError, match=f"offset {offset} .* do not decode as utf-8"):
+        decode(data, encoding="utf-8")
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown format 'pdf'"):
+        decode(HEAD.encode(), fmt="pdf")
+
+
+def test_format_override_reads_markup_as_text() -> None:
+    page = b"<html><body><p>\xe4\xb8\x80\xe3\x80\x81</p></body></html>"
+    assert decode(page, fmt="text").text == page.decode()
+    assert decode(page).text == "一、"
+
+
+def test_truncated_last_utf8_character_keeps_offsets() -> None:
+    data = HEAD.encode()[:-1]  # the page cut inside its last character
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.text[:-1] == HEAD[:-1]
+    assert decoded.text[-1] == "\ufffd"
+
+
+def _zip(name: str) -> bytes:
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, "x")
+    return out.getvalue()
+
+
+_rng = random.Random(20250306)
+RANDOM_WITH_NULS = bytes(_rng.randrange(256) for _ in range(4096)) + b"\x00" * 8
+
+# (bytes, what the error names)
+BINARY = [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "PNG"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "old Word .doc"),
+    (_zip("xl/workbook.xml"), "ZIP"),
+    (RANDOM_WITH_NULS, "NUL"),
+    (bytes(range(1, 32)) * 64, "control characters"),
+    (HEAD.encode() + b"\x00" + HEAD.encode(), "NUL"),
+]
+
+
+@pytest.mark.parametrize(("data", "named"), BINARY)
+def test_binary_input_is_refused(data: bytes, named: str) -> None:
+    with pytest.raises(InputError, match=f"looks like binary .*{named}.*not a notice"):
+        decode(data)
+
+
+def test_binary_is_refused_even_with_a_given_encoding() -> None:
+    with pytest.raises(InputError, match="looks like binary"):
+        decode(b"\x89PNG\r\n\x1a\n" + bytes(64), encoding="latin-1")
+    with pytest.raises(InputError, match="NUL"):
+        decode(b"abc\x00\x00\x00def", encoding="latin-1")
+
+
+def test_undecodable_input_says_so_and_suggests_encoding() -> None:
+    data = "café au lait, 咖啡".encode("cp1252", errors="ignore") + b"\xff\xfe\xfd"
+    with pytest.raises(InputError, match=r"not UTF-8 .* nor GB18030 .*--encoding"):
+        decode(data)
+
+
+def test_empty_bytes_are_refused() -> None:
+    with pytest.raises(InputError, match="empty"):
+        decode(b"")
+
+
+# --- read_file ---------------------------------------------------------------------------
+
+
+def test_read_file_returns_the_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_bytes(HEAD.encode("gb18030"))
+    assert read_file(path) == HEAD.encode("gb18030")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing.txt", "missing.txt: no such file"),
+        (lambda p: p, "is a directory"),
+        (lambda p: (p / "empty.txt", (p / "empty.txt").write_bytes(b""))[0], "empty.txt: empty file"),
+    ],
+    ids=["missing", "directory", "empty"],
+)
+def test_read_file_errors_are_one_line(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=message) as caught:
+        read_file(make(tmp_path))
+    assert "\n" not in caught.value.message
+
+
+def test_read_file_over_the_limit_names_size_limit_and_flag(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(HEAD.encode())
+    size = path.stat().st_size
+    with pytest.raises(InputError, match=f"{size} bytes is larger than the limit of 1000 bytes.*--max-bytes"):
+        read_file(path, max_bytes=1000)
+    assert read_file(path, max_bytes=size) == HEAD.encode()
+    assert DEFAULT_MAX_BYTES == 64 * 1024 * 1024
+
+
+def test_read_file_rejects_a_nonpositive_limit(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--max-bytes"):
+        read_file(tmp_path / "x", max_bytes=0)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads everything")
+def test_read_file_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_bytes(b"x")
+    path.chmod(0)
+    try:
+        with pytest.raises(InputError, match="permission denied"):
+            read_file(path)
+    finally:
+        path.chmod(0o600)
+
+
+# --- properties --------------------------------------------------------------------------
+
+# Any text a notice could hold: no surrogates, no control characters besides TAB/LF/CR.
+texts = st.text(
+    alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r"), min_size=1
+)
+
+
+@given(texts, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_detected_decoding_round_trips(text: str, codec: str) -> None:
+    assume(not text.startswith("\ufeff"))  # a leading BOM character is read as a BOM
+    data = text.encode(codec)
+    assume(magic_kind(data) is None)
+    assert decode(data).text == text
+
+
+@given(texts, st.sampled_from(["utf-8", "gb18030", "utf-16-le", "utf-16-be", "utf-16"]))
+def test_given_encoding_round_trips(text: str, codec: str) -> None:
+    assume(not text.startswith("\ufeff") or codec in ("utf-16-le", "utf-16-be"))
+    data = text.encode(codec)
+    assume(magic_kind(data) is None)
+    assert decode(data, encoding=codec).text == text
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5) | st.sampled_from(
+    "，。、；：“”（）《》0123456789%\n"), min_size=200))
+def test_gb18030_notice_text_is_detected(text: str) -> None:
+    # Real notice text: CJK with punctuation, long enough that its GB bytes cannot pass for UTF-8
+    assume(sum("\u4e00" <= ch <= "\u9fa5" for ch in text) >= 100)
+    assume(len(set(text)) >= 20)
+    decoded = decode(text.encode("gb18030"))
+    assert (decoded.text, decoded.encoding) == (text, "gb18030")
+
+
+# --- performance -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "utf-16"])
+def test_twenty_megabytes_decode_in_codec_time(codec: str) -> None:
+    text = SAMPLE * (20_000_000 // len(SAMPLE.encode()) + 1)
+    data = text.encode(codec)
+    started = time.perf_counter()
+    decoded = decode(data)
+    elapsed = time.perf_counter() - started
+    assert len(decoded.text) == len(text)
+    assert elapsed < 2.0, f"{len(data) / 1e6:.0f} MB took {elapsed:.2f}s"
