@@ -361,7 +361,9 @@ def _find_notice(lines: list[_Line], body: list[int], lead_end: int, warnings: l
     for i in body:
         if i <= start_search:
             continue
-        if i > start_search and _plan_title_like(lines[i].content) and date_idx is None and i > (rec_idx or 0) + 1:
+        content = lines[i].content
+        in_list = t["attachment_list_start"].match(content) or t["attachment_item"].match(content)
+        if not in_list and i > (rec_idx or 0) + 1 and (_plan_title_like(content) or _annex_heading(lines, i)):
             break
         c = _squash(lines[i].content)
         m = t["date"].match(c)

@@ -1,0 +1,117 @@
+"""The segmentation stage alone: notice heads, parts and chrome in layouts of the genre."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qigong_parse.normalize import normalize
+from qigong_parse.segment import segment
+
+from .conftest import FULLWIDTH, SAMPLES, sample_text
+
+# A county notice that circulates two annexes and no general plan; the 附件 list stands in the
+# head; fullwidth punctuation and ideographic indentation as such sites publish it.
+COUNTY = """新化县人民政府办公室关于印发《新化县2024年优化营商环境工作方案》等两个方案的通知
+新政办发〔2024〕15号
+各乡镇人民政府，县直各单位：
+　　经县人民政府同意，现将《新化县2024年优化营商环境工作方案》等两个方案印发给你们，请认真贯彻执行。
+附件：1．新化县2024年优化营商环境工作方案
+　　　2．新化县2024年扩大有效投资实施方案
+新化县人民政府办公室
+2024年4月2日
+（此件主动公开）
+附件1：新化县2024年优化营商环境工作方案
+一、主要目标
+到2024年底，全县新增市场主体3000户以上。
+二、重点任务
+（一）提升政务服务效能
+1．推进“一件事一次办”。实现50个事项一次办。（县政务服务中心牵头，县发改局、县司法局按职责分工负责）
+三、保障措施
+加强组织领导。
+附件2
+新化县2024年扩大有效投资实施方案
+一、工作目标
+全县固定资产投资增长8%。
+二、重点任务
+1．抓项目建设。实施重点项目100个。
+"""
+
+
+def seg(text: str):  # type: ignore[no-untyped-def]
+    return segment(text, normalize(text))
+
+
+def test_sample_head_parts_and_chrome() -> None:
+    text = sample_text()
+    s = seg(text)
+    assert s.notice is not None
+    assert s.notice.issuer == "邵东市人民政府办公室"
+    assert s.notice.title == "关于印发《邵东市实施“七大攻坚”总体方案》的通知"
+    assert s.notice.doc_number == "邵东政办发〔2025〕2号"
+    assert s.notice.date == dt.date(2025, 3, 6)
+    assert s.notice.recipients[:3] == ["各乡镇人民政府", "街道办事处", "皇帝岭林场"]
+    assert [a.index for a in s.notice.attachments] == [1, 2, 3, 4, 5, 6, 7]
+    assert [p.id for p in s.parts] == ["general"] + [f"annex-{i}" for i in range(1, 8)]
+    assert s.parts[0].title == "邵东市实施“七大攻坚”总体方案"
+    assert s.parts[3].title == "邵东市科技创新赋能攻坚实施方案"
+    assert s.unassigned[0].text.startswith("当前位置")
+    assert "主办单位" in s.unassigned[-1].text
+    assert not [w for w in s.warnings if w.code.startswith("attachment")]
+
+
+def test_fullwidth_sample_segments_the_same() -> None:
+    a, b = seg(sample_text()), seg(sample_text().translate(FULLWIDTH))
+    assert [(p.id, p.span, p.title) for p in a.parts] == [(p.id, p.span, p.title) for p in b.parts]
+    assert a.notice is not None and b.notice is not None
+    assert a.notice.model_dump(exclude={"recipients"}) == b.notice.model_dump(exclude={"recipients"})
+
+
+def test_county_notice_with_list_in_head_and_annexes_only() -> None:
+    s = seg(COUNTY)
+    assert s.notice is not None
+    assert s.notice.issuer == "新化县人民政府办公室"
+    assert s.notice.doc_number == "新政办发〔2024〕15号"
+    assert s.notice.date == dt.date(2024, 4, 2)
+    assert s.notice.recipients == ["各乡镇人民政府", "县直各单位"]
+    assert [(a.index, a.title) for a in s.notice.attachments] == [
+        (1, "新化县2024年优化营商环境工作方案"), (2, "新化县2024年扩大有效投资实施方案")]
+    assert s.notice.attachments_span is None  # the list is inside the head
+    assert [(p.id, p.title) for p in s.parts] == [
+        ("annex-1", "新化县2024年优化营商环境工作方案"), ("annex-2", "新化县2024年扩大有效投资实施方案")]
+    assert s.unassigned == []
+    assert s.warnings == []
+
+
+def test_damaged_doc_number_and_date_restored_from_context() -> None:
+    s = seg((SAMPLES / "xinshao-2024-head.txt").read_text(encoding="utf-8"))
+    assert s.notice is not None
+    assert s.notice.doc_number == "新政办发〔2024〕2号"
+    assert s.notice.date == dt.date(2024, 3, 18)
+    assert {w.code for w in s.warnings} == {"damaged-doc-number", "damaged-date"}
+    assert s.unassigned and "来源" in s.unassigned[0].text
+
+
+def test_plan_with_no_notice_is_one_part() -> None:
+    s = seg((SAMPLES / "suining-2024-head.txt").read_text(encoding="utf-8"))
+    assert s.notice is None
+    assert [(p.id, p.kind, p.title) for p in s.parts] == [("general", "general_plan", "绥宁县实施“八大行动”总体方案")]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "一段没有结构的文字。", "分享到:\n扫一扫在手机打开当前页"])
+def test_degenerate_inputs_still_tile(text: str) -> None:
+    s = seg(text)
+    pieces = sorted([u.span for u in s.unassigned] + [p.span for p in s.parts]
+                    + ([s.notice.span] if s.notice else []))
+    pos = 0
+    for start, end in pieces:
+        assert start == pos
+        pos = end
+    assert pos == len(text)
+
+
+def test_announced_but_missing_annex_is_warned() -> None:
+    cut = COUNTY[: COUNTY.index("附件2\n")]
+    s = seg(cut)
+    assert [w.code for w in s.warnings] == ["attachment-missing"]
