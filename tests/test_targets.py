@@ -1,0 +1,337 @@
+"""Numeric targets: tables of real snippets (the sample, the 2024 samples, variants) → expected fields."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qigong_parse.extract.targets import find_targets
+from qigong_parse.normalize import normalize
+
+DATA = Path(__file__).parent / "data"
+SEED = Path(__file__).parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One target expected in a snippet (unlisted fields take the defaults below)."""
+
+    text: str
+    metric: str
+    value: float
+    unit: str
+    change: str = "level"
+    bound: str = "="
+    value_max: float | None = None
+    aspirational: bool = False
+    commitment: str = "plain"
+
+
+def _find(text: str) -> list:
+    return find_targets(text, normalize(text), 0, len(text))
+
+
+def _only(ex: Example):
+    """The one target of `ex` with its value and unit and a metric holding ex.metric."""
+    hits = [t for t in _find(ex.text) if t.value == ex.value and t.unit == ex.unit and ex.metric in t.metric]
+    assert len(hits) == 1, [t.quote for t in _find(ex.text)]
+    return hits[0]
+
+
+EXAMPLES = [
+    # the sample (邵东 2025), as written
+    Example("社会消费品零售总额增长6.5%以上;", "社会消费品零售总额", 6.5, "%", "increase", ">="),
+    Example("常住人口城镇化率力争提高1.5个百分点。", "常住人口城镇化率", 1.5, "个百分点", "increase",
+            aspirational=True, commitment="soft"),
+    Example("全市PM2.5平均浓度下降1微克/立方米以上,", "全市PM2.5平均浓度", 1, "微克/立方米",
+            "decrease", ">="),
+    Example("确保年度国考断面水质优良比例达到100%。", "年度国考断面水质优良比例", 100, "%",
+            commitment="hard"),
+    Example("民生支出占比保持70%以上;", "民生支出占比", 70, "%", bound=">="),
+    Example("制造业增加值占地区生产总值比重超过28%;", "制造业增加值占地区生产总值比重", 28, "%", bound=">"),
+    Example("全市规模工业企业亏损面1%以下。", "全市规模工业企业亏损面", 1, "%", bound="<="),
+    Example("力争全市电子信息制造业增加值增长8%左右。", "全市电子信息制造业增加值", 8, "%", "increase", "~",
+            aspirational=True, commitment="soft"),
+    Example("新建改造农贸市场10个。", "新建改造农贸市场", 10, "个"),
+    Example("全年新增限额以上商贸企业45家以上。", "限额以上商贸企业", 45, "家", "increase", ">="),
+    Example("粮食播种面积稳定在103.5万亩以上,总产量46万吨以上。", "粮食播种面积", 103.5, "万亩", bound=">="),
+    Example("粮食播种面积稳定在103.5万亩以上,总产量46万吨以上。", "总产量", 46, "万吨", bound=">="),
+    Example("新建高标准农田3万亩,提质改造2万亩。", "提质改造", 2, "万亩"),
+    Example("推动80家工业企业实施技术改造,", "工业企业实施技术改造", 80, "家"),
+    Example("全市工业技改投资增速15%。", "全市工业技改投资", 15, "%", "increase"),
+    Example("推动党政机关及公共机构新增及更新公务用车100%为新能源汽车。", "公务用车", 100, "%"),
+    Example("2025年,力争全社会研发投入增长10%以上,引进高层次人才3-5名,突破关键核心技术1项以上。",
+            "引进高层次人才", 3, "名", value_max=5, aspirational=True, commitment="soft"),
+    Example("力争在先进制造等优势领域突破1-2项关键核心技术。", "突破关键核心技术", 1, "项", value_max=2,
+            aspirational=True, commitment="soft"),
+    Example("深化企业上市“金芙蓉”跃升行动,力争高新技术企业突破20家。", "高新技术企业", 20, "家", bound=">",
+            aspirational=True, commitment="soft"),
+    Example("力争取得至少1项产业共性技术和重大关键技术突破。", "产业共性技术", 1, "项", bound=">=",
+            aspirational=True, commitment="soft"),
+    Example("“湘易办”市州专区接入不少于100项高频服务;", "市州专区接入高频服务", 100, "项", bound=">="),
+    Example("鼓励企业积极参加境内外重点展会,其中春秋“广交会”参展企业60家以上,成交金额突破2亿元。",
+            "成交金额", 2, "亿元", bound=">"),
+    Example("全力打造国家级产业集群1个,省级产业集群1个。", "省级产业集群", 1, "个"),
+    Example("2025全市重要产业产值突破1000亿元,皮具箱包产业225亿、五金产业230亿。", "五金产业", 230, "亿"),
+    Example("全市新增营收亿元企业15家、10亿元企业2家。", "10亿元企业", 2, "家", "increase"),
+    Example("新增上云1000家、上平台100家、智能生产线20条。", "智能生产线", 20, "条", "increase"),
+    Example("年内争取新增1—2个省级劳务品牌", "省级劳务品牌", 1, "个", "increase", value_max=2,
+            aspirational=True, commitment="soft"),
+    Example("争取有军品收入的民口单位8家,全市人均民口单位军品收入240元。", "军品收入", 240, "元",
+            aspirational=True, commitment="soft"),
+    Example("争取更多重大项目、重点企业落户邵东,全年新引进过亿元项目16个以上。", "新引进过亿元项目", 16, "个",
+            bound=">="),
+    Example("力争园区规模工业全市占比80%以上,亩均税收均增长5%以上。", "亩均税收", 5, "%", "increase", ">=",
+            aspirational=True, commitment="soft"),
+    # the 2024 samples
+    Example("全县产业保持稳步增长,总体规模达到146.5亿元。", "总体规模", 146.5, "亿元"),
+    Example("有进出口实绩企业至少6家。", "有进出口实绩企业", 6, "家", bound=">="),
+    Example("新增高价值发明专利10件以上,", "高价值发明专利", 10, "件", "increase", ">="),
+    # variants: fullwidth digits and marks, other dashes, Chinese numerals, 县 wording
+    Example("社会消费品零售总额增长６.５％以上；", "社会消费品零售总额", 6.5, "%", "increase", ">="),
+    Example("引进高层次人才3至5名，", "引进高层次人才", 3, "名", value_max=5),
+    Example("培育省级品牌1～2个。", "省级品牌", 1, "个", value_max=2),
+    Example("城乡居民收入提高百分之十，", "城乡居民收入", 10, "%", "increase"),
+    Example("新增高标准农田三万亩，", "高标准农田", 3, "万亩", "increase"),
+    Example("建成两个示范园区。", "示范园区", 2, "个"),
+    Example("到2025年，全县地区生产总值增长6.5%左右，", "全县地区生产总值", 6.5, "%", "increase", "~"),
+    Example("城镇调查失业率控制在5.5%以内。", "城镇调查失业率", 5.5, "%", bound="<="),
+    Example("单位GDP能耗下降3%，", "单位GDP能耗", 3, "%", "decrease"),
+    Example("确保粮食播种面积不低于30万亩，", "粮食播种面积", 30, "万亩", bound=">=", commitment="hard"),
+    Example("力争全年接待游客突破500万人次，旅游收入增长10%。", "旅游收入", 10, "%", "increase",
+            aspirational=True, commitment="soft"),
+    Example("新建5G基站200个，建设10千伏线路20公里。", "线路", 20, "公里"),
+    Example("企业开办时间压缩至1个工作日内。", "企业开办时间", 1, "个工作日", bound="<="),
+    Example("努力实现农村居民人均可支配收入增长7.5%，", "农村居民人均可支配收入", 7.5, "%", "increase",
+            aspirational=True, commitment="soft"),
+]
+
+
+@pytest.mark.parametrize("ex", EXAMPLES, ids=lambda e: e.text[:24])
+def test_examples(ex: Example) -> None:
+    t = _only(ex)
+    got = (t.value, t.value_max, t.unit, t.bound, t.change, t.aspirational, t.commitment)
+    assert got == (ex.value, ex.value_max, ex.unit, ex.bound, ex.change, ex.aspirational, ex.commitment)
+    assert t.quote == ex.text[t.span[0]:t.span[1]]
+
+
+# one figure for several metrics, or several figures for several metrics
+PAIRED = [
+    ("力争园区技工贸总收入、规模工业增加值分别增长13%、11%。",
+     [("园区技工贸总收入", 13), ("规模工业增加值", 11)]),
+    ("推动外贸稳规模、优结构,进出口、进口、出口三项指标分别增长10%,",
+     [("进出口", 10), ("进口", 10), ("出口", 10)]),
+    ("全市新开工、新竣工投资过亿元产业项目各15个。",
+     [("新开工投资过亿元产业项目", 15), ("新竣工投资过亿元产业项目", 15)]),
+    ("全县新开工、新投产工业项目各20个；",
+     [("新开工工业项目", 20), ("新投产工业项目", 20)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PAIRED)
+def test_paired_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(t.metric, t.value) for t in _find(text)] == expected
+
+
+# the whole snippet yields nothing
+NOT_TARGETS = [
+    "深入开展安全生产治本攻坚三年行动。",
+    "办好第三届湖南(廉桥)中医药产业博览会、第九届五金机电博览会。",
+    "高质量完成“十四五”规划目标任务,",
+    "实施“5122人才引进工程”,全面落实“1+13”人才政策。",
+    "落实1+13人才政策,实施5122工程和631机制。",
+    "推进4G/5G网络建设,新建10千伏线路。",
+    "一是抓好项目建设,二是优化营商环境。",
+    "根据《邵阳市2025年国民经济和社会发展计划》(邵政发〔2025〕2号),于2025年3月6日印发。",
+    "全面贯彻省委十二届八次全会精神,落实“十四条”硬举措,建好企业服务“四个库”。",
+    "在制定“1个总体方案+7个实施方案”基础上,进一步明确指标任务。",
+    "对新认定的高新技术企业给予10万元奖励。",
+    "开展信用信息归集百日攻坚行动,抢抓全省打造中医药千亿产业链契机。",
+    "策划一批网红打卡点,建成应急广播“一张网”。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_TARGETS)
+def test_not_targets(text: str) -> None:
+    assert [t.quote for t in _find(text)] == []
+
+
+def test_class_figures_are_not_targets() -> None:
+    # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
+    text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"
+    assert [(t.value, t.unit) for t in _find(text)] == [(8, "家"), (15, "家"), (2, "家")]
+
+
+def test_spans_are_absolute() -> None:
+    text = "前文不计。社会消费品零售总额增长6.5%以上;固定资产投资增长7%。"
+    start = text.index("社会")
+    [first] = find_targets(text, normalize(text), start, text.index(";"))
+    assert first.span[0] >= start
+    assert text[first.span[0]:first.span[1]] == first.quote == "社会消费品零售总额增长6.5%以上"
+
+
+# --- properties --------------------------------------------------------------------------------
+
+FRAGMENTS = ["增长", "6.5", "%", "以上", "，", ",", "、", "力争", "确保", "新增", "家", "个", "3", "-", "5",
+             "名", "三", "万亩", "百分之", "十", "“", "”", "《", "》", "第", "年", "2025", "分别", "各", "。",
+             ";", "；", "\n", "亿元", "企业", "达到", "不低于", "左右", "内", "等", "指标", "个百分点", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.integers(-5, 200), st.integers(-5, 200))
+def test_quotes_are_slices_inside_the_span(parts: list[str], start: int, end: int) -> None:
+    text = "".join(parts)
+    for t in find_targets(text, normalize(text), start, end):
+        assert text[t.span[0]:t.span[1]] == t.quote
+        assert max(0, start) <= t.span[0] < t.span[1] <= max(0, min(end, len(text)))
+        assert t.value_max is None or t.value_max >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises(text: str) -> None:
+    assert isinstance(find_targets(text, normalize(text), 0, len(text)), list)
+
+
+FULLWIDTH = str.maketrans({",": "，", ";": "；", "%": "％", "(": "（", ")": "）", ":": "："})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_fullwidth_punctuation_changes_nothing(parts: list[str]) -> None:
+    ascii_text = "".join(parts)
+    wide = ascii_text.translate(FULLWIDTH)
+
+    def fields(text: str) -> list[tuple]:
+        return [(t.span, t.metric.translate(FULLWIDTH), t.value, t.value_max, t.unit, t.bound, t.change,
+                 t.commitment) for t in _find(text)]
+
+    assert fields(ascii_text) == fields(wide)
+
+
+# --- accuracy over the gold copies -------------------------------------------------------------
+
+
+def _title_chars(s: object) -> str:
+    return "".join(c for c in str(s or "") if c not in " \t\n,,。;;::、()()“”\"'‘’《》【】[]")
+
+
+def _overlap(a: object, b: object) -> float:
+    x, y = _title_chars(a), _title_chars(b)
+    if not x or not y:
+        return 0.0
+    if x in y or y in x:
+        return 1.0
+    return sum(min(x.count(c), y.count(c)) for c in set(x)) / max(len(x), len(y))
+
+
+def _key(t: dict) -> tuple:
+    unit = str(t.get("unit") or "").replace("％", "%")
+    unit = "个百分点" if unit == "百分点" else unit
+    vmax = t.get("value_max")
+    return round(float(t["value"]), 6), None if vmax is None else round(float(vmax), 6), unit
+
+
+def _score(gold: list[dict], pred: list[dict]) -> tuple[int, int, int, int]:
+    """(matched, fields ok, gold targets, scored predictions), matching like the gold scorer."""
+    used: set[int] = set()
+
+    def find(g: dict) -> int | None:
+        best, best_i = 0.0, None
+        for i, p in enumerate(pred):
+            if i in used or _key(p) != _key(g):
+                continue
+            ov = max(_overlap(g["metric"], p["metric"]), _overlap(g["quote"], p["quote"]))
+            if ov >= 0.5 and ov > best:
+                best, best_i = ov, i
+        return best_i
+
+    real = [g for g in gold if not g.get("ambiguous")]
+    matched = ok = 0
+    for g in real:
+        i = find(g)
+        if i is not None:
+            used.add(i)
+            matched += 1
+            p = pred[i]
+            ok += (p["change"], p["bound"], p["aspirational"]) == (
+                g["change"], g["bound"], bool(g.get("aspirational")))
+    ignored = 0
+    for g in gold:
+        if g.get("ambiguous") and (i := find(g)) is not None:
+            used.add(i)
+            ignored += 1
+    return matched, ok, len(real), len(pred) - ignored
+
+
+def _line_targets(text: str, start: int, end: int) -> list[dict]:
+    norm = normalize(text)
+    out, pos = [], start
+    for line in text[start:end].splitlines(keepends=True):
+        out.extend(t.model_dump() for t in find_targets(text, norm, pos, pos + len(line)))
+        pos += len(line)
+    return out
+
+
+def _seed_parts(text: str) -> dict[str, tuple[int, int]]:
+    """Each part of the sample by its lines: 附件N … 附件N+1, the general plan up to the 附件: list."""
+    offs, pos = [], 0
+    lines = text.splitlines(keepends=True)
+    for line in lines:
+        offs.append(pos)
+        pos += len(line)
+    offs.append(pos)
+    bare = [normalize(line).strip() for line in lines]
+    annex = [i for i, line in enumerate(bare) if line.startswith("附件") and line[2:].isdigit()]
+    listing = next(i for i, line in enumerate(bare) if line.startswith("附件:"))
+    head = max(i for i in range(listing) if bare[i].endswith("总体方案") and "《" not in bare[i]
+               and not bare[i].startswith("关于"))
+    parts = {"general": (offs[head], offs[listing])}
+    for k, i in enumerate(annex):
+        parts[f"annex-{bare[i][2:]}"] = (offs[i], offs[annex[k + 1]] if k + 1 < len(annex) else pos)
+    return parts
+
+
+def _f1(matched: int, gold: int, pred: int) -> float:
+    p, r = matched / pred if pred else 1.0, matched / gold if gold else 1.0
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def test_seed_accuracy() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    parts = _seed_parts(text)
+    totals = [0, 0, 0, 0]
+    gold_dir = DATA / "gold" / "seed"
+    for gfile in [*sorted(gold_dir.glob("annex-*.yaml")), gold_dir / "general.yaml"]:
+        gold = yaml.safe_load(gfile.read_text(encoding="utf-8"))
+        s, e = parts[gold["part"]]
+        for k, v in enumerate(_score(gold.get("targets") or [], _line_targets(text, s, e))):
+            totals[k] += v
+    matched, ok, n_gold, n_pred = totals
+    assert n_gold >= 100
+    assert _f1(matched, n_gold, n_pred) >= 0.90
+    assert ok / n_gold >= 0.90
+
+
+@pytest.mark.parametrize("name", ["suining-2024-head", "xinshao-2024-head"])
+def test_sample_accuracy(name: str) -> None:
+    text = (DATA / "samples" / f"{name}.txt").read_text(encoding="utf-8")
+    gold = yaml.safe_load((DATA / "gold" / "samples" / name / "general.yaml").read_text(encoding="utf-8"))
+    matched, ok, n_gold, n_pred = _score(gold["targets"], _line_targets(text, 0, len(text)))
+    assert _f1(matched, n_gold, n_pred) >= 0.90
+    assert ok / n_gold >= 0.90
+
+
+def test_whole_notice_is_fast() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    norm = normalize(text)
+    find_targets(text, norm, 0, 200)  # load the tables
+    t0 = time.perf_counter()
+    find_targets(text, norm, 0, len(text))
+    assert time.perf_counter() - t0 < 0.5
