@@ -7,6 +7,7 @@ rendering them the outline parser would see titles with no 一、 / （一） / 
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,6 @@ _CN_DIGITS = "零一二三四五六七八九"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
-_MARKER_END = "、.．)）:：]】"  # a marker ending in these needs no separator before its title
 
 
 def read_docx(data: bytes) -> DecodedText:
@@ -182,7 +182,7 @@ class Numbering:
                 text = text.replace(token, format_number(int(value or 1), other.fmt))
         if not text:
             return ""
-        if level.suffix != "nothing" and text[-1] not in _MARKER_END:
+        if level.suffix != "nothing" and _needs_separator(text[-1]):
             text += " "
         return text
 
@@ -200,6 +200,15 @@ class Numbering:
             if ref is not None and ref[0] not in ("", "0"):
                 return ref
         return None
+
+
+def _needs_separator(last: str) -> bool:
+    """Word's tab after a marker, kept only where the title would otherwise run into it.
+
+    "一、" "（一）" "1." "①" delimit themselves (the genre writes the title right after them); "第1章"
+    or a bare "1" would fuse with the title. Never a TAB: that would read as a table row.
+    """
+    return (last.isascii() and last.isalnum()) or unicodedata.category(last) == "Lo"
 
 
 def _numpr(numpr: Any) -> tuple[str, int]:
