@@ -339,17 +339,32 @@ class _Draft:
     change: Change
 
 
-def _sentence_commitment(norm: str, sstart: int, pos: int, t: _Tables) -> Commitment:
-    """The nearest commitment word before `pos` in the sentence that starts at `sstart`."""
-    falses = [m.span() for m in t.commitment_false.finditer(norm, sstart, pos)]
+def _last_commitment(norm: str, start: int, pos: int, t: _Tables) -> str | None:
+    falses = [m.span() for m in t.commitment_false.finditer(norm, start, pos)]
     best: str | None = None
-    for m in t.commitment.finditer(norm, sstart, pos):
-        if any(a <= m.start() < b for a, b in falses):
-            continue
-        best = m[0]
-    if best is None:
+    for m in t.commitment.finditer(norm, start, pos):
+        if not any(a <= m.start() < b for a, b in falses):
+            best = m[0]
+    return best
+
+
+def _sentence_commitment(norm: str, sstart: int, pos: int, t: _Tables) -> Commitment:
+    """The nearest commitment word before `pos` in its clause group (up to ;), else the word
+    opening the sentence (力争到2027年,A…;B… carries over both)."""
+    group = sstart
+    for brk in t.raw["commitment_scope_breaks"]:
+        group = max(group, norm.rfind(brk, sstart, pos) + 1)
+    word = _last_commitment(norm, group, pos, t)
+    if word is None and group > sstart:
+        head = norm[sstart:group]
+        for _ in range(3):
+            head = t.quote_lead.sub("", head).lstrip(",:")
+        m = t.commitment.match(head)
+        if m and not t.commitment_false.match(head):
+            word = m[0]
+    if word is None:
         return "plain"
-    return "hard" if best in t.raw["commitment"]["hard"] else "soft"
+    return "hard" if word in t.raw["commitment"]["hard"] else "soft"
 
 
 def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables) -> Bound:
