@@ -110,8 +110,8 @@ EXAMPLES = [
     # 力争 opening a sentence covers its ;-clauses; inside a ;-clause it stops at the ;
     Example("力争到2027年，全市规模工业增加值年均增长8%；战略性新兴产业增加值占比达到30%。",
             "战略性新兴产业增加值占比", 30, "%", aspirational=True, commitment="soft"),
-    Example("2025年,力争园区规模工业全市占比80%以上;服务业营业收入增长9%。", "服务业营业收入", 9, "%",
-            "increase"),
+    Example("第一产业增加值增长3.8%;力争园区规模工业全市占比80%以上;服务业营业收入增长9%。", "服务业营业收入",
+            9, "%", "increase"),
     Example("每年举办招商活动10场次以上，", "招商活动", 10, "场次", bound=">="),
     Example("企业开办时间压缩至1个工作日内。", "企业开办时间", 1, "个工作日", bound="<="),
     Example("努力实现农村居民人均可支配收入增长7.5%，", "农村居民人均可支配收入", 7.5, "%", "increase",
