@@ -100,18 +100,30 @@ def find_responsibility(
             ctx.bare_list_role = role
             view[m.start() - start : m.end() - start] = " " * (m.end() - m.start())
     region = "".join(view)
-    stop = len(region.rstrip(_TRIM + "".join(shapes.closers)))
-    tail = len(region.rstrip(_TRIM))
-    clause = (
-        _labels(region, ctx)
-        or _bracketed(region, stop, tail, ctx)
-        or _bare_sentence(region, stop, ctx)
-        or _trailing_list(region, stop, ctx)
-        or _sentence(region, ctx)
-    )
+    clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
+    if clause is None:
+        # an item of several paragraphs may close an earlier one with its clause
+        for para_end in reversed([m.start() for m in regex.finditer(r"\n", region)]):
+            clause = _at_end(region[:para_end], ctx, last=False)
+            if clause is not None:
+                break
+    clause = clause or _sentence(region, ctx)
     if clause is None:
         return None
     return _build(clause, text, start, ctx)
+
+
+def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
+    """A clause closing `region`; a bare trailing list counts only at the node's very end."""
+    stop = len(region.rstrip(_TRIM + "".join(_shapes().closers)))
+    tail = len(region.rstrip(_TRIM))
+    if not region[:tail].strip():
+        return None
+    return (
+        _bracketed(region, stop, tail, ctx)
+        or _bare_sentence(region, stop, ctx)
+        or (_trailing_list(region, stop, ctx) if last else None)
+    )
 
 
 # -- the shapes ------------------------------------------------------------------------------
@@ -123,9 +135,10 @@ def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
     if not found:
         return None
     clause = _Clause(found[0].start(), found[0].end())
+    unflagged = shapes.lead_flag.sub(lambda f: " " * len(f.group(0)), region)  # "(牵头)" ends no value
     for i, m in enumerate(found):
         stop = found[i + 1].start() if i + 1 < len(found) else len(region)
-        end_m = regex.search(r"[。;\n)\]〕>]", region[m.end() : stop])
+        end_m = regex.search(r"[。;\n)\]〕>]", unflagged[m.end() : stop])
         value_end = m.end() + end_m.start() if end_m else stop
         flagged: list[Piece] = []
         pieces = _units(region[m.end() : value_end].rstrip(_TRIM), m.end(), ctx, strict=True, flagged=flagged)

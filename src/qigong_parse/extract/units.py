@@ -23,7 +23,7 @@ from ..errors import QigongError
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
 
 # Separators of a written unit list (normalized text: fullwidth punctuation is ASCII already).
-_SEPARATORS = regex.compile(r"[、,;/\s]+")
+_SEPARATORS = regex.compile(r"[、,;/\s，；]+")
 _PLACE = regex.compile(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
 # Extra characters a new name may start with inside a run-together string.
 _NAME_STARTS = ("国家", "省", "各")

@@ -1,0 +1,194 @@
+"""The extraction stage on whole notices: the sample against its gold, and a county's notice."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qigong_parse.extract import extract
+from qigong_parse.models import Document
+from qigong_parse.normalize import normalize
+from qigong_parse.pipeline import parse_text
+
+DATA = Path(__file__).parent / "data"
+RAW = Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+
+COUNTY = """新邵县人民政府办公室关于印发《新邵县优化营商环境攻坚实施方案》的通知
+
+新政办发〔2025〕3号
+
+各乡镇人民政府,县直有关单位:
+
+现将《新邵县优化营商环境攻坚实施方案》印发给你们,请认真贯彻落实。
+
+新邵县人民政府办公室
+2025年3月10日
+
+新邵县优化营商环境攻坚实施方案
+
+为持续优化营商环境,特制定本方案。
+
+一、工作目标
+
+政务服务“一网通办”率达到95%以上。
+
+二、重点任务
+
+（一）提升政务服务效能。推动更多事项网上办理。（县数据局牵头，县发改、县财政局等按职责分工负责）
+
+（二）加强要素保障。以下括号内所列单位为牵头单位。强化用地保障。（县自然资源局）
+
+（三）规范涉企执法。开展专项行动。（县司法局、县乡村振兴局）
+
+三、保障措施
+
+（一）强化协同。各部门要加强协同配合。（县发改局、县财政局）
+
+成立县优化营商环境攻坚工作专班，由县政府分管副县长担任召集人，县发改局、县数据局主要负责人任副召集人，成员单位包括县财政局、县人社局等，专班办公室设在县发改局。
+"""
+
+
+@pytest.fixture(scope="module")
+def sample() -> Document:
+    return parse_text(RAW.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def county() -> Document:
+    return parse_text(COUNTY)
+
+
+def _resp_sets(node: object) -> tuple[frozenset[str], ...]:
+    r = getattr(node, "responsibility", None)
+    return tuple(frozenset(getattr(r, k) if r else ()) for k in ("lead", "support", "joint"))
+
+
+def test_sample_responsibility_matches_gold(sample: Document) -> None:
+    total = exact = 0
+    for gfile in sorted((DATA / "gold" / "seed").glob("*.yaml")):
+        gold = yaml.safe_load(gfile.read_text(encoding="utf-8"))
+        part = sample.part(gold["part"])
+        if part is None:
+            continue
+        nodes = {tuple(n.path): n for n in part.walk()}
+        for g in gold.get("nodes") or []:
+            gsets = tuple(frozenset(g.get(k) or ()) for k in ("lead", "support", "joint"))
+            if not any(gsets):
+                continue
+            total += 1
+            exact += _resp_sets(nodes.get(tuple(g["path"]))) == gsets
+    assert total > 100
+    assert exact / total >= 0.93
+
+
+@pytest.mark.parametrize(
+    ("part", "path", "lead", "support", "joint"),
+    [
+        (
+            "annex-1",
+            ["二", "(一)", "1"],
+            ["市人社局"],
+            [
+                "市发改局",
+                "市商务局",
+                "市财政局",
+                "国家金融监督管理总局邵东监管支局",
+                "市住建局",
+                "市农业农村局",
+                "市民政局",
+                "市医保局",
+            ],
+            [],
+        ),
+        ("annex-6", ["二", "(一)", "2"], ["市应安委办"], ["各负有监管职责行业部门"], []),
+        ("annex-7", ["二", "(一)", "10", "(22)"], ["国网邵东市供电公司"], [], []),
+        ("annex-7", ["二", "(四)", "1"], [], [], ["邵阳市生态环境局邵东分局", "市属各责任部门"]),
+        ("annex-7", ["二", "(五)", "1"], ["市卫健局", "市教育局"], [], []),
+        ("general", ["三", "(一)"], None, None, None),
+    ],
+)
+def test_sample_nodes(
+    sample: Document,
+    part: str,
+    path: list[str],
+    lead: list[str] | None,
+    support: list[str] | None,
+    joint: list[str] | None,
+) -> None:
+    p = sample.part(part)
+    assert p is not None
+    node = next(n for n in p.walk() if n.path == path)
+    if lead is None:
+        assert node.responsibility is None
+        return
+    assert node.responsibility is not None
+    assert (node.responsibility.lead, node.responsibility.support, node.responsibility.joint) == (
+        lead,
+        support,
+        joint,
+    )
+
+
+def test_sample_task_forces(sample: Document) -> None:
+    forces = {p.id: p.task_force for p in sample.parts}
+    for n in range(1, 8):
+        tf = forces[f"annex-{n}"]
+        assert tf is not None
+        assert tf.name and tf.name.endswith("工作专班")
+        assert tf.convener == "市政府分管副市长"
+        assert tf.executive_deputy == "市政府分管副主任"
+        assert tf.deputies and tf.members and tf.office
+    annex1 = forces["annex-1"]
+    assert annex1 is not None
+    assert annex1.office == "市发改局"
+    assert annex1.deputies == ["市发改局", "市商务局"]
+    assert "城北片区管理办" in annex1.members and "邮政公司" in annex1.members
+
+
+def test_county_notice_gets_county_names(county: Document) -> None:
+    part = county.parts[0]
+    nodes = {tuple(n.path): n for n in part.walk()}
+    assert _resp_sets(nodes[("二", "(一)")]) == (
+        frozenset({"县数据局"}),
+        frozenset({"县发改局", "县财政局"}),
+        frozenset(),
+    )
+    # the convention stated in (二) holds to the end of 二 …
+    assert _resp_sets(nodes[("二", "(三)")])[0] == {"县司法局", "县乡村振兴局"}
+    # … and not in the next top-level section
+    assert _resp_sets(nodes[("三", "(一)")])[2] == {"县发改局", "县财政局"}
+    tf = part.task_force
+    assert tf is not None
+    assert (tf.office, tf.deputies) == ("县发改局", ["县发改局", "县数据局"])
+    names = {
+        u for n in part.walk() if n.responsibility for u in n.responsibility.lead + n.responsibility.support
+    }
+    assert not any(u.startswith("市") for u in names)
+
+
+def test_unknown_units_are_warned_with_part_and_path(county: Document) -> None:
+    unknown = [w for w in county.warnings if w.code == "unknown-unit"]
+    assert [(w.part, w.path) for w in unknown] == [("general", ["二", "(三)"])]
+    assert "县乡村振兴局" in unknown[0].message
+
+
+def test_extract_returns_a_new_document(county: Document) -> None:
+    bare = county.model_copy(
+        update={"parts": [p.model_copy(update={"task_force": None}) for p in county.parts]}
+    )
+    before = bare.model_dump()
+    out = extract(bare, COUNTY, normalize(COUNTY))
+    assert bare.model_dump() == before
+    assert out.parts[0].task_force is not None
+
+
+def test_extraction_is_fast_after_warm_up(sample: Document) -> None:
+    text = RAW.read_text(encoding="utf-8")
+    norm = normalize(text)
+    extract(sample, text, norm)
+    t0 = time.perf_counter()
+    extract(sample, text, norm)
+    assert time.perf_counter() - t0 < 0.2

@@ -1,0 +1,329 @@
+"""Responsibility clauses: rows of real clauses from the sample notice and variants of the genre."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qigong_parse.extract.responsibility import ClauseContext, find_responsibility
+from qigong_parse.extract.units import UnitRegistry
+from qigong_parse.models import Responsibility
+from qigong_parse.normalize import normalize
+
+SHAODONG = "邵东市人民政府办公室"
+XINSHAO = "新邵县人民政府办公室"
+
+
+@dataclass
+class Row:
+    text: str
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    joint: list[str] = field(default_factory=list)
+    issuer: str = SHAODONG
+    none: bool = False
+
+
+def run(text: str, issuer: str = SHAODONG, ctx: ClauseContext | None = None) -> Responsibility | None:
+    ctx = ctx or ClauseContext(UnitRegistry.for_issuer(issuer))
+    return find_responsibility(text, normalize(text), 0, len(text), ctx)
+
+
+SAMPLE = [
+    # closing bracket lost; run-together names; truncations
+    Row(
+        "推动增收减负。有效减轻居民生活支出负担。(市人社牵头,市发改、市商务局、市财政国家金融监督管理总局邵东监管支局"
+        "市住建局、市农业农村局、市民政、市医保局等按职责分工负责",
+        lead=["市人社局"],
+        support=[
+            "市发改局",
+            "市商务局",
+            "市财政局",
+            "国家金融监督管理总局邵东监管支局",
+            "市住建局",
+            "市农业农村局",
+            "市民政局",
+            "市医保局",
+        ],
+    ),
+    Row(
+        "丰富消费活动。创建廉桥省级中医药文化健康旅游示范区(市商务局牵头,市文旅广体局、市科工局等按职责分工负责)",
+        lead=["市商务局"],
+        support=["市文旅广体局", "市科工局"],
+    ),
+    # 牵头负责 and a clause cut short
+    Row(
+        "确保资金切实用于项目建设。(市发改、市财政局牵头负责,经开区管委会、城北片区管理办、城发集团、昭阳公司",
+        lead=["市发改局", "市财政局"],
+        support=["经开区管委会", "城北片区管理办", "城发集团", "昭阳公司"],
+    ),
+    # no 牵头: joint
+    Row(
+        "对违反财经纪律行为严肃追责问责。(市财政局、市审计局等按职能分工负责)", joint=["市财政局", "市审计局"]
+    ),
+    Row(
+        "落实全国统一大市场建设指引。(市发改局、市市监局、市人民法院等按职责分工负责)",
+        joint=["市发改局", "市市监局", "市人民法院"],
+    ),
+    # group names kept as written
+    Row(
+        "打造国家级产业集群1个。(市科工局、市发改局共同牵头,各产业链责任部门按职能分工负责)",
+        lead=["市科工局", "市发改局"],
+        support=["各产业链责任部门"],
+    ),
+    # no brackets, no comma
+    Row(
+        "提升本质安全水平。市应安委办牵头各负有监管职责行业部门按职能分工负责",
+        lead=["市应安委办"],
+        support=["各负有监管职责行业部门"],
+    ),
+    # both brackets lost; 等…部门 describes the list
+    Row(
+        "严防“小火亡人”。市应安委办牵头,市交通运输局、市公安局交警大队、市消防救援大队等负有监管职责行业部门按职能分工负责",
+        lead=["市应安委办"],
+        support=["市交通运输局", "市公安局交警大队", "市消防救援大队"],
+    ),
+    # 分别牵头, 、 lost between a name and a group
+    Row(
+        "推动企业强化安全管理。(市应安委办、市人社局分别牵头,国家金融监督管理总局邵东监管支局各负有监管职责行业部门按职能分工负责",
+        lead=["市应安委办", "市人社局"],
+        support=["国家金融监督管理总局邵东监管支局", "各负有监管职责行业部门"],
+    ),
+    # opening bracket lost
+    Row(
+        "提升新入市企业意愿。市住建局牵头,市政府办、市人民法院、市公安局等按职能分工负责)",
+        lead=["市住建局"],
+        support=["市政府办", "市人民法院", "市公安局"],
+    ),
+    # a damaged name: "、市发" lost
+    Row(
+        "杜绝假借破产名义逃废债务的现象。(市市监局牵头,市司法局改局等按职能分工负责",
+        lead=["市市监局"],
+        support=["市司法局", "市发改局"],
+    ),
+    # descriptors after 等 dropped
+    Row(
+        "实现一窗受理。(市数据局牵头,经开区管委会等相关单位等按职能分工负责)",
+        lead=["市数据局"],
+        support=["经开区管委会"],
+    ),
+    Row(
+        "常态化帮扶指导重点行业。(市商务局、经开区管委会等专班成员单位按职责分工负责)",
+        joint=["市商务局", "经开区管委会"],
+    ),
+    # two units run together; a lone bracket list with no convention stated is joint
+    Row("提高农村寄递物流综合服务站覆盖率。(市交通运输邮政管理局", joint=["市交通运输局", "市邮政管理局"]),
+    Row("新增蓄水能力。(市水利", joint=["市水利局"]),
+    # no brackets at all: a trailing list of known units
+    Row("开工建设农村主电网。国网邵东市供电公司", joint=["国网邵东市供电公司"]),
+    Row("全力推动大学生留邵来邵创业教育局、市人社局、市商务局", joint=["市教育局", "市人社局", "市商务局"]),
+    # fullwidth punctuation
+    Row(
+        "新增限额以上商贸企业45家以上。（市商务局牵头，市农业农村局、市交通运输局、邮政公司等按职责分工负责）",
+        lead=["市商务局"],
+        support=["市农业农村局", "市交通运输局", "邮政公司"],
+    ),
+    Row(
+        "稳妥处置非法集资重大案件。（市政府办、国家金融监督管理总局邵东监管支局等按职能分工负责",
+        joint=["市政府办", "国家金融监督管理总局邵东监管支局"],
+    ),
+    # other bracket shapes
+    Row("完善配套制度。【市发改局牵头,市财政局配合】", lead=["市发改局"], support=["市财政局"]),
+    Row("完善配套制度。〔市商务局牵头〕", lead=["市商务局"]),
+    # label fields
+    Row("补充配置电脑。牵头单位:市教育局", lead=["市教育局"]),
+]
+
+OTHER_PLACES = [
+    Row(
+        "建立项目库。\n牵头单位：县发改局\n配合单位：县财政局、县自然资源局",
+        issuer=XINSHAO,
+        lead=["县发改局"],
+        support=["县财政局", "县自然资源局"],
+    ),
+    Row(
+        "建立项目库。牵头单位:县发改局;责任单位:县财政局、县人社局",
+        issuer=XINSHAO,
+        lead=["县发改局"],
+        support=["县财政局", "县人社局"],
+    ),
+    Row(
+        "建立项目库。责任单位:县发改局(牵头)、县财政局",
+        issuer=XINSHAO,
+        lead=["县发改局"],
+        support=["县财政局"],
+    ),
+    Row(
+        "推进项目建设。(发改牵头,财政、自然资源等按职责分工负责)",
+        issuer=XINSHAO,
+        lead=["县发改局"],
+        support=["县财政局", "县自然资源局"],
+    ),
+    Row(
+        "推进项目建设。（县教育局牵头，县财政局、县人社局配合）",
+        issuer=XINSHAO,
+        lead=["县教育局"],
+        support=["县财政局", "县人社局"],
+    ),
+    Row(
+        "由县发改局牵头,县财政局、县自然资源局配合,建立重点项目库。",
+        issuer=XINSHAO,
+        lead=["县发改局"],
+        support=["县财政局", "县自然资源局"],
+    ),
+    Row(
+        "扩大有效投资。(国家发展改革委牵头,财政部、商务部按职责分工负责)",
+        issuer="国务院办公厅",
+        lead=["国家发展改革委"],
+        support=["财政部", "商务部"],
+    ),
+    Row(
+        "完善监管。(区市场监管局、区财政局按职责分工负责)",
+        issuer="长沙市岳麓区人民政府办公室",
+        joint=["区市监局", "区财政局"],
+    ),
+    # the prefecture's bureau named in a county notice keeps its level
+    Row("对接上级政策。(市发改局牵头,县发改局配合)", issuer=XINSHAO, lead=["市发改局"], support=["县发改局"]),
+    # the clause closes the item's first paragraph, not its last
+    Row(
+        "各部门要加强协同配合。（县发改局、县财政局）\n\n成立工作专班,由分管副县长担任召集人。",
+        issuer=XINSHAO,
+        joint=["县发改局", "县财政局"],
+    ),
+    # an unknown county bureau is kept as written, never turned into a Shaodong name
+    Row(
+        "推进乡村振兴。(县乡村振兴局牵头,县农业农村局配合)",
+        issuer=XINSHAO,
+        lead=["县乡村振兴局"],
+        support=["县农业农村局"],
+    ),
+]
+
+NOT_CLAUSES = [
+    Row("力争创建一批五星级乡村旅游区(点)", none=True),
+    Row("二甲以上公立综合医院设立心理健康咨询(治疗)门诊", none=True),
+    Row("全面落实《湖南省实施“七大攻坚”总体方案(湘政办发〔2024〕2号)", none=True),
+    Row("强化服务“四员”(政策宣传员、工作联络员、调查研究员、困难协调员)", none=True),
+    Row("发挥“链长”牵头作用和“链主”企业主体作用", none=True),
+    Row("由市长总牵头,常务副市长具体负责,分管副市长分线负责。", none=True),
+    Row("坚持党委领导、政府负责", none=True),
+    Row("完善标准体系(修)订", none=True),
+    Row("智能制造生产线(车间)26个", none=True),
+    Row("县域综合服务中心、县级物流配送中心、乡镇商贸中心", none=True),
+]
+
+
+@pytest.mark.parametrize("row", SAMPLE + OTHER_PLACES + NOT_CLAUSES, ids=lambda r: r.text[-24:])
+def test_clause(row: Row) -> None:
+    resp = run(row.text, row.issuer)
+    if row.none:
+        assert resp is None
+        return
+    assert resp is not None
+    assert (resp.lead, resp.support, resp.joint) == (row.lead, row.support, row.joint)
+    assert resp.span is not None
+    assert row.text[resp.span[0] : resp.span[1]].strip("。 ") == resp.raw
+
+
+def test_raw_is_the_clause_as_written() -> None:
+    resp = run("丰富消费活动。示范区（市商务局牵头，市科工局等按职责分工负责）")
+    assert resp is not None
+    assert resp.raw == "市商务局牵头，市科工局等按职责分工负责"
+
+
+def test_once_stated_convention_makes_bare_lists_lead() -> None:
+    ctx = ClauseContext(UnitRegistry.for_issuer(SHAODONG))
+    rows = [
+        (
+            "更新义务教育学校设备。补充配置电脑。牵头单位:市教育局,以下括号内所列单位为牵头单位)",
+            ["市教育局"],
+            [],
+            [],
+        ),
+        ("开展家庭教育指导服务和实践活动。(市妇联", ["市妇联"], [], []),
+        ("心理健康咨询(治疗)门诊。(市卫健局、市教育局)", ["市卫健局", "市教育局"], [], []),
+        ("开工建设农村主电网。国网邵东市供电公司", ["国网邵东市供电公司"], [], []),
+        # a clause that says 按职能分工负责 stays joint
+        (
+            "推进整改销号。(邵阳市生态环境局邵东分局、市属各责任部门等按职能分工负责",
+            [],
+            [],
+            ["邵阳市生态环境局邵东分局", "市属各责任部门"],
+        ),
+    ]
+    for text, lead, support, joint in rows:
+        resp = run(text, ctx=ctx)
+        assert resp is not None, text
+        assert (resp.lead, resp.support, resp.joint) == (lead, support, joint), text
+    assert ctx.bare_list_role == "lead"
+
+
+def test_without_convention_bare_lists_are_joint() -> None:
+    resp = run("心理健康咨询(治疗)门诊。(市卫健局、市教育局)")
+    assert resp is not None
+    assert (resp.lead, resp.joint) == ([], ["市卫健局", "市教育局"])
+
+
+def test_unknown_units_are_warned() -> None:
+    ctx = ClauseContext(UnitRegistry.for_issuer(XINSHAO))
+    resp = run("推进乡村振兴。(县乡村振兴局牵头,县农业农村局配合)", ctx=ctx)
+    assert resp is not None
+    assert [w.code for w in ctx.warnings] == ["unknown-unit"]
+    assert "县乡村振兴局" in ctx.warnings[0].message
+
+
+def test_no_shaodong_name_leaks_into_a_county_notice() -> None:
+    resp = run("推进科技创新。(科工、发改牵头,财政等按职责分工负责)", XINSHAO)
+    shaodong = (
+        UnitRegistry.for_issuer(SHAODONG).canonical_names - UnitRegistry.for_issuer(XINSHAO).canonical_names
+    )
+    names = set(resp.lead + resp.support + resp.joint) if resp else set()
+    assert not names & shaodong
+    assert "县发改局" in names or resp is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_never_raises_and_spans_stay_inside(text: str) -> None:
+    resp = run(text)
+    if resp is not None:
+        assert resp.span is not None
+        assert 0 <= resp.span[0] <= resp.span[1] <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "市发改局",
+                "市财政局",
+                "市科工局",
+                "国家金融监督管理总局邵东监管支局",
+                "市住建局",
+                "邵阳市生态环境局邵东分局",
+                "市教育局",
+            ]
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["(", "（", "[", ""]),
+    st.sampled_from(["牵头", ""]),
+    st.sampled_from(["等按职责分工负责", "按职能分工负责", "配合"]),
+)
+def test_registry_lists_give_canonical_units(units: list[str], opening: str, lead: str, duty: str) -> None:
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    clause = (
+        f"{units[0]}{lead}," + "、".join(units[1:]) + duty
+        if lead and len(units) > 1
+        else "、".join(units) + duty
+    )
+    resp = run("推进项目建设。" + opening + clause + (")" if opening else ""))
+    assert resp is not None
+    found = resp.lead + resp.support + resp.joint
+    assert set(found) <= registry.canonical_names
+    assert set(found) == set(units)

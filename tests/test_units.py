@@ -1,0 +1,181 @@
+"""The unit registry: canonical names, layering by jurisdiction, splitting run-together lists."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qigong_parse.extract.units import UnitRegistry, jurisdiction_of
+
+SHAODONG = "邵东市人民政府办公室"
+XINSHAO = "新邵县人民政府办公室"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "place", "level"),
+    [
+        (SHAODONG, "邵东市", "市"),
+        (XINSHAO, "新邵县", "县"),
+        ("绥宁县实施“八大行动”总体方案", "绥宁县", "县"),
+        ("长沙市岳麓区人民政府办公室", "长沙市岳麓区", "区"),
+        ("关于印发方案的通知", None, ""),
+        (None, None, ""),
+    ],
+)
+def test_jurisdiction_of(issuer: str | None, place: str | None, level: str) -> None:
+    assert jurisdiction_of(issuer) == (place, level)
+
+
+CANONICAL = [
+    # (issuer, written, canonical)
+    (SHAODONG, "市发改", "市发改局"),
+    (SHAODONG, "发改", "市发改局"),
+    (SHAODONG, "市科局", "市科工局"),
+    (SHAODONG, "市工局", "市科工局"),
+    (SHAODONG, "工局", "市科工局"),
+    (SHAODONG, "科工", "市科工局"),
+    (SHAODONG, "市卫健", "市卫健局"),
+    (SHAODONG, "卫健局", "市卫健局"),
+    (SHAODONG, "应急管理", "市应急管理局"),
+    (SHAODONG, "数据局", "市数据局"),
+    (SHAODONG, "国家金融监管总局邵东支局", "国家金融监督管理总局邵东监管支局"),
+    (SHAODONG, "国家金融监管总局邵东监管支局", "国家金融监督管理总局邵东监管支局"),
+    (SHAODONG, "城北管理办", "城北片区管理办"),
+    (SHAODONG, "安委办", "市应安委办"),
+    (SHAODONG, "智能造研究院", "智能制造研究院"),
+    (SHAODONG, "市委组织部", "市委组织部"),
+    (SHAODONG, "市人民法院", "市人民法院"),
+    (XINSHAO, "发改", "县发改局"),
+    (XINSHAO, "县发改局", "县发改局"),
+    (XINSHAO, "人社", "县人社局"),
+    (XINSHAO, "县委组织部", "县委组织部"),
+    (XINSHAO, "市发改局", "市发改局"),  # the prefecture's bureau stays the prefecture's
+    (XINSHAO, "省发改委", "省发展改革委"),
+    (XINSHAO, "国家发改委", "国家发展改革委"),
+    (XINSHAO, "财政部", "财政部"),
+    ("长沙市岳麓区人民政府办公室", "住建", "区住建局"),
+    # Shaodong-only names never reach another county
+    (XINSHAO, "科工", None),
+    (XINSHAO, "城北管理办", None),
+    (XINSHAO, "国家金融监管总局邵东支局", None),
+    (SHAODONG, "市长", None),
+    (SHAODONG, "治疗", None),
+]
+
+
+@pytest.mark.parametrize(("issuer", "written", "canonical"), CANONICAL)
+def test_canonical(issuer: str, written: str, canonical: str | None) -> None:
+    assert UnitRegistry.for_issuer(issuer).canonical(written) == canonical
+
+
+RESOLVE = [
+    # (issuer, written, units, unknown)
+    (
+        SHAODONG,
+        "市财政国家金融监督管理总局邵东监管支局市住建局",
+        ["市财政局", "国家金融监督管理总局邵东监管支局", "市住建局"],
+        [],
+    ),
+    (
+        SHAODONG,
+        "科工自然资源邵阳市生态环境局邵东分局水利农业农村商务林业局",
+        [
+            "市科工局",
+            "市自然资源局",
+            "邵阳市生态环境局邵东分局",
+            "市水利局",
+            "市农业农村局",
+            "市商务局",
+            "市林业局",
+        ],
+        [],
+    ),
+    (SHAODONG, "市交通运输邮政管理局", ["市交通运输局", "市邮政管理局"], []),
+    (SHAODONG, "市文旅广体局卫健局市市监局医保局", ["市文旅广体局", "市卫健局", "市市监局", "市医保局"], []),
+    (
+        SHAODONG,
+        "市气象局、市自然资源局应急管理水利林业局等",
+        ["市气象局", "市自然资源局", "市应急管理局", "市水利局", "市林业局"],
+        [],
+    ),
+    (
+        SHAODONG,
+        "国家金融监督管理总局邵东监管支局各负有监管职责行业部门",
+        ["国家金融监督管理总局邵东监管支局", "各负有监管职责行业部门"],
+        [],
+    ),
+    (
+        SHAODONG,
+        "市交通运输局、市公安局交警大队、市消防救援大队等负有监管职责行业部门",
+        ["市交通运输局", "市公安局交警大队", "市消防救援大队"],
+        [],
+    ),
+    (SHAODONG, "经开区管委会等相关单位等", ["经开区管委会"], []),
+    (
+        SHAODONG,
+        "邵阳市生态环境局邵东分局、市属各责任部门等",
+        ["邵阳市生态环境局邵东分局", "市属各责任部门"],
+        [],
+    ),
+    (SHAODONG, "市司法局改局", ["市司法局", "市发改局"], []),  # "、市发" lost
+    (SHAODONG, "市商务局，市财政局；市财政局", ["市商务局", "市财政局"], []),
+    (SHAODONG, "市直各行政执法主管部门", ["市直各行政执法主管部门"], []),
+    (XINSHAO, "县发改局、县财政局、县自然资源局", ["县发改局", "县财政局", "县自然资源局"], []),
+    (XINSHAO, "县发改局县财政局", ["县发改局", "县财政局"], []),
+    (XINSHAO, "县乡村振兴局、县发改局", ["县发改局"], ["县乡村振兴局"]),
+    (XINSHAO, "国家税务总局新邵县税务局", [], ["国家税务总局新邵县税务局"]),
+    (XINSHAO, "邵阳市生态环境局新邵分局", [], ["邵阳市生态环境局新邵分局"]),
+    (XINSHAO, "财政部、商务部", ["财政部", "商务部"], []),
+]
+
+
+@pytest.mark.parametrize(("issuer", "written", "units", "unknown"), RESOLVE)
+def test_resolve(issuer: str, written: str, units: list[str], unknown: list[str]) -> None:
+    from qigong_parse.normalize import normalize
+
+    assert UnitRegistry.for_issuer(issuer).resolve(normalize(written)) == (units, unknown)
+
+
+def test_registry_is_cached_per_jurisdiction() -> None:
+    assert UnitRegistry.for_issuer(SHAODONG) is UnitRegistry.for_issuer("邵东市人民政府")
+    assert UnitRegistry.for_issuer(SHAODONG) is not UnitRegistry.for_issuer(XINSHAO)
+
+
+def _forms(issuer: str) -> list[str]:
+    return sorted(UnitRegistry.for_issuer(issuer)._forms)
+
+
+SEPARATORS = st.sampled_from(["、", ",", ";", " ", "，"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_registry_only_lists_resolve_to_canonical_names(data: st.DataObject) -> None:
+    issuer = data.draw(st.sampled_from([SHAODONG, XINSHAO]))
+    registry = UnitRegistry.for_issuer(issuer)
+    names = data.draw(st.lists(st.sampled_from(_forms(issuer)), min_size=1, max_size=6))
+    seps = data.draw(st.lists(SEPARATORS, min_size=len(names), max_size=len(names)))
+    written = "".join(n + s for n, s in zip(names, seps, strict=True))
+    units, unknown = registry.resolve(written)
+    assert unknown == []
+    assert units
+    assert set(units) <= registry.canonical_names
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="市县发改局财政科工各部门等、,; 农业村水利国家总局邵东", max_size=40))
+def test_split_drops_only_separators_and_what_follows_deng(written: str) -> None:
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    kept = "".join(p.written for p in registry.split(written))
+    expected = []
+    for chunk in registry_chunks(written):
+        cut = chunk.find("等", 1)
+        expected.append(chunk[:cut] if cut > 0 else chunk)
+    assert kept == "".join(expected)
+
+
+def registry_chunks(written: str) -> list[str]:
+    import regex
+
+    return [c for c in regex.split(r"[、,;/\s，；]+", written) if c]
