@@ -110,7 +110,7 @@ def _tables() -> _Tables:
         tail=regex.compile(rf"(?:{_alt(list(kinds))})$"),
         bound_before=regex.compile(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
         commitment=regex.compile(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
-        commitment_false=regex.compile(_alt(raw["commitment_false"])),
+        commitment_false=regex.compile(raw["commitment_false"]),
         metric_lead=regex.compile(rf"^(?:{_alt(raw['metric_lead'])})"),
         lead_marker=regex.compile(raw["lead_marker"]),
         lead_year=regex.compile(raw["lead_year"]),
@@ -390,7 +390,8 @@ def _phrase_change(words: list[str], t: _Tables) -> Change | None:
 
 
 def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sstart: int,
-                    t: _Tables) -> list[Target]:
+                    prev_metric: str, t: _Tables) -> list[Target]:
+    """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
     raw = t.raw
     if t.incentive.search(norm, cs, ce):
         return []
@@ -448,7 +449,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
             else:
                 pairs = [(f, metric_head) for f in group]
         else:
-            base = metric_head + obj if metric_head or obj else (drafts[-1].metric if drafts else "")
+            base = metric_head + obj if metric_head or obj else (drafts[-1].metric if drafts else prev_metric)
             pairs = [(f, base) for f in group]
         for f, metric in pairs:
             drafts.append(_Draft(f, qstart, qend, metric, change))
@@ -507,6 +508,7 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
     out: list[Target] = []
     k = 0
     for ss, se in _pieces(norm, start, end, sentence_ends):
+        prev_metric = ""
         while k < len(figs) and figs[k].start < ss:
             k += 1
         if k == len(figs):
@@ -516,5 +518,7 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
         for cs, ce in _pieces(norm, ss, se, clause_ends):
             inside = [f for f in figs[k:] if cs <= f.start < ce]
             if inside:
-                out.extend(_clause_targets(text, norm, cs, ce, inside, ss, t))
+                found = _clause_targets(text, norm, cs, ce, inside, ss, prev_metric, t)
+                out.extend(found)
+                prev_metric = found[-1].metric if found else prev_metric
     return out
