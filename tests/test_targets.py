@@ -341,3 +341,11 @@ def test_whole_notice_is_fast() -> None:
     t0 = time.perf_counter()
     find_targets(text, norm, 0, len(text))
     assert time.perf_counter() - t0 < 0.5
+
+
+@pytest.mark.parametrize("text", ["力争" * 5000 + "10个", "增长" * 20000 + "5%", "新增企业" + "10家" * 3000,
+                                  "“" * 30000 + "1个", "增长10%;" * 3000])
+def test_pathological_input_stays_linear(text: str) -> None:
+    t0 = time.perf_counter()
+    find_targets(text, normalize(text), 0, len(text))
+    assert time.perf_counter() - t0 < 1.0

@@ -13,6 +13,7 @@ The tables (units, verbs, bounds, commitment words, non-target marks) are data:
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from importlib import resources
@@ -339,29 +340,38 @@ class _Draft:
     change: Change
 
 
-def _last_commitment(norm: str, start: int, pos: int, t: _Tables) -> str | None:
-    falses = [m.span() for m in t.commitment_false.finditer(norm, start, pos)]
-    best: str | None = None
-    for m in t.commitment.finditer(norm, start, pos):
-        if not any(a <= m.start() < b for a, b in falses):
-            best = m[0]
-    return best
+@dataclass
+class _Sentence:
+    """A sentence with its commitment words and scope breaks, found once."""
+
+    start: int
+    marks: list[tuple[int, str]]
+    breaks: list[int]
+    opening: str | None
 
 
-def _sentence_commitment(norm: str, sstart: int, pos: int, t: _Tables) -> Commitment:
+def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
+    falses = [m.span() for m in t.commitment_false.finditer(norm, ss, se)]
+    marks = [(m.start(), m[0]) for m in t.commitment.finditer(norm, ss, se)
+             if not any(a <= m.start() < b for a, b in falses)]
+    breaks = [i for i in range(ss, se) if norm[i] in t.raw["commitment_scope_breaks"]]
+    head = norm[ss:min(se, ss + 40)]
+    for _ in range(3):
+        head = t.quote_lead.sub("", head).lstrip(",:")
+    m = t.commitment.match(head)
+    opening = m[0] if m and not t.commitment_false.match(head) else None
+    return _Sentence(ss, marks, breaks, opening)
+
+
+def _commitment(sent: _Sentence, pos: int, t: _Tables) -> Commitment:
     """The nearest commitment word before `pos` in its clause group (up to ;), else the word
     opening the sentence (力争到2027年,A…;B… carries over both)."""
-    group = sstart
-    for brk in t.raw["commitment_scope_breaks"]:
-        group = max(group, norm.rfind(brk, sstart, pos) + 1)
-    word = _last_commitment(norm, group, pos, t)
-    if word is None and group > sstart:
-        head = norm[sstart:group]
-        for _ in range(3):
-            head = t.quote_lead.sub("", head).lstrip(",:")
-        m = t.commitment.match(head)
-        if m and not t.commitment_false.match(head):
-            word = m[0]
+    i = bisect.bisect_left(sent.breaks, pos)
+    group = sent.breaks[i - 1] + 1 if i else sent.start
+    j = bisect.bisect_left(sent.marks, (pos, ""))
+    word = sent.marks[j - 1][1] if j and sent.marks[j - 1][0] >= group else None
+    if word is None and group > sent.start:
+        word = sent.opening
     if word is None:
         return "plain"
     return "hard" if word in t.raw["commitment"]["hard"] else "soft"
@@ -389,7 +399,7 @@ def _phrase_change(words: list[str], t: _Tables) -> Change | None:
     return None
 
 
-def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sstart: int,
+def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sent: _Sentence,
                     prev_metric: str, t: _Tables) -> list[Target]:
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
     raw = t.raw
@@ -408,7 +418,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     prev_enum = False
     for gi, group in enumerate(groups):
         first = group[0]
-        qstart = _quote_start(norm, cursor, first.start, t)
+        qstart = _quote_start(norm, max(cursor, first.start - raw["max_phrase_chars"]), first.start, t)
         seg = norm[qstart:first.start]
         head, words = _strip_tail(seg, t)
         own = _phrase_change(words, t)
@@ -425,8 +435,8 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
             last.after = norm[qend]
             qend += 1
         if gi == len(groups) - 1 and not (is_rate and own):
-            stop = qend
-            while stop < ce and norm[stop] not in raw["object_ends"]:
+            stop, limit = qend, min(ce, qend + raw["max_phrase_chars"])
+            while stop < limit and norm[stop] not in raw["object_ends"]:
                 stop += 1
             obj = _clean_metric(norm[qend:stop])
             if obj:
@@ -461,7 +471,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     for d in drafts:
         before = norm[max(cs, d.fig.start - 6):d.fig.start]
         has_object = d.qend > d.fig.end
-        commitment = _sentence_commitment(norm, sstart, d.fig.start, t)
+        commitment = _commitment(sent, d.fig.start, t)
         quote = text[d.qstart:d.qend]
         out.append(Target(
             quote=quote,
@@ -508,17 +518,22 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
     out: list[Target] = []
     k = 0
     for ss, se in _pieces(norm, start, end, sentence_ends):
-        prev_metric = ""
         while k < len(figs) and figs[k].start < ss:
             k += 1
         if k == len(figs):
             break
         if figs[k].start >= se:
             continue
+        prev_metric = ""
+        sent = _sentence(norm, ss, se, t)
         for cs, ce in _pieces(norm, ss, se, clause_ends):
-            inside = [f for f in figs[k:] if cs <= f.start < ce]
-            if inside:
-                found = _clause_targets(text, norm, cs, ce, inside, ss, prev_metric, t)
+            while k < len(figs) and figs[k].start < cs:
+                k += 1
+            n = k
+            while n < len(figs) and figs[n].start < ce:
+                n += 1
+            if n > k:
+                found = _clause_targets(text, norm, cs, ce, figs[k:n], sent, prev_metric, t)
                 out.extend(found)
                 prev_metric = found[-1].metric if found else prev_metric
     return out
