@@ -45,7 +45,15 @@ def _extract_part(part: Part, text: str, norm: str, registry: UnitRegistry,
     mechanism = next((n for n in part.nodes if n.role == "mechanism"), None)
     if mechanism is not None:
         end = max(n.span[1] for n in mechanism.walk())
-        update["task_force"] = find_task_force(text, norm, mechanism.span[0], end, registry)
+        task_force = find_task_force(text, norm, mechanism.span[0], end, registry)
+        update["task_force"] = task_force
+        members = task_force.members if task_force is not None else []
+        span = task_force.span if task_force is not None else None
+        for member in members:
+            if member not in registry.canonical_names and not registry.is_group(member):
+                message = f"task-force member not in the registry, kept as written: {member}"
+                warnings.append(ParseWarning(code="unknown-unit", part=part.id, path=list(mechanism.path),
+                                             message=message, span=span))
     return part.model_copy(update=update)
 
 
