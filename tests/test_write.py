@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from qigong_parse.errors import InputError, OutputError
 from qigong_parse.models import Document, Source
 from qigong_parse.pipeline import parse_path
-from qigong_parse.write import dump_yaml, is_qigong_output, load_document, write_yaml
+from qigong_parse.write import dump_yaml, is_qigong_output, load_document, to_yaml, write_yaml
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 
@@ -29,11 +30,12 @@ def tiny(file: str = "邵东.txt") -> Document:
 
 def test_dump_is_readable(doc: Document) -> None:
     text = dump_yaml(doc)
-    assert text.startswith("schema_version: '1.0'\nsource:\n  file: ")
+    assert text.startswith('schema_version: "1.0"\nsource:\n  file: ')
     assert "issuer: 邵东市人民政府办公室" in text  # unicode as is, not \u escapes
     assert "date: 2025-03-06\n" in text  # a date, not a quoted string
     assert f"  span: {list(doc.parts[0].span)}\n" in text  # spans in flow style
-    assert "\\u" not in text
+    escaped = {chr(int(code, 16)) for code in re.findall(r"\\u([0-9a-f]{4})", text)}
+    assert all(not ch.isprintable() for ch in escaped)  # only invisible characters are escaped
 
 
 def test_dump_keeps_model_key_order(doc: Document) -> None:
@@ -48,12 +50,34 @@ def test_round_trip_of_the_sample_is_exact(doc: Document, tmp_path: Path) -> Non
     assert dump_yaml(load_document(out)) == dump_yaml(doc)
 
 
+LOADERS = [yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text(alphabet=st.sampled_from("a? 邵\n\r\t:#-,[]{}'\"|>\u2028\x85\ufeff\x00—")))
+def test_any_string_round_trips_in_every_position(value: str, tricky: str) -> None:
+    for text in (value, tricky):
+        data = {"text": text, "path": [text, "1", text], "items": [text, {"title": text, "span": [0, 1]}],
+                "nested": [[text], []], "empty": {}}
+        for loader in LOADERS:
+            assert yaml.load(to_yaml(data), Loader=loader) == data
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text())
-def test_any_string_round_trips(value: str) -> None:
-    original = tiny(file=value)
-    loaded = Document.model_validate(yaml.safe_load(dump_yaml(original)))
-    assert loaded.source.file == value
+@given(st.one_of(st.floats(), st.integers(), st.booleans(), st.none(), st.dates()))
+def test_any_scalar_round_trips(value: object) -> None:
+    loaded = yaml.load(to_yaml({"value": value, "span": [value]}), Loader=LOADERS[-1])
+    if isinstance(value, float) and value != value:
+        assert loaded["value"] != loaded["value"]
+    else:
+        assert loaded == {"value": value, "span": [value]}
+
+
+def test_yaml_words_and_numbers_stay_strings() -> None:
+    words = ["yes", "No", "on", "OFF", "null", "~", "1", "1.5", "2025-03-06", "1:20", "0x1F", ".inf", "-", "%",
+             "(一)", "——持续", "a: b", "a #b", "a ", "@x", "!x", "&x", "*x", "? x", ""]
+    data = {"path": words, "items": words}
+    assert yaml.load(to_yaml(data), Loader=LOADERS[-1]) == data
 
 
 def test_long_lines_are_not_wrapped(doc: Document) -> None:

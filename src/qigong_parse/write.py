@@ -1,9 +1,12 @@
-"""YAML out (C emitter when present, atomic write that never clobbers a foreign file) and YAML in."""
+"""YAML out (a small block-style emitter, atomic writes that never clobber a foreign file) and YAML in."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,46 +16,130 @@ import yaml
 from .errors import InputError, OutputError
 from .models import Document
 
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Anything larger is not worth loading just to decide whether it is one of ours.
 _MAX_PROBE_BYTES = 64 * 1024 * 1024
 
-
-class _Flow(list[Any]):
-    """A list emitted in flow style: spans and paths read best as ``[a, b]``."""
-
-
-class _Emitter(_Dumper):
-    pass
-
-
-def _represent_flow(dumper: Any, data: _Flow) -> Any:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+# Our own block-style emitter: PyYAML's representer and resolver run in Python per scalar and made
+# dumping the slowest step of a cold `qigong parse`. The data is plain JSON-like values, so a small
+# emitter suffices; a scalar is written plain only when it surely reads back as the same string,
+# otherwise double-quoted with JSON escapes (valid YAML escapes) plus the ones YAML needs beyond JSON.
+_PLAIN_FIRST = "(（《“〔【「『—…"
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"})
+_FLOW_FORBIDDEN = frozenset(",[]{}#:?")
+_ESCAPE = re.compile(r"[^\x20-\x7e]")
 
 
-def _represent_str(dumper: Any, data: str) -> Any:
-    # Multi-line text reads best as a literal block; the emitter falls back to quotes when it must.
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+def _is_plain(text: str, flow: bool) -> bool:
+    if not text or not (text[0] in _PLAIN_FIRST or (text[0].isalpha() and text[0].isprintable())):
+        return False
+    if text[-1] in " :" or ": " in text or " #" in text or text.lower() in _YAML_WORDS:
+        return False
+    if flow and not _FLOW_FORBIDDEN.isdisjoint(text):
+        return False
+    return text.isprintable()  # no tabs, breaks, controls, invisible or odd spaces
 
 
-_Emitter.add_representer(_Flow, _represent_flow)
-_Emitter.add_representer(str, _represent_str)
+def _literal(text: str, indent: int) -> list[str] | None:
+    """Multi-line text as a literal block (header and lines), or None when a block could not hold it."""
+    body = text.rstrip("\n")
+    if "\n" not in body or body.startswith(("\n", " ")):
+        return None
+    lines = body.split("\n")
+    if not all(line.isprintable() and not line.startswith(" ") and not line.endswith(" ") for line in lines):
+        return None
+    trailing = len(text) - len(body)
+    pad = " " * indent
+    return ["|-" if trailing == 0 else "|" if trailing == 1 else "|+",
+            *(pad + line if line else "" for line in lines), *[""] * (trailing - 1)]
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch.isprintable():
+        return ch
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _quote(text: str) -> str:
+    return _ESCAPE.sub(_escape_char, json.dumps(text, ensure_ascii=False))
+
+
+def _scalar(value: Any, flow: bool = False) -> str:
+    if isinstance(value, str):
+        return value if _is_plain(value, flow) else _quote(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        # YAML 1.1 floats need a dot: 1e+20 would read back as a string.
+        return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
 def _is_flow_key(key: str) -> bool:
     return key == "path" or key == "span" or key.endswith("_span")
 
 
-def _prepare(value: Any) -> Any:
+def _mapping(data: dict[str, Any], indent: int, out: list[str], first: str | None = None) -> None:
+    pad = " " * indent
+    for i, (key, value) in enumerate(data.items()):
+        head = f"{first if i == 0 and first is not None else pad}{_scalar(key)}:"
+        if isinstance(value, list) and _is_flow_key(key):
+            out.append(f"{head} [{', '.join(_scalar(v, flow=True) for v in value)}]")
+        elif isinstance(value, dict) and value:
+            out.append(head)
+            _mapping(value, indent + 2, out)
+        elif isinstance(value, list) and value:
+            out.append(head)
+            _sequence(value, indent, out)  # "- " at the key's own indent, as PyYAML writes it
+        elif isinstance(value, str) and (block := _literal(value, indent + 2)):
+            out.append(f"{head} {block[0]}")
+            out.extend(block[1:])
+        else:
+            out.append(f"{head} {_empty_or_scalar(value)}")
+
+
+def _sequence(items: list[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict) and item:
+            _mapping(item, indent + 2, out, first=f"{pad}- ")
+        elif isinstance(item, list) and item:
+            out.append(f"{pad}-")
+            _sequence(item, indent + 2, out)
+        elif isinstance(item, str) and (block := _literal(item, indent + 2)):
+            out.append(f"{pad}- {block[0]}")
+            out.extend(block[1:])
+        else:
+            out.append(f"{pad}- {_empty_or_scalar(item)}")
+
+
+def _empty_or_scalar(value: Any) -> str:
     if isinstance(value, dict):
-        return {k: (_Flow(v) if _is_flow_key(k) and isinstance(v, list) else _prepare(v))
-                for k, v in value.items()}
+        return "{}"
     if isinstance(value, list):
-        return [_prepare(v) for v in value]
-    return value
+        return "[]"
+    return _scalar(value)
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    """JSON-like data as block-style YAML; `path`, `span` and `*_span` lists in flow style."""
+    out: list[str] = []
+    _mapping(data, 0, out)
+    return "\n".join(out) + "\n"
 
 
 def dump_yaml(doc: Document) -> str:
@@ -62,9 +149,7 @@ def dump_yaml(doc: Document) -> str:
     if notice and notice.get("date"):
         # A real date emits unquoted (2025-03-06) and loads back as a date.
         notice["date"] = dt.date.fromisoformat(notice["date"])
-    text: str = yaml.dump(_prepare(data), Dumper=_Emitter, allow_unicode=True, sort_keys=False,
-                          width=1_000_000, default_flow_style=False)
-    return text
+    return to_yaml(data)
 
 
 def is_qigong_output(path: Path) -> bool:
