@@ -74,8 +74,8 @@ def test_any_scalar_round_trips(value: object) -> None:
 
 
 def test_yaml_words_and_numbers_stay_strings() -> None:
-    words = ["yes", "No", "on", "OFF", "null", "~", "1", "1.5", "2025-03-06", "1:20", "0x1F", ".inf", "-", "%",
-             "(一)", "——持续", "a: b", "a #b", "a ", "@x", "!x", "&x", "*x", "? x", ""]
+    words = ["yes", "No", "on", "OFF", "null", "~", "1", "1.5", "2025-03-06", "1:20", "0x1F", ".inf", "-",
+             "%", "(一)", "——持续", "a: b", "a #b", "a ", "@x", "!x", "&x", "*x", "? x", ""]
     data = {"path": words, "items": words}
     assert yaml.load(to_yaml(data), Loader=LOADERS[-1]) == data
 
