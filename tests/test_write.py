@@ -181,3 +181,13 @@ def test_load_errors_are_one_readable_line(tmp_path: Path, content: str, message
 def test_load_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         load_document(tmp_path / "nope.yaml")
+
+
+def test_a_reformatted_output_is_still_ours(tmp_path: Path) -> None:
+    target = tmp_path / "a.yaml"
+    data = tiny("old.txt").model_dump(mode="json")
+    target.write_text(yaml.safe_dump(data, sort_keys=True), encoding="utf-8")  # keys reordered by hand
+    assert not target.read_text(encoding="utf-8").startswith("schema_version")
+    assert is_qigong_output(target)
+    write_yaml(tiny("new.txt"), target)
+    assert load_document(target).source.file == "new.txt"

@@ -20,6 +20,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Anything larger is not worth loading just to decide whether it is one of ours.
 _MAX_PROBE_BYTES = 64 * 1024 * 1024
+_OUR_HEAD = re.compile(rb'schema_version: "?[0-9.]+"?\nsource:\n  file: ')
 
 # Our own block-style emitter: PyYAML's representer and resolver run in Python per scalar and made
 # dumping the slowest step of a cold `qigong parse`. The data is plain JSON-like values, so a small
@@ -155,7 +156,12 @@ def dump_yaml(doc: Document) -> str:
 def is_qigong_output(path: Path) -> bool:
     """True if `path` is a regular file holding YAML whose top level has `schema_version` and `source`."""
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_PROBE_BYTES:
+        if not path.is_file():
+            return False
+        with path.open("rb") as stream:
+            if _OUR_HEAD.match(stream.read(256)):
+                return True  # how dump_yaml starts: no need to load the whole file
+        if path.stat().st_size > _MAX_PROBE_BYTES:
             return False
         data = yaml.load(path.read_bytes(), Loader=_Loader)
     except (OSError, yaml.YAMLError, ValueError):
