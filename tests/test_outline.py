@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -135,7 +137,7 @@ def test_numeral_round_trip(n: int) -> None:
 def test_node_spans_follow_each_other_without_gaps(lines: list[str]) -> None:
     text = "\n".join(lines)
     nodes = sorted(outline(text), key=lambda n: n.span[0])
-    for a, b in zip(nodes, nodes[1:], strict=False):
+    for a, b in itertools.pairwise(nodes):
         assert a.span[1] == b.span[0]
     if nodes:
         assert nodes[-1].span[1] == len(text)

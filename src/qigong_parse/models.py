@@ -119,8 +119,11 @@ class Node(Model):
     marker: str = Field(description='the marker exactly as the source has it ("" when lost)')
     damaged: bool = False
     role: Role = "other"
-    title: str
-    text: str = Field(default="", description="own text after the title, children excluded")
+    title: str = Field(
+        description="heading words after the marker, punctuation normalized (fullwidth → ASCII); "
+        "title_span gives the exact source"
+    )
+    text: str = Field(default="", description="own text after the title, children excluded, as written")
     span: Span = Field(description="the node's own extent: marker, title and text, children excluded")
     title_span: Span
     responsibility: Responsibility | None = None

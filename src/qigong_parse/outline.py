@@ -206,6 +206,7 @@ class _Chain:
         self.headings: list[_Heading] = []
         self.shape_pref: dict[str, str] = {}  # damaged shape → style it resolved to in this part
         self.running: dict[tuple[str, int], int] = {}  # (style, depth) → last number seen there
+        self.first_child: dict[tuple[int | None, int, str], int] = {}  # (parent, depth, style) → heading
 
     def _level_of(self, style: str) -> int | None:
         for depth, idx in enumerate(self.stack):
@@ -263,14 +264,15 @@ class _Chain:
         if how == "skip":
             heading.warnings.append(("skipped-number", f"numbering jumps to {num} here"))
         if parent is not None or depth == 0:
-            prev_sibling = next((h for h in self.headings if h.parent == parent
-                                 and h.depth == depth and h.style == style), None)
+            first = self.first_child.get((parent, depth, style))
+            prev_sibling = self.headings[first] if first is not None else None
             if (prev_sibling and cand.sep and prev_sibling.cand.sep and cand.sep != prev_sibling.cand.sep
                     and not cand.damaged):
                 heading.warnings.append(
                     ("inconsistent-marker", f"separator {cand.sep!r} among siblings using {prev_sibling.cand.sep!r}")
                 )
         self.headings.append(heading)
+        self.first_child.setdefault((parent, depth, style), len(self.headings) - 1)
         self.stack.append(len(self.headings) - 1)
         self.running[(style, depth)] = num
         return True
@@ -279,13 +281,8 @@ class _Chain:
 def _token(style: str, num: int) -> str:
     g = grammar()
     fmt = next(s.token for s in g.styles if s.name == style)
-    if style in ("cn_dun", "cn_paren"):
-        n = int_to_cn(num)
-    elif style in ("chapter", "section", "article"):
-        n = int_to_cn(num)
-    else:
-        n = str(num)
-    return fmt.format(n=n)
+    chinese = style in ("cn_dun", "cn_paren", "chapter", "section", "article")
+    return fmt.format(n=int_to_cn(num) if chinese else str(num))
 
 
 def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]:

@@ -6,10 +6,14 @@ Each stage is a pure function on typed data; this module only wires them togethe
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
+from .errors import InputError
 from .models import Document, Part, Source
 from .normalize import normalize
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
@@ -23,6 +27,10 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
     from .outline import build_outline
     from .segment import segment
 
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise InputError(f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}; "
+                         "it is not valid Unicode text")
     norm = normalize(text)
     seg = segment(text, norm, outside)
     warnings = list(seg.warnings)
@@ -36,7 +44,7 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         encoding=encoding,
         chars=len(text),
-        format=fmt,  # type: ignore[arg-type]
+        format=fmt,
     )
     doc = Document(source=source, notice=seg.notice, parts=parts, unassigned=seg.unassigned,
                    warnings=warnings)

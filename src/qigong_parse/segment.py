@@ -265,10 +265,10 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
             unassigned.append(Unassigned(span=(start, end), text=text[start:end], reason="attachment list"))
         elif kind == "general":
             title_idx = payload
-            title = (_clean_title(text, lines, title_idx, None) if title_idx is not None
+            gp_title: str | None = (_clean_title(text, lines, title_idx, None) if title_idx is not None
                      else _title_from_notice(notice))
             head_span = (start, lines[title_idx].end) if title_idx is not None else None
-            parts.append(PartSlice(id="general", kind="general_plan", title=title, span=(start, end),
+            parts.append(PartSlice(id="general", kind="general_plan", title=gp_title, span=(start, end),
                                    head_span=head_span, body_start=head_span[1] if head_span else start))
         else:
             i, num, title, title_line = payload
@@ -445,8 +445,8 @@ def _cross_check(notice: Notice, parts: list[PartSlice], warnings: list[ParseWar
             warnings.append(ParseWarning(code="attachment-missing", part="notice",
                                          message=f"附件{index} {att.title!r} is announced but not found in the text"))
         elif found.title and _squash(found.title) != _squash(att.title):
-            warnings.append(ParseWarning(code="attachment-title-mismatch", part=found.id,
-                                         message=f"附件{index} is announced as {att.title!r} but titled {found.title!r}"))
+            message = f"附件{index} is announced as {att.title!r} but titled {found.title!r}"
+            warnings.append(ParseWarning(code="attachment-title-mismatch", part=found.id, message=message))
     if announced:
         for no, p in annexes.items():
             if no not in announced:

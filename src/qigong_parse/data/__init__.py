@@ -14,4 +14,4 @@ def load_table(name: str) -> Any:
     """Load a YAML table shipped in this package (cached; never at import time)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with resources.files(__package__).joinpath(name).open("r", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(fh, Loader=loader)
