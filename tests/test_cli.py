@@ -204,6 +204,20 @@ def test_batch_goes_on_after_a_failure(work: Path, capsys: pytest.CaptureFixture
     assert "failed" in err.split("qigong parse")[-1]  # the summary table lists it
 
 
+def test_directory_without_output_writes_beside_each_file(work: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    raw = work / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE, raw / "a.txt")
+    (raw / "a.yaml").write_text("mine: true\n", encoding="utf-8")  # a foreign file in the way
+    shutil.copy(SAMPLE, raw / "b.txt")
+    code, _, err = qigong(capsys, "parse", "raw")
+    assert code == 1
+    assert "refusing to overwrite raw/a.yaml: not a qigong output" in err
+    assert (raw / "a.yaml").read_text(encoding="utf-8") == "mine: true\n"
+    assert load_document(raw / "b.yaml").source.file == "raw/b.txt"
+
+
 def test_batch_in_parallel(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copy(SAMPLE, work / "other.txt")
     code, _, err = qigong(capsys, "parse", NAME, "other.txt", "-o", "out", "--jobs", "2")
