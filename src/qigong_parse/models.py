@@ -126,6 +126,9 @@ class Node(Model):
     text: str = Field(default="", description="own text after the title, children excluded, as written")
     span: Span = Field(description="the node's own extent: marker, title and text, children excluded")
     title_span: Span
+    origin: Literal["outline", "table"] = Field(
+        default="outline", description="a numbered heading, or a row of a task table (任务分解表)"
+    )
     responsibility: Responsibility | None = None
     targets: list[Target] = Field(default_factory=list)
     children: list[Node] = Field(default_factory=list)

@@ -16,7 +16,8 @@ from typing import Any
 import regex
 
 from .data import load_table
-from .models import Node, OutlineResult, ParseWarning, Part, PartSlice, Role
+from .models import Node, OutlineResult, ParseWarning, Part, PartSlice, Responsibility, Role
+from .tables import TaskRow, find_task_tables
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -128,6 +129,7 @@ class Candidate:
     num: int | None
     sep: str | None
     damaged: bool
+    row: TaskRow | None = None  # set for a row of a task table
 
 
 @dataclass
@@ -237,6 +239,16 @@ class _Chain:
 
     def offer(self, cand: Candidate) -> bool:
         """Accept `cand` as a heading if it fits; return whether it did."""
+        if cand.row is not None:
+            # A task-table row: a child of the heading it stands under, sibling of the rows before it.
+            depth = self._level_of("table_row")
+            depth = len(self.stack) if depth is None else depth
+            num = self.headings[self.stack[depth]].num + 1 if depth < len(self.stack) else 1
+            del self.stack[depth:]
+            parent = self.stack[-1] if self.stack else None
+            self.headings.append(_Heading(cand, "table_row", num, depth, parent))
+            self.stack.append(len(self.headings) - 1)
+            return True
         styles = list(cand.styles)
         pref = self.shape_pref.get(cand.shape)
         if pref in styles:
@@ -279,6 +291,8 @@ class _Chain:
 
 
 def _token(style: str, num: int) -> str:
+    if style == "table_row":
+        return str(num)
     g = grammar()
     fmt = next(s.token for s in g.styles if s.name == style)
     chinese = style in ("cn_dun", "cn_paren", "chapter", "section", "article")
@@ -298,6 +312,17 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
     while end > start and norm[end - 1] in " \t":
         end -= 1
     return start, end, ended
+
+
+def _row_responsibility(text: str, row: TaskRow) -> Responsibility | None:
+    """The lead and support cells of a table row, as written (the extract stage canonicalizes them)."""
+    if not row.lead and not row.support:
+        return None
+    cells = [c for c in (row.lead_span, row.support_span) if c is not None]
+    span = (min(c[0] for c in cells), max(c[1] for c in cells)) if cells else None
+    raw = "\t".join(x for x in (row.lead, row.support) if x)
+    return Responsibility(lead=[row.lead] if row.lead else [], support=[row.support] if row.support else [],
+                          raw=raw, span=span)
 
 
 def _heading_like(title: str, g: _Grammar) -> bool:
@@ -349,7 +374,17 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     g = grammar()
     end = sl.span[1]
     chain = _Chain()
-    for cand in find_candidates(norm, sl.body_start, end):
+    tables = find_task_tables(text, norm, sl.body_start, end)
+    inside = [(t.header_span[0], t.span[1]) for t in tables]
+    cands = [c for c in find_candidates(norm, sl.body_start, end)
+             if not any(a <= c.start < b for a, b in inside)]
+    for table in tables:
+        for row in table.rows:
+            marker_end = row.span[0] + len(row.number) if text.startswith(row.number, row.span[0]) else row.span[0]
+            cands.append(Candidate(row.span[0], marker_end, row.span[1], "table_row", ("table_row",), None,
+                                   None, False, row))
+    cands.sort(key=lambda c: c.start)
+    for cand in cands:
         chain.offer(cand)
     headings = chain.headings
     warnings: list[ParseWarning] = []
@@ -358,7 +393,8 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     starts = [h.cand.start for h in headings] + [end]
 
     titles: list[tuple[int, int, bool]] = [
-        _title_bounds(norm, h.cand.marker_end, h.cand.line_end) for h in headings
+        (h.cand.row.task_span[0], h.cand.row.task_span[1], True) if h.cand.row is not None
+        else _title_bounds(norm, h.cand.marker_end, h.cand.line_end) for h in headings
     ]
     cut_notes = _repair_run_in_titles(norm, headings, titles, g)
 
@@ -380,6 +416,10 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
             span=(h.cand.start, starts[i + 1]),
             title_span=(t_start, t_end),
         )
+        if h.cand.row is not None:
+            node = node.model_copy(update={
+                "origin": "table", "text": text[h.cand.start:starts[i + 1]].strip(),
+                "responsibility": _row_responsibility(text, h.cand.row)})
         nodes.append(node)
         if h.cand.damaged:
             warnings.append(ParseWarning(
@@ -460,7 +500,7 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
     for i, h in enumerate(headings):
         start, end, ended = titles[i]
         title = norm[start:end]
-        if _heading_like(title, g):
+        if h.cand.row is not None or _heading_like(title, g):
             continue
         verdict = looks_like_headings(groups[(h.parent, h.style)], i)
         if verdict is None:

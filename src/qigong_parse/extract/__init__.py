@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..models import Document, Node, ParseWarning, Part, Target
+from ..models import Document, Node, ParseWarning, Part, Responsibility, Target
 from .responsibility import ClauseContext, find_responsibility
 from .taskforce import find_task_force
 from .units import UnitRegistry
@@ -61,9 +61,29 @@ def _extract_node(node: Node, part_id: str, text: str, norm: str, ctx: ClauseCon
                   find_targets: TargetFinder | None) -> Node:
     start, end = node.title_span[0], node.span[1]
     before = len(ctx.warnings)
-    resp = find_responsibility(text, norm, start, end, ctx) if end > start else None
+    if node.origin == "table":
+        resp = _table_responsibility(node, ctx)
+    else:
+        resp = find_responsibility(text, norm, start, end, ctx) if end > start else None
     for i in range(before, len(ctx.warnings)):
         ctx.warnings[i] = ctx.warnings[i].model_copy(update={"part": part_id, "path": list(node.path)})
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
     children = [_extract_node(c, part_id, text, norm, ctx, find_targets) for c in node.children]
     return node.model_copy(update={"responsibility": resp, "targets": targets, "children": children})
+
+
+def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | None:
+    """Canonicalize the lead/support cells a task-table row carries from its columns."""
+    written = node.responsibility
+    if written is None:
+        return None
+    lead: list[str] = []
+    support: list[str] = []
+    for cells, out in ((written.lead, lead), (written.support, support)):
+        for cell in cells:
+            units, unknown = ctx.registry.resolve(cell)
+            out.extend(u for u in [*units, *unknown] if u not in out)
+            for name in unknown:
+                message = f"unit not in the registry, kept as written: {name}"
+                ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=written.span))
+    return written.model_copy(update={"lead": lead, "support": [u for u in support if u not in lead]})
