@@ -185,6 +185,9 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    # Forked workers inherit what is imported here, instead of each paying for the imports again.
+    from . import extract, outline, pipeline, read, segment, write  # noqa: F401
+
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         futures = {pool.submit(run, job): job for job in jobs}
         try:
