@@ -173,6 +173,8 @@ def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
         exc.message = with_file(exc.message, str(source))
         raise
     if dest is None:
+        if sys.stdout is None:
+            raise OutputError("cannot write to stdout: it is closed")
         data = dump_yaml(doc).encode("utf-8")
         sys.stdout.flush()
         stream = getattr(sys.stdout, "buffer", None)
