@@ -67,6 +67,9 @@ def test_output_into_an_existing_directory(work: Path, capsys: pytest.CaptureFix
     code, _, _ = qigong(capsys, "parse", NAME, "-o", "structured")
     assert code == 0
     assert (work / "structured" / "shaodong-2025-qidagongjian.yaml").is_file()
+    code, _, _ = qigong(capsys, "parse", NAME, "-o", "fresh/dir/")  # a trailing slash asks for a directory
+    assert code == 0
+    assert (work / "fresh" / "dir" / "shaodong-2025-qidagongjian.yaml").is_file()
 
 
 def test_stdout_gets_yaml_only(work: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import __version__
-from .errors import OutputError, QigongError, UsageError
+from .errors import InputError, OutputError, QigongError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,8 +125,6 @@ def parse(
     inputs = expand_inputs(notices)
     if not inputs.batch:
         if inputs.missing:
-            from .errors import InputError
-
             raise InputError(f"{inputs.missing[0]}: no such file")
         code = _parse_one(inputs.files[0], output, opts)
     else:
@@ -134,11 +133,16 @@ def parse(
         raise typer.Exit(code)
 
 
+@dataclass(frozen=True)
 class _ParseOptions:
-    def __init__(self, encoding: str | None, fmt: str | None, strict: bool, force: bool,
-                 max_bytes: int | None, jobs: int, quiet: bool, debug: bool) -> None:
-        self.encoding, self.fmt, self.strict, self.force = encoding, fmt, strict, force
-        self.max_bytes, self.jobs, self.quiet, self.debug = max_bytes, jobs, quiet, debug
+    encoding: str | None
+    fmt: str | None
+    strict: bool
+    force: bool
+    max_bytes: int | None
+    jobs: int
+    quiet: bool
+    debug: bool
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -146,6 +150,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _make_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create directory {path}: {exc.strerror or exc}") from None
 
 
 def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
@@ -158,14 +169,14 @@ def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
         dest = source.with_name(f"{source.stem}.yaml")
     elif output != "-":
         dest = Path(output)
-        if dest.is_dir() or output.endswith(("/", os.sep)):
+        if output.endswith(("/", os.sep)):
+            _make_dir(dest)
+        if dest.is_dir():
             dest = dest / f"{safe_stem(source.name)}.yaml"
     if dest is not None:
         if _same_file(dest, source):
             message = f"refusing to write {dest}: it is the input file"
             raise UsageError(message) if output is not None else OutputError(message)
-        if dest.parent != Path() and not dest.parent.exists() and output and output.endswith(("/", os.sep)):
-            dest.parent.mkdir(parents=True, exist_ok=True)
         check_writable(dest, force=opts.force)  # fail before the work, not after it
     try:
         doc = parse_path(source, encoding=opts.encoding, fmt=opts.fmt, max_bytes=opts.max_bytes)
@@ -229,10 +240,7 @@ def _parse_many(files: list[Path], missing: list[str], output: str | None, opts:
         out_dir = Path(output)
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"-o {output}: must be a directory when parsing several files")
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create directory {out_dir}: {exc.strerror or exc}") from None
+        _make_dir(out_dir)
     jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug)
             for src, dest in zip(files, plan_outputs(files, out_dir), strict=True)]
     order = {job.source: i for i, job in enumerate(jobs)}
