@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from qigong_parse.batch import Job, expand_inputs, plan_outputs, run_job, run_jobs, safe_stem
-from qigong_parse.errors import InputError
 from qigong_parse.write import load_document
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
@@ -64,12 +63,14 @@ def test_expand_directory_glob_and_repeats(tmp_path: Path) -> None:
     assert not single.batch and single.files == [tmp_path / "b.txt"]
 
 
-def test_expand_reports_missing_and_empty(tmp_path: Path) -> None:
-    assert expand_inputs(["nope.txt", str(SAMPLE)]).missing == ["nope.txt"]
-    with pytest.raises(InputError, match="no file matches"):
-        expand_inputs([str(tmp_path / "*.txt")])
-    with pytest.raises(InputError, match=r"no \.txt, \.html, \.htm, \.docx files"):
-        expand_inputs([str(tmp_path)])
+def test_expand_reports_what_named_no_file(tmp_path: Path) -> None:
+    found = expand_inputs(["nope.txt", str(tmp_path / "*.txt"), str(tmp_path), str(SAMPLE)])
+    assert found.files == [SAMPLE]
+    assert [message for _, message in found.problems] == [
+        "nope.txt: no such file",
+        f"{tmp_path / '*.txt'}: no file matches this pattern",
+        f"{tmp_path}: no .txt, .html, .htm, .docx files in this directory",
+    ]
 
 
 def test_run_job_writes_and_counts(tmp_path: Path) -> None:

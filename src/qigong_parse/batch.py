@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, QigongError
+from .errors import QigongError
 
 if TYPE_CHECKING:
     from .models import Document
@@ -22,17 +22,18 @@ _MAX_NAME_BYTES = 200  # file names are limited to 255 bytes; leave room for "-N
 
 @dataclass(frozen=True)
 class Inputs:
-    """The files to parse, and whether the command line asked for a batch (several, a dir, a glob)."""
+    """The files to parse, whether the command line asked for a batch (several, a dir, a glob), and
+    the items that named no file, each with a one-line message."""
 
     files: list[Path]
     batch: bool
-    missing: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def expand_inputs(items: Sequence[str]) -> Inputs:
     """Expand directories (their notice files) and globs (for shells that don't); keep order, drop repeats."""
     files: list[Path] = []
-    missing: list[str] = []
+    problems: list[tuple[str, str]] = []
     batch = len(items) > 1
     seen: set[str] = set()
 
@@ -45,7 +46,7 @@ def expand_inputs(items: Sequence[str]) -> Inputs:
     def add_dir(path: Path) -> None:
         found = sorted(p for p in path.iterdir() if p.suffix.lower() in NOTICE_SUFFIXES and p.is_file())
         if not found:
-            raise InputError(f"{path}: no {', '.join(NOTICE_SUFFIXES)} files in this directory")
+            problems.append((str(path), f"{path}: no {', '.join(NOTICE_SUFFIXES)} files in this directory"))
         for p in found:
             add(p)
 
@@ -60,12 +61,12 @@ def expand_inputs(items: Sequence[str]) -> Inputs:
             batch = True
             matches = sorted(m for m in glob.glob(item) if os.path.isfile(m))
             if not matches:
-                raise InputError(f"{item}: no file matches this pattern")
+                problems.append((item, f"{item}: no file matches this pattern"))
             for match in matches:
                 add(Path(match))
         else:
-            missing.append(item)
-    return Inputs(files, batch, missing)
+            problems.append((item, f"{item}: no such file"))
+    return Inputs(files, batch, problems)
 
 
 def safe_stem(name: str) -> str:

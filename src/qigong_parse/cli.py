@@ -123,12 +123,13 @@ def parse(
         lookup_codec(encoding)
     opts = _ParseOptions(encoding, fmt.value if fmt else None, strict, force, max_bytes, jobs, quiet, debug)
     inputs = expand_inputs(notices)
+    if not inputs.files:
+        more = f" (and {len(inputs.problems) - 1} more)" if len(inputs.problems) > 1 else ""
+        raise InputError(inputs.problems[0][1] + more)
     if not inputs.batch:
-        if inputs.missing:
-            raise InputError(f"{inputs.missing[0]}: no such file")
         code = _parse_one(inputs.files[0], output, opts)
     else:
-        code = _parse_many(inputs.files, inputs.missing, output, opts)
+        code = _parse_many(inputs.files, inputs.problems, output, opts)
     if code:
         raise typer.Exit(code)
 
@@ -230,7 +231,7 @@ def render_summary(doc: Document, written: str) -> object:
     return Group(head, body, tail)
 
 
-def _parse_many(files: list[Path], missing: list[str], output: str | None, opts: _ParseOptions) -> int:
+def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str | None, opts: _ParseOptions) -> int:
     from .batch import Job, Result, plan_outputs, run_jobs
 
     if output == "-":
@@ -244,7 +245,7 @@ def _parse_many(files: list[Path], missing: list[str], output: str | None, opts:
     jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug)
             for src, dest in zip(files, plan_outputs(files, out_dir), strict=True)]
     order = {job.source: i for i, job in enumerate(jobs)}
-    results: list[Result] = [Result(Job(m, ""), error=f"{m}: no such file") for m in missing]
+    results: list[Result] = [Result(Job(item, ""), error=message) for item, message in problems]
     console = _stderr()
     for result in results:
         _report(console, result, opts)
