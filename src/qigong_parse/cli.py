@@ -65,7 +65,9 @@ def _root(
 def _stderr() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    # Logs have no width to fit: don't fold paths in the summary table at rich's default of 80.
+    width = None if sys.stderr.isatty() else 200
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True, width=width)
 
 
 # --- parse ---------------------------------------------------------------------------------------
