@@ -1,0 +1,393 @@
+"""Mutation fuzzer: damaged variants of the sample notice through `parse_bytes`.
+
+Each case applies a few random mutations to the sample (punctuation dropped or swapped between
+full and half width, lines deleted/duplicated/swapped, the file cut, random Unicode inserted:
+combining marks, RTL, astral characters, NULs, CRs, lone brackets, digits, stray markers), then
+encodes it (UTF-8 mostly, sometimes GB18030/UTF-16/BOM, sometimes with the bytes cut or flipped)
+and parses it. A `QigongError` is an accepted answer; any other exception is a crash; a Document
+whose pieces do not tile the decoded text is a tiling failure. Each failing input is saved
+under ``fuzz-crashes/`` with its traceback. Exit status 1 on any failure.
+
+    python scripts/fuzz.py --cases 10000 [--seed S] [--crash-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+
+if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT / "src"))
+
+from qigong_parse.errors import QigongError  # noqa: E402
+from qigong_parse.models import Document  # noqa: E402
+from qigong_parse.normalize import normalize  # noqa: E402
+from qigong_parse.pipeline import parse_bytes  # noqa: E402
+from qigong_parse.read import decode  # noqa: E402
+
+# --- The tiling check (shared with the test suite) -------------------------------------------
+
+
+def leaf_spans(doc: Document) -> list[tuple[str, tuple[int, int]]]:
+    """Every leaf piece of `doc` as (label, span): the pieces that must tile the text."""
+    out: list[tuple[str, tuple[int, int]]] = [("unassigned", u.span) for u in doc.unassigned]
+    if doc.notice is not None:
+        out.append(("notice", doc.notice.span))
+        if doc.notice.attachments_span is not None:
+            out.append(("notice.attachments", doc.notice.attachments_span))
+    for part in doc.parts:
+        if part.head_span is not None:
+            out.append((f"{part.id}.head", part.head_span))
+        if part.preamble_span is not None:
+            out.append((f"{part.id}.preamble", part.preamble_span))
+        for node in part.walk():
+            out.append((f"{part.id}:{'/'.join(node.path)}", node.span))
+    return out
+
+
+def tiling_errors(doc: Document, text: str, limit: int = 10) -> list[str]:
+    """What breaks the "nothing lost" guarantee for `doc` parsed from `text` (empty list: none).
+
+    The leaf pieces sorted by start must be contiguous from 0 to len(text); markers, target
+    quotes and unassigned texts must be the text at their spans, titles that text or its
+    normalized view (`Node.title` is documented as punctuation-normalized).
+    """
+    errors: list[str] = []
+    pieces = sorted(leaf_spans(doc), key=lambda p: (p[1][0], p[1][1]))
+    pos = 0
+    for label, (start, end) in pieces:
+        if start != pos:
+            gap = "gap" if start > pos else "overlap"
+            errors.append(f"{gap}: before {label} {[start, end]}, expected start {pos} "
+                          f"({text[min(pos, start):max(pos, start)][:40]!r})")
+        pos = max(pos, end)
+    if pos != len(text):
+        errors.append(f"end: pieces end at {pos}, text has {len(text)} chars")
+    if doc.source.chars != len(text):
+        errors.append(f"chars: source.chars {doc.source.chars} != len(text) {len(text)}")
+    if "".join(text[s:e] for _, (s, e) in pieces) != text and not errors:
+        errors.append("join: joined pieces differ from the text")
+    for u in doc.unassigned:
+        if u.text != text[u.span[0]:u.span[1]]:
+            errors.append(f"unassigned: text at {list(u.span)} is not the text at its span")
+    for part in doc.parts:
+        for node in part.walk():
+            where = f"{part.id}:{'/'.join(node.path)}"
+            ts, te = node.title_span
+            if node.title not in (text[ts:te], normalize(text[ts:te])):
+                errors.append(f"title: {where}: {node.title[:30]!r} != text[title_span] {text[ts:te][:30]!r}")
+            s = node.span[0]
+            if node.marker != text[s:s + len(node.marker)]:
+                errors.append(f"marker: {where}: {node.marker!r} is not at the start of its span")
+            for target in node.targets:
+                if target.quote != text[target.span[0]:target.span[1]]:
+                    errors.append(f"quote: {where}: {target.quote[:30]!r} is not text[span]")
+        for target in part.targets:
+            if target.quote != text[target.span[0]:target.span[1]]:
+                errors.append(f"quote: {part.id} preamble: {target.quote[:30]!r} is not text[span]")
+    return errors[:limit]
+
+
+# --- Mutations ---------------------------------------------------------------------------------
+
+_FULL_HALF = {"，": ",", "（": "(", "）": ")", "：": ":", "；": ";", "．": ".", "！": "!", "？": "?",
+              "１": "1", "２": "2", "３": "3"}
+_HALF_FULL = {v: k for k, v in _FULL_HALF.items()}
+_PUNCT = "，。、；：（）《》“”〔〕,.;:()"
+_POOLS: dict[str, str] = {
+    "combining": "".join(chr(c) for c in range(0x0300, 0x0370)) + "\u20dd\u3099\u309a",
+    "rtl": "\u202e\u202b\u200f\u061c" + "".join(chr(c) for c in range(0x05d0, 0x05eb))
+           + "".join(chr(c) for c in range(0x0627, 0x064b)),
+    "astral": "\U0001f600\U0001f4a9\U00020000\U0002a6d6\U0001d400\U0001d7d8\U00010348\U0010fffd",
+    "control": "\x00\r\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t",
+    "zero_width": "\u200b\u200c\u200d\u2060\ufeff\u00ad",
+    "brackets": "（）()《》【】〔〕[]{}“”‘’「」『』",
+    "digits": "0123456789０１２３４５６７８９①②③⑩⑳㉑一二三十百零〇两²³¼٣۴߁",
+    "markers": "一、|（一）|(二)|1.|2、|（1）|(3)|①|第一章|第二条|附件|附件1|附件：|三)|(四|12|(",
+    "cjk": "".join(chr(c) for c in range(0x4E00, 0x9FA6, 7)),  # a spread of Han characters
+}
+
+
+@dataclass
+class Case:
+    """One fuzz input and how it was made."""
+
+    data: bytes
+    ops: list[str] = field(default_factory=list)
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def _insert(rng: random.Random, text: str, pool: str) -> str:
+    items = pool.split("|") if "|" in pool else list(pool)
+    out = text
+    for _ in range(rng.randint(1, 12)):
+        pos = rng.randint(0, len(out))
+        if rng.random() < 0.3:  # at a line start, where markers are looked for
+            nl = out.rfind("\n", 0, pos)
+            pos = nl + 1
+        out = out[:pos] + "".join(rng.choice(items) for _ in range(rng.randint(1, 4))) + out[pos:]
+    return out
+
+
+def _mut_drop_punct(rng: random.Random, text: str) -> str:
+    victim = rng.choice(_PUNCT)
+    share = rng.random()
+    return "".join(c for c in text if c != victim or rng.random() > share)
+
+
+def _mut_width(rng: random.Random, text: str) -> str:
+    table = _FULL_HALF if rng.random() < 0.5 else _HALF_FULL
+    share = rng.choice((1.0, rng.random()))
+    return "".join(table[c] if c in table and rng.random() < share else c for c in text)
+
+
+def _mut_delete_lines(rng: random.Random, text: str) -> str:
+    lines = _lines(text)
+    share = rng.choice((0.01, 0.1, 0.5))
+    return "".join(ln for ln in lines if rng.random() > share)
+
+
+def _mut_duplicate_lines(rng: random.Random, text: str) -> str:
+    lines = _lines(text)
+    if not lines:
+        return text
+    for _ in range(rng.randint(1, 20)):
+        i = rng.randrange(len(lines))
+        lines.insert(rng.randrange(len(lines) + 1), lines[i])
+    return "".join(lines)
+
+
+def _mut_swap_lines(rng: random.Random, text: str) -> str:
+    lines = _lines(text)
+    if len(lines) < 2:
+        return text
+    if rng.random() < 0.1:
+        rng.shuffle(lines)
+    else:
+        for _ in range(rng.randint(1, 20)):
+            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+    return "".join(lines)
+
+
+def _mut_cut(rng: random.Random, text: str) -> str:
+    a = rng.randint(0, len(text))
+    b = rng.randint(0, len(text))
+    if rng.random() < 0.5:
+        return text[:max(a, b)]  # cut the end off anywhere
+    return text[min(a, b):max(a, b)]  # a window starting anywhere, even mid-line
+
+
+def _mut_join_lines(rng: random.Random, text: str) -> str:
+    share = rng.choice((0.05, 0.5, 1.0))
+    return "".join("" if c == "\n" and rng.random() < share else c for c in text)
+
+
+def _mut_newlines(rng: random.Random, text: str) -> str:
+    return text.replace("\n", rng.choice(("\r\n", "\r", "\n\n", "\u2028", "\n \u3000")))
+
+
+def _mut_strip_indent(rng: random.Random, text: str) -> str:
+    return "".join(ln.lstrip(" \t\u3000") for ln in _lines(text))
+
+
+def _pool_mutation(name: str) -> Callable[[random.Random, str], str]:
+    def mutate(rng: random.Random, text: str) -> str:
+        return _insert(rng, text, _POOLS[name])
+
+    mutate.__name__ = f"insert_{name}"
+    return mutate
+
+
+MUTATIONS: list[tuple[str, Callable[[random.Random, str], str], float]] = [
+    ("drop_punct", _mut_drop_punct, 3),
+    ("width", _mut_width, 3),
+    ("delete_lines", _mut_delete_lines, 2),
+    ("duplicate_lines", _mut_duplicate_lines, 2),
+    ("swap_lines", _mut_swap_lines, 2),
+    ("cut", _mut_cut, 2),
+    ("join_lines", _mut_join_lines, 1),
+    ("newlines", _mut_newlines, 1),
+    ("strip_indent", _mut_strip_indent, 1),
+    *[(f"insert_{name}", _pool_mutation(name), 0.3 if name == "control" else 1.5) for name in _POOLS],
+]
+
+
+def _encode(rng: random.Random, text: str, ops: list[str]) -> bytes:
+    r = rng.random()
+    if r < 0.8:
+        data, how = text.encode("utf-8", "surrogatepass"), "utf-8"
+    elif r < 0.87:
+        data, how = text.encode("gb18030", "replace"), "gb18030"
+    elif r < 0.92:
+        data, how = text.encode("utf-8-sig", "surrogatepass"), "utf-8-sig"
+    else:
+        data, how = text.encode(rng.choice(("utf-16", "utf-16-le", "utf-16-be")), "surrogatepass"), "utf-16"
+    ops.append(f"encode:{how}")
+    if data and rng.random() < 0.05:
+        cut = rng.randint(0, len(data))
+        data = data[:cut]
+        ops.append(f"byte_cut:{cut}")
+    if data and rng.random() < 0.03:
+        buf = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            buf[rng.randrange(len(buf))] = rng.randrange(256)
+        data = bytes(buf)
+        ops.append("byte_flip")
+    return data
+
+
+def make_case(rng: random.Random, sample: str) -> Case:
+    """One mutated variant of `sample`, encoded."""
+    names = [m[0] for m in MUTATIONS]
+    weights = [m[2] for m in MUTATIONS]
+    funcs = {m[0]: m[1] for m in MUTATIONS}
+    text = sample
+    ops: list[str] = []
+    for name in rng.choices(names, weights, k=rng.choice((1, 1, 2, 3, 4))):
+        text = funcs[name](rng, text)
+        ops.append(name)
+    return Case(_encode(rng, text, ops), ops)
+
+
+# --- Running -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a fuzz run found."""
+
+    cases: int = 0
+    rejected: int = 0  # QigongError: an accepted answer for damaged bytes
+    crashes: int = 0
+    tiling: int = 0
+    slow: int = 0  # cases over the slow threshold: reported and saved, not failures
+    slowest: float = 0.0
+    seconds: float = 0.0
+    kinds: Counter[str] = field(default_factory=Counter)
+    saved: list[Path] = field(default_factory=list)
+
+    @property
+    def failures(self) -> int:
+        return self.crashes + self.tiling
+
+    def line(self) -> str:
+        return (f"fuzz: {self.cases} cases, {self.crashes} unexpected exceptions, {self.tiling} tiling "
+                f"failures, {self.rejected} rejected as QigongError, {self.slow} slow (slowest "
+                f"{self.slowest:.2f} s), {self.seconds:.1f} s")
+
+
+def check(data: bytes) -> tuple[str, str] | None:
+    """None when `data` parses to a tiled Document or raises QigongError; else (kind, details)."""
+    try:
+        doc = parse_bytes(data, file="fuzz.txt")
+    except QigongError:
+        return ("rejected", "")
+    except Exception as exc:  # the point of fuzzing: anything else is a bug
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
+        return (f"crash {type(exc).__name__} at {where}", traceback.format_exc())
+    try:
+        Document.model_validate(doc.model_dump())
+        errors = tiling_errors(doc, decode(data).text)
+    except Exception:
+        return ("crash while checking the Document", traceback.format_exc())
+    if errors:
+        return (f"tiling {errors[0].split(':')[0]}", "\n".join(errors))
+    return None
+
+
+def _save(crash_dir: Path, data: bytes, kind: str, details: str, ops: list[str], seed: int,
+          index: int) -> Path:
+    crash_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    path = crash_dir / f"{digest}.bin"
+    path.write_bytes(data)
+    path.with_suffix(".txt").write_text(
+        f"{kind}\nseed {seed} case {index}\nmutations: {' '.join(ops)}\n"
+        f"reproduce: python -c \"from qigong_parse.pipeline import parse_bytes; "
+        f"parse_bytes(open('{path}', 'rb').read())\"\n\n{details}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(cases: int, seed: int = 0, crash_dir: Path | None = None, sample: str | None = None,
+        progress: bool = False, slow: float = 2.0) -> Summary:
+    """Run `cases` mutated inputs; save failing ones under `crash_dir` (None: do not save).
+
+    A case taking over `slow` seconds is counted and saved as a hint of super-linear code.
+    """
+    text = sample if sample is not None else SAMPLE.read_text(encoding="utf-8")
+    rng = random.Random(seed)
+    summary = Summary()
+    started = time.perf_counter()
+    for index in range(cases):
+        case = make_case(rng, text)
+        case_started = time.perf_counter()
+        verdict = check(case.data)
+        took = time.perf_counter() - case_started
+        summary.slowest = max(summary.slowest, took)
+        if took > slow:
+            summary.slow += 1
+            if crash_dir is not None and summary.slow <= 5:
+                summary.saved.append(_save(crash_dir, case.data, f"slow: {took:.2f} s", "", case.ops,
+                                           seed, index))
+        summary.cases += 1
+        if verdict is not None:
+            kind, details = verdict
+            if kind == "rejected":
+                summary.rejected += 1
+            else:
+                if kind.startswith("tiling"):
+                    summary.tiling += 1
+                else:
+                    summary.crashes += 1
+                summary.kinds[kind] += 1
+                if crash_dir is not None and summary.kinds[kind] <= 5:  # a few examples per kind
+                    summary.saved.append(_save(crash_dir, case.data, kind, details, case.ops, seed, index))
+        if progress and (index + 1) % 500 == 0:
+            print(f"  {index + 1}/{cases} … {summary.failures} failures, "
+                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry: run the fuzzer, print the summary, exit 1 on any failure."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=None, help="default: random (printed)")
+    ap.add_argument("--crash-dir", type=Path, default=ROOT / "fuzz-crashes")
+    ap.add_argument("--sample", type=Path, default=SAMPLE)
+    ap.add_argument("--slow", type=float, default=2.0, help="report cases slower than this (s)")
+    ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = ap.parse_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
+    print(f"fuzz: seed {seed}, sample {args.sample.name}", flush=True)
+    summary = run(args.cases, seed, args.crash_dir, args.sample.read_text(encoding="utf-8"),
+                  progress=not args.quiet, slow=args.slow)
+    for kind, count in summary.kinds.most_common():
+        print(f"  {count:6d}  {kind}")
+    if summary.saved:
+        print(f"  saved {len(summary.saved)} failing inputs under {args.crash_dir}/")
+    print(summary.line(), flush=True)
+    return 1 if summary.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

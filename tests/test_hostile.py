@@ -1,0 +1,110 @@
+"""Hostile sizes and shapes parse without error and tile (timing is the benchmark's job, not asserted).
+
+The inputs come from scripts/bench.py, which times the same generators at ten to a hundred times
+these sizes to show linear growth.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from qigong_parse import read
+from qigong_parse.errors import InputError
+from qigong_parse.models import Document
+from qigong_parse.pipeline import parse_path
+
+from .conftest import ROOT, SAMPLE, sample_text
+from .test_tiling import parse_and_check
+
+
+@cache
+def bench() -> ModuleType:
+    """scripts/bench.py, imported once."""
+    name = "qigong_bench_script"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _nodes(doc: Document) -> int:
+    return sum(len(p.walk()) for p in doc.parts)
+
+
+def test_one_megabyte_notice() -> None:
+    text = bench().big_notice(1_000_000)
+    assert len(text.encode("utf-8")) >= 1_000_000
+    doc = parse_and_check(text)
+    reps = text.count(sample_text()[:200])
+    assert sum(p.kind == "annex" for p in doc.parts) == 7 * reps  # every repeated annex is found again
+    assert _nodes(doc) >= 200 * reps
+
+
+def test_single_200_kb_line() -> None:
+    text = bench().one_line(200_000)
+    assert "\n" not in text and len(text.encode("utf-8")) > 190_000
+    parse_and_check(text)
+
+
+def test_5000_numbered_lines() -> None:
+    text = bench().numbered_lines(5000)
+    doc = parse_and_check(text)
+    assert _nodes(doc) == 5000 + 50  # every item and every 一、 section is a heading
+
+
+@pytest.mark.parametrize("blocks", [1, 5])
+def test_markers_nested_50_deep(blocks: int) -> None:
+    doc = parse_and_check(bench().nested(50, blocks))
+    depth = max(len(n.path) for p in doc.parts for n in p.walk())
+    assert depth >= 5  # 一、 > (一) > 1. > (1) > ① at least
+    assert len(doc.parts[0].nodes) == blocks
+
+
+@pytest.mark.parametrize("depth", [50, 500])
+def test_paren_run_on_one_line(depth: int) -> None:
+    parse_and_check(bench().paren_run(depth))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 100_000,  # one long number
+        "（" * 50_000 + "一",  # lone brackets
+        "(" * 50_000 + "\n" + ")" * 50_000,
+        "附件" * 20_000,
+        "、" * 100_000,
+        "一、" * 50_000,
+        "\n" * 100_000,
+        " \u3000\t" * 30_000 + "一、总体要求",
+        "".join(f"附件{i}\n关于实施第{i}项工作的方案\n" for i in range(1, 400)),
+        "由" + "市发改局、" * 5_000 + "牵头负责。",
+        ("（市发改局、市财政局牵头，各乡镇配合）" * 2_000) + "\n",
+        "".join(f"{i}.{'提高' * 20}{i}%\n" for i in range(1, 3000)),
+    ],
+    ids=["digits", "open-brackets", "bracket-lines", "annex-words", "dun-commas", "cn-markers",
+         "blank-lines", "indentation", "400-annexes", "long-lead-list", "clause-run", "percent-lines"],
+)
+def test_pathological_shapes(text: str) -> None:
+    parse_and_check(text)
+
+
+def test_default_read_limit_admits_a_20_mb_notice() -> None:
+    assert read.DEFAULT_MAX_BYTES >= 20 * 1024 * 1024
+
+
+def test_max_bytes_rejects_a_larger_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text(sample_text() * 3, encoding="utf-8")
+    with pytest.raises(InputError, match="max-bytes"):
+        parse_path(path, max_bytes=SAMPLE.stat().st_size)
+    assert parse_path(path, max_bytes=path.stat().st_size).source.chars == 3 * len(sample_text())
