@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/qigong parse $(SAMPLE) -o $(SAMPLE_OUT) --force
+	$(BIN)/qigong parse $(SAMPLE) -o $(SAMPLE_OUT) --force --summary
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -97,6 +97,8 @@ def parse(
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", metavar="N", help="Parse N files at a time, in separate processes.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="Print the summary even when stderr is not a terminal (as `make run` does).")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
 ) -> None:
     """Parse notices into YAML: one <stem>.yaml per input.
@@ -123,7 +125,8 @@ def parse(
         from .read import lookup_codec
 
         lookup_codec(encoding)
-    opts = _ParseOptions(encoding, fmt.value if fmt else None, strict, force, max_bytes, jobs, quiet, debug)
+    opts = _ParseOptions(encoding, fmt.value if fmt else None, strict, force, max_bytes, jobs, quiet, debug,
+                         summary)
     inputs = expand_inputs(notices)
     if not inputs.files:
         more = f" (and {len(inputs.problems) - 1} more)" if len(inputs.problems) > 1 else ""
@@ -146,6 +149,7 @@ class _ParseOptions:
     jobs: int
     quiet: bool
     debug: bool
+    summary: bool = False
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -199,7 +203,7 @@ def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
             sys.stdout.write(data.decode("utf-8"))
     else:
         write_yaml(doc, dest, force=opts.force)
-    if not opts.quiet and sys.stderr.isatty():  # rich costs start-up time: only load it for a person
+    if not opts.quiet and (opts.summary or sys.stderr.isatty()):  # rich costs start-up: load it for a person
         _stderr().print(render_summary(doc, "stdout" if dest is None else str(dest)))
     if opts.strict and doc.warnings:
         _say(f"qigong parse: {len(doc.warnings)} parser warning(s) in {source} (--strict)")
