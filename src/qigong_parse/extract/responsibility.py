@@ -18,6 +18,7 @@ from typing import Literal
 import regex
 import yaml
 
+from ..data import parse_yaml
 from ..errors import QigongError
 from ..models import ParseWarning, Responsibility
 from .units import Piece, UnitRegistry
@@ -58,7 +59,7 @@ class _Shapes:
 def _shapes() -> _Shapes:
     try:
         raw = (resources.files("qigong_parse") / "data" / "clauses.yaml").read_text(encoding="utf-8")
-        table = yaml.safe_load(raw)
+        table = parse_yaml(raw)
         brackets: dict[str, str] = table["brackets"]
         labels = "|".join(f"(?P<{role}>{pat})" for role, pat in table["labels"].items())
         conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...] = tuple(

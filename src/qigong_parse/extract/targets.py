@@ -22,6 +22,7 @@ from typing import Any
 import regex
 import yaml
 
+from ..data import parse_yaml
 from ..errors import QigongError
 from ..models import Bound, Change, Commitment, Target
 from ..normalize import normalize
@@ -66,7 +67,7 @@ class _Tables:
 @functools.cache
 def _tables() -> _Tables:
     try:
-        raw = yaml.safe_load(
+        raw = parse_yaml(
             (resources.files("qigong_parse") / "data" / "targets.yaml").read_text(encoding="utf-8")
         )
     except (OSError, yaml.YAMLError) as exc:

@@ -15,6 +15,7 @@ from importlib import resources
 import regex
 import yaml
 
+from ..data import parse_yaml
 from ..errors import QigongError
 from ..models import TaskForce
 from .units import UnitRegistry
@@ -41,7 +42,7 @@ class _Fields:
 def _fields() -> _Fields:
     try:
         raw = (resources.files("qigong_parse") / "data" / "taskforce.yaml").read_text(encoding="utf-8")
-        t = yaml.safe_load(raw)
+        t = parse_yaml(raw)
         return _Fields(
             name=regex.compile(t["name"]),
             convener=regex.compile(t["convener"]),

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import regex
 import yaml
 
+from ..data import parse_yaml
 from ..errors import QigongError
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
@@ -58,7 +59,7 @@ def _tables() -> dict[str, dict[str, Any]]:
         folder = resources.files("qigong_parse") / "data" / "units"
         for entry in folder.iterdir():
             if entry.name.endswith(".yaml"):
-                data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+                data = parse_yaml(entry.read_text(encoding="utf-8")) or {}
                 if not isinstance(data, dict):
                     raise RegistryError(f"unit table {entry.name} is not a mapping")
                 out[entry.name[: -len(".yaml")]] = data
@@ -111,7 +112,11 @@ class UnitRegistry:
                 for written in (key, *(aliases or ())):
                     forms[written] = key
         self._forms = forms
-        self._lengths = sorted({len(f) for f in forms}, reverse=True)
+        by_first: dict[str, set[int]] = {}
+        for f in forms:
+            by_first.setdefault(f[0], set()).add(len(f))
+        # Lengths of the written forms starting with each character, longest first.
+        self._lengths = {c: sorted(ns, reverse=True) for c, ns in by_first.items()}
         self.canonical_names = frozenset(forms.values())
 
     @classmethod
@@ -151,7 +156,7 @@ class UnitRegistry:
 
     def _match_at(self, s: str, pos: int) -> tuple[int, str] | None:
         """Longest written form (or other-level body) starting at `pos`: (end, canonical)."""
-        for n in self._lengths:
+        for n in self._lengths.get(s[pos], ()):
             if pos + n <= len(s):
                 got = self._forms.get(s[pos : pos + n])
                 if got is not None:

@@ -19,6 +19,7 @@ from importlib import resources
 
 import yaml
 
+from ..data import parse_yaml
 from ..errors import QigongError
 from ..models import Document
 from ..normalize import normalize
@@ -47,7 +48,7 @@ def rules() -> Rules:
     """Load the matching table (cached)."""
     try:
         raw = (resources.files("qigong_parse") / "data" / "metric_synonyms.yaml").read_text("utf-8")
-        data = yaml.safe_load(raw)
+        data = parse_yaml(raw)
     except (OSError, yaml.YAMLError) as exc:
         raise QigongError(f"cannot load the metric table: {exc}") from exc
     synonyms = sorted(data.get("synonyms", {}).items(), key=lambda kv: -len(kv[0]))
