@@ -15,6 +15,7 @@ from qigong_parse.normalize import normalize
 
 SHAODONG = "邵东市人民政府办公室"
 XINSHAO = "新邵县人民政府办公室"
+LOUDI = "娄底市人民政府办公室"
 
 
 @dataclass
@@ -200,6 +201,19 @@ OTHER_PLACES = [
         lead=["县乡村振兴局"],
         support=["县农业农村局"],
     ),
+    # a prefecture-level city: label lines on lines of their own under the item, a place name
+    # before a development zone, 发展改革委 (a 委, not a 局)
+    Row(
+        "壮大先进制造业。力争新增规模以上工业企业120家。\n　　牵头单位：市工业和信息化局\n"
+        "　　责任单位：各县市区人民政府、娄底经开区管委会\n",
+        issuer=LOUDI,
+        lead=["市工信局"],
+        support=["各县市区人民政府", "娄底经开区管委会"],
+    ),
+    Row("壮大先进制造业。加快建设。\n牵头单位：市工信局；配合单位：市发改委、市财政局\n", issuer=LOUDI,
+        lead=["市工信局"], support=["市发改委", "市财政局"]),
+    Row("发展现代服务业。（市发展改革委牵头，市商务局、市文化旅游广电局配合）", issuer=LOUDI,
+        lead=["市发改委"], support=["市商务局", "市文旅广电局"]),
 ]
 
 NOT_CLAUSES = [
@@ -269,10 +283,10 @@ def test_without_convention_bare_lists_are_joint() -> None:
 
 def test_unknown_units_are_warned() -> None:
     ctx = ClauseContext(UnitRegistry.for_issuer(XINSHAO))
-    resp = run("推进乡村振兴。(县乡村振兴局牵头,县农业农村局配合)", ctx=ctx)
+    resp = run("推进茶产业发展。(县茶叶产业发展中心牵头,县农业农村局配合)", ctx=ctx)
     assert resp is not None
     assert [w.code for w in ctx.warnings] == ["unknown-unit"]
-    assert "县乡村振兴局" in ctx.warnings[0].message
+    assert "县茶叶产业发展中心" in ctx.warnings[0].message
 
 
 def test_no_shaodong_name_leaks_into_a_county_notice() -> None:

@@ -25,6 +25,7 @@ PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
 
 # Separators of a written unit list (normalized text: fullwidth punctuation is ASCII already).
 _SEPARATORS = regex.compile(r"[、,;/\s，；]+")
+_HAN_ONLY = regex.compile(r"\p{Han}+")
 _PLACE = regex.compile(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
 # Extra characters a new name may start with inside a run-together string.
 _NAME_STARTS = ("国家", "省", "各")
@@ -93,6 +94,7 @@ class UnitRegistry:
         self.levels: tuple[str, ...] = tuple(general.get("levels") or ())
         self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
         self._groups = [regex.compile(p) for p in general.get("groups") or ()]
+        self.zone_words: tuple[str, ...] = tuple(general.get("zone_words") or ())
         self._stems: dict[str, str] = {}  # written stem (no level) → canonical stem
         forms: dict[str, str] = {}
         for key, aliases in (general.get("local") or {}).items():
@@ -272,13 +274,12 @@ class UnitRegistry:
         if p.kind == "shaped" and prev.kind in ("known", "shaped") and not self._starts_name(s, p.start):
             return True
         # a place name before a level-prefixed body: 邵阳 + 市生态环境局…
-        return (
-            prev.kind == "junk"
-            and p.kind in ("known", "shaped")
-            and p.written[0] in self.levels
-            and 2 <= len(prev.written) <= 4
-            and _PLACE.fullmatch(prev.written + p.written[0]) is not None
-        )
+        if prev.kind != "junk" or p.kind not in ("known", "shaped") or not 2 <= len(prev.written) <= 4:
+            return False
+        if p.written[0] in self.levels:
+            return _PLACE.fullmatch(prev.written + p.written[0]) is not None
+        # a place name before a development zone's body: 娄底 + 经开区管委会
+        return p.written.startswith(self.zone_words) and _HAN_ONLY.fullmatch(prev.written) is not None
 
     def resolve(self, written: str) -> tuple[list[str], list[str]]:
         """A written list or run-together string → (canonical units in order, unknown pieces as written).
