@@ -41,13 +41,13 @@ COUNTY = """新邵县人民政府办公室关于印发《新邵县优化营商�
 
 （二）加强要素保障。以下括号内所列单位为牵头单位。强化用地保障。（县自然资源局）
 
-（三）规范涉企执法。开展专项行动。（县司法局、县乡村振兴局）
+（三）规范涉企执法。开展专项行动。（县司法局、县茶叶产业发展中心）
 
 三、保障措施
 
 （一）强化协同。各部门要加强协同配合。（县发改局、县财政局）
 
-成立县优化营商环境攻坚工作专班，由县政府分管副县长担任召集人，县发改局、县数据局主要负责人任副召集人，成员单位包括县财政局、县人社局、县乡村振兴局等，专班办公室设在县发改局。
+成立县优化营商环境攻坚工作专班，由县政府分管副县长担任召集人，县发改局、县数据局主要负责人任副召集人，成员单位包括县财政局、县人社局、县茶叶产业发展中心等，专班办公室设在县发改局。
 """
 
 
@@ -157,7 +157,7 @@ def test_county_notice_gets_county_names(county: Document) -> None:
         frozenset(),
     )
     # the convention stated in (二) holds to the end of 二 …
-    assert _resp_sets(nodes[("二", "(三)")])[0] == {"县司法局", "县乡村振兴局"}
+    assert _resp_sets(nodes[("二", "(三)")])[0] == {"县司法局", "县茶叶产业发展中心"}
     # … and not in the next top-level section
     assert _resp_sets(nodes[("三", "(一)")])[2] == {"县发改局", "县财政局"}
     tf = part.task_force
@@ -172,7 +172,7 @@ def test_county_notice_gets_county_names(county: Document) -> None:
 def test_unknown_units_are_warned_with_part_and_path(county: Document) -> None:
     unknown = [w for w in county.warnings if w.code == "unknown-unit"]
     assert [(w.part, w.path) for w in unknown] == [("general", ["二", "(三)"]), ("general", ["三"])]
-    assert all("县乡村振兴局" in w.message for w in unknown)
+    assert all("县茶叶产业发展中心" in w.message for w in unknown)
 
 
 def test_extract_returns_a_new_document(county: Document) -> None:

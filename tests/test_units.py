@@ -179,3 +179,31 @@ def registry_chunks(written: str) -> list[str]:
     import regex
 
     return [c for c in regex.split(r"[、,;/\s，；]+", written) if c]
+
+
+# Unknown names run together with no level character between them: the domain segmenter
+# (jieba over a dictionary built from the registry) finds the word that closes the first name.
+@pytest.mark.parametrize(
+    ("written", "pieces"),
+    [
+        ("茶叶产业发展中心蚕桑站", ["茶叶产业发展中心", "蚕桑站"]),
+        ("县发改局、茶叶产业发展中心蚕桑站、县财政局", ["县发改局", "茶叶产业发展中心", "蚕桑站", "县财政局"]),
+        ("县茶叶产业发展中心", ["县茶叶产业发展中心"]),  # one name: no inner suffix, no cut
+        ("国家税务总局新邵县税务局", ["国家税务总局新邵县税务局"]),  # a known head and its tail stay one
+    ],
+)
+def test_unknown_run_together_names_are_cut_at_word_boundaries(written: str, pieces: list[str]) -> None:
+    registry = UnitRegistry.for_issuer(XINSHAO)
+    assert [p.written for p in registry.split(written)] == pieces
+
+
+def test_jieba_is_not_loaded_for_lists_the_registry_splits() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom qigong_parse.extract.units import UnitRegistry\n"
+            "r = UnitRegistry.for_issuer('邵东市人民政府办公室')\n"
+            "r.split('市财政国家金融监督管理总局邵东监管支局市住建局、县茶叶产业发展中心')\n"
+            "print('jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -5,7 +5,9 @@ whose local bodies take the jurisdiction level learned from the issuer (a 县 no
 县发改局), plus per-jurisdiction overlays chosen from the issuer (Shaodong's 市科工局 never
 reaches another county's output). Lists are split on separators, then each chunk by greedy
 longest match over every written form the registry knows; what is left is kept as written
-and classified by generic rules (group names, unit suffixes).
+and classified by generic rules (group names, unit suffixes). Leftovers that hold several
+unknown names run together are cut with jieba over a domain dictionary built from the
+registry (built in memory on first need; jieba's default dictionary is never loaded).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _HAN_ONLY = regex.compile(r"\p{Han}+")
 _PLACE = regex.compile(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
 # Extra characters a new name may start with inside a run-together string.
 _NAME_STARTS = ("国家", "省", "各")
+# Leftovers at least this long may be several unknown names run together.
+_MIN_RUN = 6
 _NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
 
 
@@ -45,6 +49,7 @@ class Piece:
     written: str
     canonical: str | None
     kind: PieceKind
+    word_cut: bool = False  # starts where the domain segmenter cut two unknown names apart
 
     @property
     def name(self) -> str:
@@ -245,9 +250,52 @@ class UnitRegistry:
         cut = start
         for i in range(start + 2, end):
             if s[cut:i].endswith(self.suffixes) and self._starts_name(s, i):
-                out.append(self._leftover(s, cut, i))
+                self._flush_name(s, cut, i, out)
                 cut = i
-        out.append(self._leftover(s, cut, end))
+        self._flush_name(s, cut, end, out)
+
+    def _flush_name(self, s: str, start: int, end: int, out: list[Piece]) -> None:
+        """One leftover; names the registry lacks, run together with no level character between
+        them (茶叶产业发展中心蚕桑站), are cut at the word boundaries of the domain segmenter."""
+        if end - start >= _MIN_RUN and s[start:end].endswith(self.suffixes):
+            cuts = self._word_cuts(s[start:end])
+            for a, b in zip([0, *cuts], [*cuts, end - start], strict=True):
+                piece = self._leftover(s, start + a, start + b)
+                out.append(Piece(piece.start, piece.end, piece.written, piece.canonical, piece.kind, a > 0))
+            return
+        out.append(self._leftover(s, start, end))
+
+    def _word_cuts(self, name: str) -> list[int]:
+        """Offsets inside `name` after a word that closes a unit name, where a unit name follows."""
+        if not any(name.find(suffix, 0, len(name) - 2) >= 2 for suffix in self.suffixes):
+            return []  # no inner suffix: one name, and jieba is never loaded
+        cuts: list[int] = []
+        pos = last = 0
+        for word in self._segmenter.lcut(name, HMM=False):
+            pos += len(word)
+            rest = name[pos:]
+            if (pos - last >= 3 and len(rest) >= 2 and word.endswith(self.suffixes)
+                    and rest.endswith(self.suffixes)):
+                cuts.append(pos)
+                last = pos
+        return cuts
+
+    @functools.cached_property
+    def _segmenter(self) -> Any:
+        """A jieba tokenizer over a domain dictionary built from this registry (never jieba's default
+        dictionary): written forms, stems and unit suffixes. Built in memory, on first need."""
+        import io
+
+        import jieba
+
+        words: dict[str, int] = dict.fromkeys(self.suffixes, 300)
+        words.update(dict.fromkeys(self._stems, 800))
+        words.update(dict.fromkeys(self._forms, 1000))
+        lines = "".join(f"{w} {f}\n" for w, f in words.items() if w and " " not in w)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(lines.encode("utf-8")))
+        tokenizer.initialized = True  # skip jieba's own loading, its cache file and its log lines
+        return tokenizer
 
     def _leftover(self, s: str, start: int, end: int) -> Piece:
         text = s[start:end]
@@ -269,7 +317,7 @@ class UnitRegistry:
         return out
 
     def _joins(self, s: str, prev: Piece, p: Piece) -> bool:
-        if prev.end != p.start:
+        if prev.end != p.start or p.word_cut:
             return False
         if p.kind == "shaped" and prev.kind in ("known", "shaped") and not self._starts_name(s, p.start):
             return True
