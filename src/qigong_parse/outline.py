@@ -233,7 +233,7 @@ class _Chain:
         prev = self.running.get((style, depth))
         if prev is not None and n == prev + 1:
             return depth, n, "running"
-        if not cand.damaged and n <= 3 and style not in ("cn_dun", "chapter"):
+        if not cand.damaged and n <= 3 and style not in ("cn_dun", "division", "chapter"):
             return depth, n, "skip"
         return None
 
@@ -295,7 +295,7 @@ def _token(style: str, num: int) -> str:
         return str(num)
     g = grammar()
     fmt = next(s.token for s in g.styles if s.name == style)
-    chinese = style in ("cn_dun", "cn_paren", "chapter", "section", "article")
+    chinese = style in ("cn_dun", "cn_paren", "division", "chapter", "section", "article")
     return fmt.format(n=int_to_cn(num) if chinese else str(num))
 
 

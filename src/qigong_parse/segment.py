@@ -129,6 +129,7 @@ def _split_recipients(s: str) -> list[str]:
 
 def _plan_title_like(content: str) -> bool:
     return (4 <= len(content) <= 60 and "。" not in content and "," not in content
+            and not _tables()["outline_marker"].match(content)
             and bool(_tables()["plan_title_end"].search(content)))
 
 
@@ -209,7 +210,7 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
 
     # 4. Annex headings (after the head and after the list).
     after = max(x for x in (head_last, att_last, lead_end - 1) if x is not None) + 1
-    annex_at: list[tuple[int, int, str | None, int]] = []  # (line, number, title, title line)
+    annex_at: list[tuple[int, int, list[int]]] = []  # (line, number, title lines)
     for i in body:
         if i < after:
             continue
@@ -217,13 +218,9 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
         if found is None:
             continue
         num, title = found
-        title_line = i
-        if not title:
-            nxt = next((j for j in body if j > i), None)
-            if nxt is not None and _plan_title_like(lines[nxt].content):
-                title, title_line = lines[nxt].content, nxt
+        title_lines = [i] if title else _title_lines(lines, [j for j in body if j > i][:3])
         num = num or len(annex_at) + 1
-        annex_at.append((i, num, title or None, title_line))
+        annex_at.append((i, num, title_lines))
 
     # 5. Pieces in reading order; each runs to the start of the next, so blank lines go with
     #    the piece before them and the pieces tile the text.
@@ -240,11 +237,11 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
         gp_stop = att_first
     gp_lines = [i for i in body if gp_first <= i < gp_stop]
     if gp_lines:
-        title_idx = gp_lines[0] if _plan_title_like(lines[gp_lines[0]].content) else None
-        if notice is None and title_idx is None:
+        gp_title_lines = _title_lines(lines, gp_lines[:3])
+        if notice is None and not gp_title_lines:
             warnings.append(ParseWarning(code="no-title", part="general",
                                          message="no plan title line found; the part has no title"))
-        pieces.append((lines[gp_lines[0]].start, "general", title_idx))
+        pieces.append((lines[gp_lines[0]].start, "general", gp_title_lines))
     for entry in annex_at:
         pieces.append((lines[entry[0]].start, "annex", entry))
     pieces.sort(key=lambda p: p[0])
@@ -254,7 +251,7 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
     unassigned: list[Unassigned] = []
     if first_at > 0:
         unassigned.append(Unassigned(span=(0, first_at), text=text[:first_at],
-                                     reason="page chrome before the document"))
+                                     reason="before the document (page chrome)"))
     for k, (start, kind, payload) in enumerate(pieces):
         end = pieces[k + 1][0] if k + 1 < len(pieces) else trail_at
         if kind == "notice" and notice is not None:
@@ -264,21 +261,19 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
         elif kind == "attachments":
             unassigned.append(Unassigned(span=(start, end), text=text[start:end], reason="attachment list"))
         elif kind == "general":
-            title_idx = payload
-            gp_title: str | None = (_clean_title(text, lines, title_idx, None) if title_idx is not None
-                     else _title_from_notice(notice))
-            head_span = (start, lines[title_idx].end) if title_idx is not None else None
+            gp_title = _clean_title(text, lines, payload) if payload else _title_from_notice(notice)
+            head_span = (start, lines[payload[-1]].end) if payload else None
             parts.append(PartSlice(id="general", kind="general_plan", title=gp_title, span=(start, end),
                                    head_span=head_span, body_start=head_span[1] if head_span else start))
         else:
-            i, num, title, title_line = payload
-            head_end = min(lines[title_line].end, end)
+            i, num, title_lines = payload
+            head_end = min(lines[title_lines[-1] if title_lines else i].end, end)
             parts.append(PartSlice(id=f"annex-{num}", kind="annex", annex_no=num,
-                                   title=_clean_title(text, lines, title_line if title else None, title),
+                                   title=_clean_title(text, lines, title_lines) if title_lines else None,
                                    span=(start, end), head_span=(start, head_end), body_start=head_end))
     if trail_at < len(text):
         unassigned.append(Unassigned(span=(trail_at, len(text)), text=text[trail_at:],
-                                     reason="page chrome after the document"))
+                                     reason="after the document (page chrome, colophon)"))
     if notice is not None:
         _cross_check(notice, parts, warnings)
     return Segmentation(notice=notice, parts=parts, unassigned=unassigned, warnings=warnings)
@@ -296,15 +291,32 @@ def _strip_title(s: str) -> str:
     return s.rstrip(";,。").strip()
 
 
-def _clean_title(text: str, lines: list[_Line], idx: int | None, fallback: str | None) -> str | None:
-    if idx is None:
-        return fallback
-    ln = lines[idx]
-    raw = text[ln.cstart:ln.cend]
-    m = _tables()["annex_heading"].match(raw)
-    if m and m.group("rest").strip():  # 附件1 title on one line
-        raw = raw[m.start("rest"):]
-    return _strip_title(raw)
+def _title_lines(lines: list[_Line], following: list[int]) -> list[int]:
+    """The line(s) holding a plan title at the start of `following`: one line, or a title broken
+    over two or three short lines (邵东市实施“七大攻坚” / 总体方案); [] when there is none."""
+    joined = ""
+    for k, i in enumerate(following):
+        content = lines[i].content
+        if len(content) > 40 or "。" in content or "," in content or _annex_heading(lines, i):
+            break
+        if k and _tables()["outline_marker"].match(content):
+            break
+        joined += _squash(content)
+        if _plan_title_like(joined):
+            return following[: k + 1]
+    return []
+
+
+def _clean_title(text: str, lines: list[_Line], idx: list[int]) -> str:
+    """The title as written on its line(s), the 附件N label and line breaks removed."""
+    parts = []
+    for i in idx:
+        raw = text[lines[i].cstart:lines[i].cend]
+        m = _tables()["annex_heading"].match(raw)
+        if m and m.group("rest").strip():  # 附件1 title on one line
+            raw = raw[m.start("rest"):]
+        parts.append(raw.strip())
+    return _strip_title("".join(parts))
 
 
 def _title_from_notice(notice: Notice | None) -> str | None:

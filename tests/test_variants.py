@@ -1,0 +1,92 @@
+"""End to end on notices written other ways (tests/data/variants): other levels, other layouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from qigong_parse.models import Document
+from qigong_parse.pipeline import parse_path
+
+VARIANTS = Path(__file__).resolve().parent / "data" / "variants"
+
+
+@pytest.fixture(scope="module")
+def hengyang() -> Document:
+    return parse_path(VARIANTS / "hengyang-style-2024.txt")
+
+
+@pytest.fixture(scope="module")
+def yuhua() -> Document:
+    return parse_path(VARIANTS / "yuhua-district-style-2025.txt")
+
+
+def _resp(doc: Document, part: str, path: list[str]) -> tuple[list[str], list[str], list[str]] | None:
+    p = doc.part(part)
+    assert p is not None
+    node = next(n for n in p.walk() if n.path == path)
+    r = node.responsibility
+    return (r.lead, r.support, r.joint) if r else None
+
+
+def test_hengyang_head_with_broken_title_and_chinese_date(hengyang: Document) -> None:
+    n = hengyang.notice
+    assert n is not None
+    assert (n.issuer, n.doc_number, n.date) == ("衡阳市人民政府办公室", "衡政办发〔2024〕6号", dt.date(2024, 3, 15))
+    assert n.title == "关于印发《衡阳市2024年县域经济高质量发展工作方案》的通知"
+    assert [p.title for p in hengyang.parts] == ["衡阳市2024年县域经济高质量发展工作方案"]
+    assert hengyang.unassigned[0].text.startswith("衡阳市人民政府办公室文件")
+    assert hengyang.unassigned[-1].text.startswith("抄送")  # the colophon is not plan text
+
+
+def test_hengyang_divisions_above_sections(hengyang: Document) -> None:
+    nodes = hengyang.parts[0].walk()
+    assert [(n.path, n.role) for n in nodes if len(n.path) == 1] == [
+        (["第一部分"], "other"), (["第二部分"], "goals"), (["第三部分"], "tasks"), (["第四部分"], "mechanism")]
+    assert ["第三部分", "二", "(一)"] in [n.path for n in nodes]
+    assert not hengyang.warnings
+
+
+def test_hengyang_clauses_and_targets(hengyang: Document) -> None:
+    assert _resp(hengyang, "general", ["第三部分", "一", "(一)"]) == ([], [], ["市工信局", "各县市区人民政府"])
+    assert _resp(hengyang, "general", ["第三部分", "一", "(二)"]) == (["市发改委"], ["市商务局", "市自然资源局"], [])
+    goals = next(n for n in hengyang.parts[0].nodes if n.role == "goals")
+    assert [(t.value, t.unit, t.bound, t.aspirational) for t in goals.targets] == [
+        (6.5, "%", "~", False), (8, "%", ">=", False), (500, "家", ">=", True)]
+    tf = hengyang.parts[0].task_force
+    assert tf is not None and tf.office == "市发改委"
+
+
+def test_yuhua_annexes_only_list_in_head(yuhua: Document) -> None:
+    n = yuhua.notice
+    assert n is not None and n.issuer == "长沙市雨花区人民政府办公室"
+    assert [(a.index, a.title) for a in n.attachments] == [
+        (1, "雨花区2025年优化营商环境攻坚行动方案"), (2, "雨花区2025年扩大有效投资攻坚行动方案")]
+    assert [p.id for p in yuhua.parts] == ["annex-1", "annex-2"]
+    assert not [w for w in yuhua.warnings if w.code.startswith("attachment")]
+
+
+def test_yuhua_label_lines_and_district_units(yuhua: Document) -> None:
+    assert _resp(yuhua, "annex-1", ["二", "(一)", "1"]) == (["区政务服务中心"], ["区发改局", "区司法局"], [])
+    assert _resp(yuhua, "annex-1", ["二", "(一)", "2"]) == (["区工信局"], [], [])
+    assert _resp(yuhua, "annex-1", ["二", "(二)", "1"]) == (["区司法局"], ["区直各行政执法部门"], [])
+    names = {u for p in yuhua.parts for node in p.walk() if node.responsibility
+             for u in node.responsibility.lead + node.responsibility.support + node.responsibility.joint}
+    assert all(not u.startswith("市") for u in names)  # no city-level (or Shaodong) name leaks in
+
+
+def test_yuhua_task_force(yuhua: Document) -> None:
+    tf = yuhua.parts[0].task_force
+    assert tf is not None
+    assert (tf.name, tf.convener, tf.deputies, tf.office) == (
+        "区优化营商环境攻坚工作专班", "区政府分管副区长", ["区发改局"], "区发改局")
+    assert tf.members == ["区财政局", "区司法局", "区市监局"]
+
+
+def test_yuhua_task_table_rows(yuhua: Document) -> None:
+    rows = [n for n in yuhua.parts[1].walk() if n.origin == "table"]
+    assert [(n.path, n.role) for n in rows] == [(["二", "1"], "tasks"), (["二", "2"], "tasks"), (["二", "3"], "tasks")]
+    assert _resp(yuhua, "annex-2", ["二", "1"]) == (["区发改局"], ["区住建局", "区自然资源局"], [])
+    assert [(t.value, t.unit) for t in rows[0].targets] == [(50, "个")]
