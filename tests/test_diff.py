@@ -327,3 +327,26 @@ def test_recurring_metrics_on_parsed_notices(
     assert pair is not None, f"{metric} not matched"
     assert (pair.old.part, pair.new.part, pair.old.value, pair.new.value) == ("general", "general", old, new)
     assert {c.field for c in pair.changes if c.field != "strength"} == fields - {"strength"}
+
+
+def test_title_tokens_hold_jieba_words_and_bigrams() -> None:
+    from qigong_parse.research.similarity import title_tokens
+
+    toks = title_tokens("推动增收减负")
+    assert {"w:推动", "w:增收", "w:减负"} <= set(toks)
+    assert {"推动", "动增", "增收"} <= set(toks)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "similar"),
+    [
+        ("推动增收减负", "推动居民增收减负", True),
+        ("大力推进两重建设", "扎实推进两重建设", True),
+        ("推动增收减负", "优化消费环境", False),
+    ],
+)
+def test_title_similarity_is_word_level(a: str, b: str, similar: bool) -> None:
+    from qigong_parse.research.similarity import Scorer, title_tokens
+
+    scorer = Scorer([a, b, "创新消费场景", "丰富消费活动", "搭建消费平台"], title_tokens)
+    assert (scorer.score(a, b) >= 0.6) is similar

@@ -20,6 +20,7 @@ from .similarity import (
     normalize_title,
     places_of,
     rules,
+    title_tokens,
 )
 
 Strength = Literal["soft", "plain", "hard"]
@@ -218,7 +219,7 @@ def match_parts(old: Document, new: Document, threshold: float) -> list[tuple[Pa
         news = [p for p in new.parts if p.kind == kind]
         otitles = [normalize_title(p.title, op) for p in olds]
         ntitles = [normalize_title(p.title, np_) for p in news]
-        scorer = Scorer(otitles + ntitles)
+        scorer = Scorer(otitles + ntitles, title_tokens)
         scores = {(i, j): scorer.score(otitles[i], ntitles[j]) for i in range(len(olds))
                   for j in range(len(news))}
         if kind == "general_plan" and len(olds) == 1 and len(news) == 1:
@@ -296,7 +297,7 @@ def _diff_part_tasks(po: Part, pn: Part, op: Sequence[str], np_: Sequence[str], 
     olds, news = part_tasks(po), part_tasks(pn)
     ot = [normalize_title(t.title, op) for t in olds]
     nt = [normalize_title(t.title, np_) for t in news]
-    scorer = Scorer(ot + nt)
+    scorer = Scorer(ot + nt, title_tokens)
 
     def score(i: int, j: int) -> float:
         return scorer.score(ot[i], nt[j])
@@ -309,7 +310,7 @@ def _diff_part_tasks(po: Part, pn: Part, op: Sequence[str], np_: Sequence[str], 
         a, b = olds[i], news[j]
         pa = normalize_title(a.parent, op) if a.parent else ""
         pb = normalize_title(b.parent, np_) if b.parent else ""
-        moved = len(a.path) != len(b.path) or (pa != pb and Scorer([pa, pb]).score(pa, pb) < threshold)
+        moved = len(a.path) != len(b.path) or (pa != pb and Scorer([pa, pb], title_tokens).score(pa, pb) < threshold)
         report.tasks.append(TaskDiff(old=a, new=b, similarity=round(s, 3), moved=moved,
                                      renumbered=not moved and a.path != b.path,
                                      retitled=a.title != b.title, units=_unit_changes(a, b, op, np_)))
