@@ -90,3 +90,21 @@ def test_yuhua_task_table_rows(yuhua: Document) -> None:
     assert [(n.path, n.role) for n in rows] == [(["二", "1"], "tasks"), (["二", "2"], "tasks"), (["二", "3"], "tasks")]
     assert _resp(yuhua, "annex-2", ["二", "1"]) == (["区发改局"], ["区住建局", "区自然资源局"], [])
     assert [(t.value, t.unit) for t in rows[0].targets] == [(50, "个")]
+
+
+def test_html_page_with_long_navigation_keeps_the_whole_document() -> None:
+    # A CMS page whose menus render as dozens of lines before the article body: the reader marks
+    # them as outside, and segmentation sets them all aside however many there are.
+    from qigong_parse.pipeline import parse_bytes
+
+    from .conftest import sample_text
+    from .corpus import html_page
+
+    nav = "".join(f'<li><a href="/c{i}">栏目{i}</a></li>' for i in range(60)).encode()
+    page = html_page(sample_text(), "utf-8").replace(b"<body>", b'<body><ul class="nav">' + nav + b"</ul>", 1)
+    doc = parse_bytes(page, file="page.html")
+    assert doc.source.format == "html"
+    assert [p.id for p in doc.parts] == ["general"] + [f"annex-{i}" for i in range(1, 8)]
+    assert sum(len(p.walk()) for p in doc.parts) == 232
+    assert doc.notice is not None and doc.notice.doc_number == "邵东政办发〔2025〕2号"
+    assert "栏目59" in doc.unassigned[0].text

@@ -58,10 +58,14 @@ def _lines(norm: str) -> list[_Line]:
     return out
 
 
+def _outside(line: _Line, outside: list[Span]) -> bool:
+    return any(s <= line.cstart and line.cend <= e for s, e in outside)
+
+
 def _is_chrome(line: _Line, outside: list[Span]) -> bool:
     if not line.content:
         return False
-    if any(s <= line.cstart and line.cend <= e for s, e in outside):
+    if _outside(line, outside):
         return True
     return len(line.content) <= 200 and any(p.search(line.content) for p in _tables()["chrome"])
 
@@ -163,8 +167,13 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
 
     # 1. Page chrome at the top and at the bottom.
     nonblank = [i for i, ln in enumerate(lines) if ln.content]
-    lead_end = 0  # index of the first line after the leading chrome
-    for i in nonblank[:15]:
+    # Lines a reader already knows are outside the document (HTML site chrome) come first, however
+    # many; then the chrome patterns are looked for among the first lines that follow.
+    known = 0
+    while known < len(nonblank) and _outside(lines[nonblank[known]], outside):
+        known += 1
+    lead_end = nonblank[known - 1] + 1 if known else 0  # index of the first line after the leading chrome
+    for i in nonblank[known:known + 15]:
         if _is_chrome(lines[i], outside):
             lead_end = i + 1
     while lead_end < n and not lines[lead_end].content:
