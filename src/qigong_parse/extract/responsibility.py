@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Literal
 
 import regex
-import yaml
 
-from ..data import parse_yaml
-from ..errors import QigongError
+from ..data import TableError, load_table
 from ..models import ParseWarning, Responsibility
 from .units import Piece, UnitRegistry
 
@@ -28,9 +25,6 @@ _TRIM = " \t\r\n\u3000。.;,、"
 _HAN = regex.compile(r"\p{Han}+")
 _MAX_JUNK = 12  # longest unknown, suffix-less piece kept as written inside a bracketed clause
 
-
-class ClauseTableError(QigongError):
-    """The clause-shape table in the package is missing or malformed."""
 
 
 @dataclass
@@ -58,8 +52,7 @@ class _Shapes:
 @functools.cache
 def _shapes() -> _Shapes:
     try:
-        raw = (resources.files("qigong_parse") / "data" / "clauses.yaml").read_text(encoding="utf-8")
-        table = parse_yaml(raw)
+        table = load_table("clauses.yaml")
         brackets: dict[str, str] = table["brackets"]
         labels = "|".join(f"(?P<{role}>{pat})" for role, pat in table["labels"].items())
         conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...] = tuple(
@@ -75,8 +68,8 @@ def _shapes() -> _Shapes:
             sentence=regex.compile(table["sentence"]),
             sentence_end=regex.compile(table["sentence_end"]),
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError, regex.error) as exc:
-        raise ClauseTableError(f"cannot load the clause table: {exc}") from exc
+    except (KeyError, TypeError, regex.error) as exc:
+        raise TableError(f"cannot load the clause table: {exc}") from exc
 
 
 @dataclass

@@ -16,22 +16,13 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import regex
-import yaml
 
-from ..data import parse_yaml
-from ..errors import QigongError
+from ..data import TableError, load_table
 from ..models import Bound, Change, Commitment, Target
 from ..normalize import normalize
-
-
-class TargetTableError(QigongError):
-    """The target tables (data/targets.yaml) are missing or malformed."""
-
-    exit_code = 1
 
 
 def _alt(words: list[str]) -> str:
@@ -66,14 +57,9 @@ class _Tables:
 
 @functools.cache
 def _tables() -> _Tables:
-    try:
-        raw = parse_yaml(
-            (resources.files("qigong_parse") / "data" / "targets.yaml").read_text(encoding="utf-8")
-        )
-    except (OSError, yaml.YAMLError) as exc:
-        raise TargetTableError(f"cannot read the target tables (data/targets.yaml): {exc}") from exc
+    raw = load_table("targets.yaml")
     if not isinstance(raw, dict) or "units" not in raw:
-        raise TargetTableError("the target tables (data/targets.yaml) have no units")
+        raise TableError("the target tables (data/targets.yaml) have no units")
 
     digits = "".join(raw["chinese_digits"])
     mults = "".join(raw["chinese_multipliers"])

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 
 import regex
-import yaml
 
-from ..data import parse_yaml
-from ..errors import QigongError
+from ..data import TableError, load_table
 from ..models import TaskForce
 from .units import UnitRegistry
 
 _TRIM = " \t\r\n\u3000。.;,、"
 
-
-class TaskForceTableError(QigongError):
-    """The task-force table in the package is missing or malformed."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +35,7 @@ class _Fields:
 @functools.cache
 def _fields() -> _Fields:
     try:
-        raw = (resources.files("qigong_parse") / "data" / "taskforce.yaml").read_text(encoding="utf-8")
-        t = parse_yaml(raw)
+        t = load_table("taskforce.yaml")
         return _Fields(
             name=regex.compile(t["name"]),
             convener=regex.compile(t["convener"]),
@@ -52,8 +45,8 @@ def _fields() -> _Fields:
             office=regex.compile(t["office"]),
             holder_tail=regex.compile(t["holder_tail"]),
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError, regex.error) as exc:
-        raise TaskForceTableError(f"cannot load the task-force table: {exc}") from exc
+    except (KeyError, TypeError, regex.error) as exc:
+        raise TableError(f"cannot load the task-force table: {exc}") from exc
 
 
 def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRegistry) -> TaskForce | None:

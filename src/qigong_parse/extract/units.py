@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 import regex
-import yaml
 
-from ..data import parse_yaml
+from ..data import load_table, table_names
 from ..errors import QigongError
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
@@ -61,16 +59,11 @@ class Piece:
 def _tables() -> dict[str, dict[str, Any]]:
     """All unit tables of the package, by file stem (loaded once, on first use)."""
     out: dict[str, dict[str, Any]] = {}
-    try:
-        folder = resources.files("qigong_parse") / "data" / "units"
-        for entry in folder.iterdir():
-            if entry.name.endswith(".yaml"):
-                data = parse_yaml(entry.read_text(encoding="utf-8")) or {}
-                if not isinstance(data, dict):
-                    raise RegistryError(f"unit table {entry.name} is not a mapping")
-                out[entry.name[: -len(".yaml")]] = data
-    except (OSError, yaml.YAMLError) as exc:
-        raise RegistryError(f"cannot load the unit tables: {exc}") from exc
+    for name in table_names("units"):
+        data = load_table(name) or {}
+        if not isinstance(data, dict):
+            raise RegistryError(f"unit table data/{name} is not a mapping")
+        out[name[len("units/"):-len(".yaml")]] = data
     if "general" not in out:
         raise RegistryError("the general unit table (data/units/general.yaml) is missing")
     return out

@@ -17,13 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from ..data import parse_yaml
-from ..errors import QigongError
+from ..data import load_table
 from ..models import Document
 from ..normalize import normalize
 
@@ -49,11 +45,7 @@ class Rules:
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """Load the matching table (cached)."""
-    try:
-        raw = (resources.files("qigong_parse") / "data" / "metric_synonyms.yaml").read_text("utf-8")
-        data = parse_yaml(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise QigongError(f"cannot load the metric table: {exc}") from exc
+    data = load_table("metric_synonyms.yaml")
     synonyms = sorted(data.get("synonyms", {}).items(), key=lambda kv: -len(kv[0]))
     return Rules(
         place_levels=tuple(data["place_levels"]),
