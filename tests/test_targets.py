@@ -116,6 +116,14 @@ EXAMPLES = [
     Example("企业开办时间压缩至1个工作日内。", "企业开办时间", 1, "个工作日", bound="<="),
     Example("努力实现农村居民人均可支配收入增长7.5%，", "农村居民人均可支配收入", 7.5, "%", "increase",
             aspirational=True, commitment="soft"),
+    # other cities' goal paragraphs (written for the tests from the genre's wording)
+    Example("规上工业企业数量净增30家，", "规上工业企业数量", 30, "家", "increase"),
+    Example("城镇调查失业率控制在5.5%以内。", "城镇调查失业率", 5.5, "%", bound="<="),
+    Example("确保PM2.5平均浓度控制在35微克/立方米以下，", "PM2.5平均浓度", 35, "微克/立方米", bound="<=",
+            commitment="hard"),
+    Example("粮食播种面积稳定在120万亩以上，", "粮食播种面积", 120, "万亩", bound=">="),
+    Example("研发投入强度提高0.2个百分点。", "研发投入强度", 0.2, "个百分点", "increase"),
+    Example("全年接待游客1500万人次，", "接待游客", 1500, "万人次"),
 ]
 
 
