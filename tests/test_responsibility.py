@@ -214,6 +214,11 @@ OTHER_PLACES = [
         lead=["市工信局"], support=["市发改委", "市财政局"]),
     Row("发展现代服务业。（市发展改革委牵头，市商务局、市文化旅游广电局配合）", issuer=LOUDI,
         lead=["市发改委"], support=["市商务局", "市文旅广电局"]),
+    # 责任单位 beside 配合单位 leads; a group name or an unknown unit-shaped name with a duty phrase
+    Row("推进园区建设。（责任单位：市发改委，配合单位：市财政局）", issuer=LOUDI,
+        lead=["市发改委"], support=["市财政局"]),
+    Row("加强监管。（各县市区人民政府、娄底经开区管委会负责落实）", issuer=LOUDI,
+        joint=["各县市区人民政府", "娄底经开区管委会"]),
 ]
 
 NOT_CLAUSES = [

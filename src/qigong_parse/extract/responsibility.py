@@ -146,6 +146,8 @@ def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
     if clause.lead and clause.joint:  # 责任单位 beside 牵头单位 are the ones who support
         clause.support = clause.joint + clause.support
         clause.joint = []
+    elif clause.support and clause.joint:  # 责任单位 beside 配合单位 are the ones who lead
+        clause.lead, clause.joint = clause.joint, []
     return clause
 
 
@@ -273,7 +275,9 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
         getattr(clause, ctx.bare_list_role).extend(pieces)
         return clause
     pieces = _units(content[: duty.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
-    if not pieces or not any(p.kind in ("known", "repaired") for p in pieces):
+    # With a duty phrase a group name or an unknown but unit-shaped name is evidence enough
+    # (各县市区人民政府负责落实); a bare list (above) needs a name the registry knows.
+    if not pieces or not any(p.kind in ("known", "repaired", "group", "shaped") for p in pieces):
         return None
     clause.joint = pieces
     return clause
