@@ -87,6 +87,14 @@ ROWS = [
         convener="市政府办公室主任",
         deputies=["市政府办分管副主任", "督查专员"],
     ),
+    # the convener named inside the group's name phrase (成立由…任组长的…领导小组)
+    Row(
+        "成立由市长任组长的工作领导小组，领导小组办公室设在市发展改革委。",
+        name="工作领导小组",
+        convener="市长",
+        office="市发改委",
+        issuer="娄底市人民政府办公室",
+    ),
 ]
 
 
