@@ -77,6 +77,18 @@ CASES = [
          ("二/(二)", "(二)", "加强监管", False), ("二/(四)", "(四)", "强化保障", False)],
         id="skipped-number-kept",
     ),
+    pytest.param(
+        "一、攻坚目标\n正文。\n二攻坚任务\n(一)加快发展\n1.推动。正文\n三、推进机制\n一是加强领导\n二是强化考核\n成立专班。",
+        [("一", "一、", "攻坚目标", False), ("二", "二", "攻坚任务", True), ("二/(一)", "(一)", "加快发展", False),
+         ("二/(一)/1", "1.", "推动", False), ("三", "三、", "推进机制", False)],
+        id="lost-dun-after-section-number-but-not-yi-shi",
+    ),
+    pytest.param(
+        "一 、攻坚目标\n正文。\n（ 一 ）加快发展\n( 1 )事项。正文",
+        [("一", "一 、", "攻坚目标", False), ("一/(一)", "（ 一 ）", "加快发展", False),
+         ("一/(一)/(1)", "( 1 )", "事项", False)],
+        id="spaces-inside-markers",
+    ),
 ]
 
 

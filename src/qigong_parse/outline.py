@@ -82,6 +82,7 @@ class _Grammar:
     damaged: tuple[_Damaged, ...]
     rank: dict[str, int]
     quantity_chars: frozenset[str]
+    cn_word_chars: frozenset[str]
     roles: tuple[tuple[Role, tuple[str, ...]], ...]
     strong_openers: tuple[str, ...]
     weak_openers: tuple[str, ...]
@@ -107,6 +108,7 @@ def grammar() -> _Grammar:
         damaged=damaged,
         rank={s.name: i for i, s in enumerate(styles)},
         quantity_chars=frozenset(markers["quantity_chars"]),
+        cn_word_chars=frozenset(markers["cn_word_chars"]),
         roles=tuple((role, tuple(words)) for role, words in roles.items()),
         strong_openers=tuple(titles["strong_openers"]),
         weak_openers=tuple(titles["weak_openers"]),
@@ -191,6 +193,9 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
             continue
         after = norm[m.end()] if m.end() < line_end else ""
         if shape.name == "bare_number" and (after in g.quantity_chars or num is None or num > 99):
+            continue
+        if shape.name == "cn_bare" and (after in g.cn_word_chars or line_end - m.end() > 15
+                                        or regex.search(r"[,.;:!?。()\d]", norm[m.end():line_end])):
             continue
         if shape.heading_only:
             line = norm[pos:line_end]
