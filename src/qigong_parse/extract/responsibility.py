@@ -27,6 +27,10 @@ _MAX_JUNK = 12  # longest unknown, suffix-less piece kept as written inside a br
 
 
 
+# How many paragraphs back from a node's end a clause closing an earlier paragraph is looked for.
+_MAX_PARAGRAPHS = 6
+
+
 @dataclass
 class ClauseContext:
     """State carried across the nodes of one top-level section: registry, conventions, warnings."""
@@ -66,7 +70,8 @@ def _shapes() -> _Shapes:
             labels=regex.compile(f"(?:{labels})\\s*[:]\\s*"),
             conventions=conventions,
             sentence=regex.compile(table["sentence"]),
-            sentence_end=regex.compile(table["sentence_end"]),
+            # searched backwards from a clause's end: the last sentence end before it
+            sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause table: {exc}") from exc
@@ -96,8 +101,9 @@ def find_responsibility(
     region = "".join(view)
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
-        # an item of several paragraphs may close an earlier one with its clause
-        for para_end in reversed([m.start() for m in regex.finditer(r"\n", region)]):
+        # an item of several paragraphs may close an earlier one with its clause (the last few
+        # paragraphs only: a clause never closes a paragraph far from its item's end)
+        for para_end in _last_paragraph_ends(region, _MAX_PARAGRAPHS):
             clause = _at_end(region[:para_end], ctx, last=False)
             if clause is not None:
                 break
@@ -225,9 +231,21 @@ def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
 # -- helpers ---------------------------------------------------------------------------------
 
 
+def _last_paragraph_ends(region: str, most: int) -> list[int]:
+    """Offsets of the last `most` line breaks of `region`, last first."""
+    out: list[int] = []
+    pos = len(region)
+    while len(out) < most:
+        pos = region.rfind("\n", 0, pos)
+        if pos < 0:
+            break
+        out.append(pos)
+    return out
+
+
 def _sentence_start(region: str, stop: int) -> int:
-    ends = list(_shapes().sentence_end.finditer(region, 0, stop))
-    return ends[-1].end() if ends else 0
+    last = _shapes().sentence_end.search(region, 0, stop)
+    return last.end() if last else 0
 
 
 def _is_separator_before(region: str, pos: int) -> bool:
