@@ -184,7 +184,13 @@ def _name_spans(norm: str, start: int, end: int, t: _Tables) -> list[tuple[int, 
 def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
     raw = t.raw
     nt = raw["non_target"]
-    names = _name_spans(norm, start, end, t)
+    # Names sorted by start with the running maximum of their ends: a figure at [s, e) lies
+    # inside a name iff some name starting before s ends at or after e (a bisect, not a scan).
+    names = sorted(_name_spans(norm, start, end, t))
+    name_starts = [a for a, _ in names]
+    name_reach: list[int] = []
+    for _, b in names:
+        name_reach.append(max(b, name_reach[-1]) if name_reach else b)
     blockers: dict[str, list[str]] = raw["unit_blockers"]
     out: list[_Figure] = []
     for m in t.figure.finditer(norm, start, end):
@@ -194,7 +200,8 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
             continue
         if any(norm.endswith(p, start, s) for p in nt["ordinal_prefixes"]):
             continue
-        if any(a < s and e <= b for a, b in names):
+        k = bisect.bisect_left(name_starts, s) - 1
+        if k >= 0 and name_reach[k] >= e:
             continue
         unit = m["unit"] or "%"
         ue = m.end("unit") if m["unit"] else e
