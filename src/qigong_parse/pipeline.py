@@ -5,8 +5,11 @@ Each stage is a pure function on typed data; this module only wires them togethe
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
@@ -16,6 +19,24 @@ from .normalize import normalize
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a document is built.
+
+    Parsing allocates many small objects that form no cycles; with the collector running, its
+    full passes over a growing heap make a long notice cost more than its length (100× the
+    sample took 150× the time). Reference counting still frees everything; the collector is
+    restored afterwards, as it was.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
                encoding: str = "utf-8", fmt: str = "text", outside: list[tuple[int, int]] | None = None,
                ) -> Document:
@@ -23,14 +44,20 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
 
     `outside` lists spans a reader already knows are not the document (HTML site chrome).
     """
-    from .extract import extract
-    from .outline import build_outline
-    from .segment import segment
-
     bad = _SURROGATE.search(text)
     if bad is not None:
         raise InputError(f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}; "
                          "it is not valid Unicode text")
+    with _gc_paused():
+        return _parse(text, file=file, sha256=sha256, encoding=encoding, fmt=fmt, outside=outside)
+
+
+def _parse(text: str, *, file: str, sha256: str | None, encoding: str, fmt: str,
+           outside: list[tuple[int, int]] | None) -> Document:
+    from .extract import extract
+    from .outline import build_outline
+    from .segment import segment
+
     norm = normalize(text)
     seg = segment(text, norm, outside)
     warnings = list(seg.warnings)

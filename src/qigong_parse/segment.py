@@ -220,14 +220,14 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
     # 4. Annex headings (after the head and after the list).
     after = max(x for x in (head_last, att_last, lead_end - 1) if x is not None) + 1
     annex_at: list[tuple[int, int, list[int]]] = []  # (line, number, title lines)
-    for i in body:
+    for k, i in enumerate(body):
         if i < after:
             continue
         found = _annex_heading(lines, i)
         if found is None:
             continue
         num, title = found
-        title_lines = [i] if title else _title_lines(lines, [j for j in body if j > i][:3])
+        title_lines = [i] if title else _title_lines(lines, body[k + 1:k + 4])
         num = num or len(annex_at) + 1
         annex_at.append((i, num, title_lines))
 

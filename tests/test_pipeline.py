@@ -1,0 +1,33 @@
+"""The pipeline's wiring: library entry points and their side effects."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from qigong_parse.errors import InputError
+from qigong_parse.pipeline import parse_text
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_restored_as_it_was(enabled: bool) -> None:
+    (gc.enable if enabled else gc.disable)()
+    try:
+        parse_text("一、目标\n增长6%。\n")
+        assert gc.isenabled() is enabled
+        with pytest.raises(InputError):
+            parse_text("一、总体\ud800要求\n")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_a_lone_surrogate_is_an_input_error_naming_its_offset() -> None:
+    with pytest.raises(InputError, match="offset 4"):
+        parse_text("一、总体\ud800要求\n")
+
+
+def test_source_names_the_input_and_counts_its_characters() -> None:
+    doc = parse_text("一、目标\n增长6%。\n", file="notice.txt")
+    assert (doc.source.file, doc.source.chars, doc.source.encoding) == ("notice.txt", 12, "utf-8")
