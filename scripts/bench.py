@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,15 +59,15 @@ def one_line(n_bytes: int) -> str:
     return (flat * (n_chars // len(flat) + 1))[:n_chars]
 
 
-def numbered_lines(n: int) -> str:
-    """`n` short numbered lines, 100 to a 一、 section: every line is a heading candidate."""
+def numbered_lines(n: int, per_section: int = 999) -> str:
+    """`n` short numbered lines `1.推进…` under 一、 sections of `per_section` (≤ 999) items each."""
     from qigong_parse.outline import int_to_cn
 
     out: list[str] = []
     for i in range(n):
-        if i % 100 == 0:
-            out.append(f"{int_to_cn(i // 100 + 1)}、第{i // 100 + 1}部分\n")
-        out.append(f"{i % 100 + 1}.推进第{i + 1}项工作\n")
+        if i % per_section == 0:
+            out.append(f"{int_to_cn(i // per_section + 1)}、第{i // per_section + 1}部分\n")
+        out.append(f"{i % per_section + 1}.推进第{i + 1}项工作\n")
     return "".join(out)
 
 
@@ -102,7 +103,7 @@ HOSTILE: dict[str, tuple[Callable[[int], str], int, int, str]] = {
     "notice": (big_notice, 2_000_000, 20_000_000, "bytes"),
     "one_line": (one_line, 500_000, 5_000_000, "bytes"),
     "numbered": (numbered_lines, 10_000, 100_000, "lines"),
-    "nested": (lambda blocks: nested(50, blocks), 200, 2_000, "50-deep blocks"),
+    "nested": (lambda blocks: nested(50, blocks), 40, 400, "50-deep blocks"),
 }
 
 
@@ -135,9 +136,15 @@ def worker(kind: str, size: int, runs: int) -> dict[str, float]:
         doc = parse_text(text)
         times.append(time.perf_counter() - started)
     peak = _maxrss_kib()
+    nodes, parts = sum(len(p.walk()) for p in doc.parts), len(doc.parts)
+    del doc
+    tracemalloc.start()  # a separate, slower run: Python allocations of one parse
+    parse_text(text)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     return {"chars": len(text), "bytes": len(text.encode("utf-8")), "seconds": statistics.median(times),
-            "base_mib": base / 1024, "peak_mib": peak / 1024, "nodes": sum(len(p.walk()) for p in doc.parts),
-            "parts": len(doc.parts)}
+            "base_mib": base / 1024, "peak_mib": peak / 1024, "traced_mib": traced / 2**20,
+            "nodes": nodes, "parts": parts}
 
 
 def run_worker(kind: str, size: int, runs: int = 1) -> dict[str, float]:
@@ -181,6 +188,37 @@ def section_cold(runs: int) -> None:
     print(f"  qigong parse <sample> -o x.yaml --force     median {_fmt_s(c_med)}  (min {_fmt_s(min(c_times))})")
     print(f"  ratio cli/floor: {c_med / f_med:.2f}x (median), {min(c_times) / min(f_times):.2f}x (min)  "
           f"[target <= 2.0x, goal 1.5x]")
+    phases: dict[str, list[float]] = {}
+    for _ in range(max(3, runs // 2)):
+        proc = subprocess.run([sys.executable, "-c", _PHASES, str(SAMPLE)], capture_output=True, text=True,
+                              check=True, cwd=ROOT)
+        for key, value in json.loads(proc.stdout).items():
+            phases.setdefault(key, []).append(value)
+    print("  where a cold run goes (in-process, fresh process each, medians): "
+          + ", ".join(f"{k} {_fmt_s(statistics.median(v))}" for k, v in phases.items()))
+
+
+_PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import typer, pydantic, yaml, regex, rich
+t1 = time.perf_counter()
+import qigong_parse.cli
+t2 = time.perf_counter()
+from qigong_parse.pipeline import parse_text
+from qigong_parse.write import dump_yaml
+import qigong_parse.extract, qigong_parse.outline, qigong_parse.segment, qigong_parse.read
+t3 = time.perf_counter()
+parse_text("一、总体要求\n（一）目标\n1.市发改局牵头,确保增长5%。\n")
+t4 = time.perf_counter()
+text = open(sys.argv[1], encoding="utf-8").read()
+doc = parse_text(text)
+t5 = time.perf_counter()
+dump_yaml(doc)
+t6 = time.perf_counter()
+print(json.dumps({"floor imports": t1 - t0, "cli import": t2 - t1, "pipeline imports": t3 - t2,
+                  "tables+regex (first tiny parse)": t4 - t3, "parse sample": t5 - t4, "dump_yaml": t6 - t5}))
+"""
 
 
 def section_warm(runs: int) -> None:
@@ -229,13 +267,16 @@ def section_scaling() -> None:
         r = run_worker("scaled", k, runs)
         rows.append((k, r))
         print(f"  {k:>4}x  {r['chars']:>10,.0f} chars  {_fmt_s(r['seconds']):>8}  "
-              f"{r['chars'] / r['seconds'] / 1e6:5.2f} M chars/s  peak RSS {r['peak_mib']:6.0f} MiB "
-              f"(+{r['peak_mib'] - r['base_mib']:.0f} over imports, "
-              f"{(r['peak_mib'] - r['base_mib']) * 2**20 / r['bytes']:.1f}x the UTF-8 input)  "
+              f"{r['chars'] / r['seconds'] / 1e6:5.2f} M chars/s  {_memory(r)}  "
               f"{r['parts']:.0f} parts, {r['nodes']:.0f} nodes")
     t1, t100 = rows[0][1]["seconds"], rows[-1][1]["seconds"]
     print(f"  time(100x)/time(1x) = {t100 / t1:.0f}  (size ratio "
           f"{rows[-1][1]['chars'] / rows[0][1]['chars']:.0f}) [target <= 100]")
+
+
+def _memory(r: dict[str, float]) -> str:
+    return (f"peak RSS {r['peak_mib']:4.0f} MiB, traced {r['traced_mib']:5.1f} MiB = "
+            f"{r['traced_mib'] * 2**20 / r['bytes']:4.1f}x input")
 
 
 def section_hostile(quick: bool) -> None:
@@ -244,11 +285,14 @@ def section_hostile(quick: bool) -> None:
     for name, (_, small, large, unit) in HOSTILE.items():
         if quick:
             small, large = small // 10, large // 10
-        a, b = run_worker(name, small), run_worker(name, large)
+        try:
+            a, b = run_worker(name, small), run_worker(name, large)
+        except RuntimeError as exc:
+            print(f"  {name:<9} FAILED: {str(exc).strip().splitlines()[-1]}")
+            continue
         for size, r in ((small, a), (large, b)):
             print(f"  {name:<9} {size:>11,} {unit:<15} {r['chars']:>11,.0f} chars  {_fmt_s(r['seconds']):>8}  "
-                  f"peak RSS {r['peak_mib']:5.0f} MiB (+{r['peak_mib'] - r['base_mib']:.0f}, "
-                  f"{(r['peak_mib'] - r['base_mib']) * 2**20 / r['bytes']:.1f}x input)  {r['nodes']:.0f} nodes")
+                  f"{_memory(r)}  {r['nodes']:.0f} nodes")
         growth = (b["seconds"] / a["seconds"]) / (b["chars"] / a["chars"])
         print(f"  {name:<9} growth {growth:.2f}  (time x{b['seconds'] / a['seconds']:.1f} for size "
               f"x{b['chars'] / a['chars']:.1f})")
