@@ -93,6 +93,26 @@ def nested(depth: int, blocks: int = 1) -> str:
     return "".join(out)
 
 
+_LONG_ITEM = "推进第{j}项工作，加强组织领导，落实各项措施，确保取得实效，进一步提升服务水平和质量效益"
+
+
+def long_items(sections: int, subsections: int = 20) -> str:
+    """一、 sections × (一) subsections × two long, comma-laden items: titles that ran into their body.
+
+    Groups of two siblings make the run-in title repair fall back to the whole (depth, style)
+    cohort, 40 items per section.
+    """
+    from qigong_parse.outline import int_to_cn
+
+    out: list[str] = []
+    for i in range(1, sections + 1):
+        out.append(f"{int_to_cn(i)}、第{i}部分\n")
+        for k in range(1, subsections + 1):
+            out.append(f"（{int_to_cn(k)}）第{k}方面\n")
+            out.extend(f"{j}.{_LONG_ITEM.format(j=j)}\n" for j in (1, 2))
+    return "".join(out)
+
+
 def paren_run(depth: int) -> str:
     """One line of `depth` nested (1) markers and `depth` nested brackets: a backtracking bait."""
     return "（1）" * depth + "(" * depth + "一" + ")" * depth + "内容\n"
@@ -104,6 +124,7 @@ HOSTILE: dict[str, tuple[Callable[[int], str], int, int, str]] = {
     "one_line": (one_line, 500_000, 5_000_000, "bytes"),
     "numbered": (numbered_lines, 10_000, 100_000, "lines"),
     "nested": (lambda blocks: nested(50, blocks), 40, 400, "50-deep blocks"),
+    "long_items": (long_items, 10, 99, "sections"),
 }
 
 

@@ -79,6 +79,11 @@ def test_markers_nested_50_deep(blocks: int) -> None:
     assert len(doc.parts[0].nodes) == blocks
 
 
+def test_long_item_cohorts() -> None:
+    doc = parse_and_check(bench().long_items(12))
+    assert _nodes(doc) == 12 * (1 + 20 * 3)
+
+
 @pytest.mark.parametrize("depth", [50, 500])
 def test_paren_run_on_one_line(depth: int) -> None:
     parse_and_check(bench().paren_run(depth))
