@@ -63,9 +63,6 @@ def test_5000_numbered_lines(per_section: int) -> None:
     assert _nodes(doc) == 5000 + -(-5000 // per_section)  # every item and every 一、 section is a heading
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="outline.int_to_cn(1000) raises: .notes/outline-int-to-cn-1000.md; "
-                          "remove this mark with the fix")
 def test_a_thousand_articles() -> None:
     doc = parse_and_check("".join(f"第{i}条 内容\n" for i in range(1, 1002)))
     assert _nodes(doc) >= 999

@@ -132,12 +132,12 @@ def test_title_keeps_exact_span_and_normalized_punctuation() -> None:
 
 
 @pytest.mark.parametrize(("cn", "n"), [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23),
-                                       ("九十九", 99), ("一百", 100), ("7", 7), ("⑳", 20)])
+                                       ("九十九", 99), ("一百", 100), ("一百一十", 110), ("一千零一", 1001), ("一千", 1000), ("7", 7), ("⑳", 20)])
 def test_chinese_numerals(cn: str, n: int) -> None:
     assert cn_to_int(cn) == n
 
 
-@given(st.integers(min_value=1, max_value=999))
+@given(st.integers(min_value=1, max_value=9999))
 def test_numeral_round_trip(n: int) -> None:
     assert cn_to_int(int_to_cn(n)) == n
 

@@ -40,25 +40,32 @@ def cn_to_int(s: str) -> int | None:
         elif ch == "百":
             total += (current or 1) * 100
             current = 0
+        elif ch == "千":
+            total += (current or 1) * 1000
+            current = 0
         else:
             return None
     return total + current
 
 
 def int_to_cn(n: int) -> str:
-    """int (1 … 999) → Chinese numeral as outline markers write it (十一, 二十, 一百零一)."""
+    """int → Chinese numeral as outline markers write it (十一, 二十, 一百零一, 一千); digits past 9999."""
     digits = "零一二三四五六七八九"
+    if n >= 10000 or n < 0:
+        return str(n)
     if n < 10:
         return digits[n]
     if n < 20:
         return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    rest = n % 100
-    head = digits[n // 100] + "百"
-    if rest == 0:
-        return head
-    return head + ("零" + digits[rest] if rest < 10 else int_to_cn(rest) if rest >= 20 else "一" + int_to_cn(rest))
+    out, gap = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d:
+            out += ("零" if gap else "") + digits[d] + unit
+            gap = False
+        elif out:
+            gap = True
+    return out
 
 
 @dataclass(frozen=True)
@@ -489,33 +496,37 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
     Updates `titles` in place; returns {heading index: warning message} for the cut ones.
     """
     notes: dict[int, str] = {}
+    like = [_heading_like(norm[a:b], g) for a, b, _ in titles]
+    # Per sibling group and per (depth, style) cohort: [members, members with a heading-like title],
+    # kept up to date as titles are cut (a cut title counts as heading-like for those after it).
     groups: dict[tuple[int | None, str], list[int]] = {}
     cohorts: dict[tuple[int, str], list[int]] = {}
-    for i, h in enumerate(headings):
-        groups.setdefault((h.parent, h.style), []).append(i)
-        cohorts.setdefault((h.depth, h.style), []).append(i)
+    for k, h in enumerate(headings):
+        for counts in (groups.setdefault((h.parent, h.style), [0, 0]),
+                       cohorts.setdefault((h.depth, h.style), [0, 0])):
+            counts[0] += 1
+            counts[1] += like[k]
 
-    def looks_like_headings(members: list[int], me: int) -> bool | None:
-        others = [j for j in members if j != me]
-        if len(others) < 2:
-            return None
-        share = sum(_heading_like(norm[titles[j][0]:titles[j][1]], g) for j in others) / len(others)
-        return share >= 0.6
+    def looks_like_headings(counts: list[int]) -> bool | None:
+        others = counts[0] - 1  # the heading asked about is not heading-like itself
+        return None if others < 2 else counts[1] / others >= 0.6
 
-    for i, h in enumerate(headings):
-        start, end, ended = titles[i]
-        title = norm[start:end]
-        if h.cand.row is not None or _heading_like(title, g):
+    for k, h in enumerate(headings):
+        if h.cand.row is not None or like[k]:
             continue
-        verdict = looks_like_headings(groups[(h.parent, h.style)], i)
-        if verdict is None:
-            cohort = cohorts[(h.depth, h.style)]
-            verdict = looks_like_headings(cohort, i) if len(cohort) >= 4 else None
+        group, cohort = groups[(h.parent, h.style)], cohorts[(h.depth, h.style)]
+        verdict = looks_like_headings(group)
+        if verdict is None and cohort[0] >= 4:
+            verdict = looks_like_headings(cohort)
         if not verdict:
             continue
+        start, end, ended = titles[k]
         cut = _cut_position(norm, start, end, ended, g)
         if cut is None:
             continue
-        titles[i] = (start, start + cut, False)
-        notes[i] = f"heading ran into its body (。 lost?); title cut after {norm[start:start + cut]!r}"
+        titles[k] = (start, start + cut, False)
+        like[k] = True
+        group[1] += 1
+        cohort[1] += 1
+        notes[k] = f"heading ran into its body (。 lost?); title cut after {norm[start:start + cut]!r}"
     return notes
