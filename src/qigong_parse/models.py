@@ -8,6 +8,7 @@ decoded text (`Source.chars` long), half-open: ``[start, end)``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -209,42 +210,46 @@ class Document(Model):
 
 
 # --- Intermediate results passed between stages (not part of the YAML output) ---------------
+# Plain dataclasses: the stages build them from validated pieces, and building pydantic classes
+# for them would cost start-up time for no check the output models do not already make.
 
 
-class DecodedText(Model):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecodedText:
     """What `read.decode` returns: the text every offset refers to, and how it was obtained."""
 
     text: str
     encoding: str
     format: Literal["text", "html", "docx"] = "text"
-    outside: list[Span] = Field(
-        default_factory=list, description="spans the reader knows are not the document (site chrome)"
-    )
+    outside: list[tuple[int, int]] = field(default_factory=list)  # spans known to be site chrome
 
 
-class PartSlice(Model):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PartSlice:
     """Where segmentation found a part: its head (附件N line and title) and its body."""
 
     id: str
     kind: PartKind
+    span: tuple[int, int]
+    body_start: int
     annex_no: int | None = None
     title: str | None = None
-    span: Span
-    head_span: Span | None = None
-    body_start: int
+    head_span: tuple[int, int] | None = None
 
 
-class Segmentation(Model):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Segmentation:
     """What `segment` returns: the notice head, the parts, the text outside the document."""
 
     notice: Notice | None = None
-    parts: list[PartSlice] = Field(default_factory=list)
-    unassigned: list[Unassigned] = Field(default_factory=list)
-    warnings: list[ParseWarning] = Field(default_factory=list)
+    parts: list[PartSlice] = field(default_factory=list)
+    unassigned: list[Unassigned] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
-class OutlineResult(Model):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OutlineResult:
     """What `build_outline` returns for one part."""
 
     part: Part
-    warnings: list[ParseWarning] = Field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)

@@ -16,13 +16,10 @@ Turning rows into outline nodes is a loop::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from pydantic import Field
-
 from .data import load_table
-from .models import Model, Span
 
 KINDS = ("number", "task", "content", "lead", "support", "responsible", "deadline")
 _CARRIED_KINDS = ("task", "content", "lead", "support", "deadline")
@@ -30,34 +27,35 @@ _HEADER_NOISE = re.compile(r"[\s()\[\]<>:*、/]+")
 _PLAIN_NUMBER = re.compile(r"\d+[.、]?")
 
 
-class TaskRow(Model):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TaskRow:
     """One row of a task table; text fields are sliced from the decoded text, stripped."""
 
-    span: Span = Field(description="the row's line")
+    span: tuple[int, int]  # the row's line
+    task: str  # the task column, or the content column when there is no task column
+    task_span: tuple[int, int]
     number: str = ""
-    task: str = Field(description="the task column, or the content column when there is no task column")
-    task_span: Span
     content: str | None = None
-    content_span: Span | None = None
+    content_span: tuple[int, int] | None = None
     lead: str | None = None
-    lead_span: Span | None = None
+    lead_span: tuple[int, int] | None = None
     support: str | None = None
-    support_span: Span | None = None
+    support_span: tuple[int, int] | None = None
     deadline: str | None = None
-    deadline_span: Span | None = None
-    group: str | None = Field(default=None, description="the group heading row above, if any")
-    carried: list[str] = Field(default_factory=list, description="fields taken from the row above")
+    deadline_span: tuple[int, int] | None = None
+    group: str | None = None  # the group heading row above, if any
+    carried: list[str] = field(default_factory=list)  # fields taken from the row above
 
 
-class TaskTable(Model):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TaskTable:
     """A task table: its header (possibly two lines), the kind of each column, its rows."""
 
-    span: Span
-    header_span: Span
-    columns: list[str] = Field(description="kind of each column: number, task, content, lead, support, "
-                                           "deadline, or '' when not a known column")
-    headers: list[str] = Field(default_factory=list, description="the header cells as written")
-    rows: list[TaskRow] = Field(default_factory=list)
+    span: tuple[int, int]
+    header_span: tuple[int, int]
+    columns: list[str]  # kind of each column: number, task, content, lead, support, deadline, or ''
+    headers: list[str] = field(default_factory=list)  # the header cells as written
+    rows: list[TaskRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -222,7 +220,7 @@ def find_task_tables(text: str, norm: str, start: int, end: int) -> list[TaskTab
 def _read_rows(text: str, norm: str, lines: list[tuple[int, int]], j: int,
                columns: list[str]) -> tuple[list[TaskRow], int]:
     rows: list[TaskRow] = []
-    above: dict[str, tuple[str, Span]] = {}
+    above: dict[str, tuple[str, tuple[int, int]]] = {}
     group: str | None = None
     number_col = columns.index("number") if "number" in columns else -1
     while j < len(lines):
@@ -236,7 +234,7 @@ def _read_rows(text: str, norm: str, lines: list[tuple[int, int]], j: int,
         if _header_kinds(norm, cells, need_exact=2) is not None:
             break  # the next table's header
         j += 1
-        values: dict[str, tuple[str, Span]] = {}
+        values: dict[str, tuple[str, tuple[int, int]]] = {}
         filled: list[int] = []
         for col, (cs, ce) in enumerate(cells):
             a, b = _strip(text, cs, ce)
@@ -265,14 +263,14 @@ def _read_rows(text: str, norm: str, lines: list[tuple[int, int]], j: int,
     return rows, j
 
 
-def _row(span: Span, values: dict[str, tuple[str, Span]], group: str | None, carried: list[str],
+def _row(span: tuple[int, int], values: dict[str, tuple[str, tuple[int, int]]], group: str | None, carried: list[str],
          *, has_task: bool) -> TaskRow | None:
     task = values.get("task") if has_task else values.get("content")
     if task is None:
         return None
     content = values.get("content") if has_task else None
 
-    def get(kind: str) -> tuple[str | None, Span | None]:
+    def get(kind: str) -> tuple[str | None, tuple[int, int] | None]:
         found = values.get(kind)
         return (found[0], found[1]) if found else (None, None)
 
