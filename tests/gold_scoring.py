@@ -143,6 +143,26 @@ def _score_part(gold: dict[str, Any], part: dict[str, Any], c: Counts) -> None:
     c.tp_units += len(g_triples & p_triples)
 
     preds = [t for n in pnodes for t in n.get("targets") or []] + list(part.get("targets") or [])
+    tc = match_targets(gold.get("targets") or [], preds)
+    c.gold_targets += tc.gold
+    c.pred_targets += tc.pred
+    c.matched_targets += tc.matched
+    c.fields_ok += tc.fields_ok
+    c.misses.extend(f"{gold['part']} target {q!r} missing" for q in tc.missing)
+
+
+@dataclass
+class TargetCounts:
+    matched: int
+    fields_ok: int
+    gold: int  # non-ambiguous gold targets
+    pred: int  # predictions, less those matching an ambiguous gold target
+    missing: list[str]  # quotes of the gold targets not found
+
+
+def match_targets(gold: list[dict[str, Any]], preds: list[dict[str, Any]]) -> TargetCounts:
+    """Match predicted targets to gold ones: equal value, value_max and unit, and ≥ 0.5 character
+    overlap of metric or quote; predictions matching an ambiguous gold target are not counted."""
     used: set[int] = set()
 
     def key(t: dict[str, Any]) -> tuple[Any, ...]:
@@ -158,28 +178,33 @@ def _score_part(gold: dict[str, Any], part: dict[str, Any], c: Counts) -> None:
                 best, best_i = ov, i
         return best_i
 
-    gold_targets = gold.get("targets") or []
-    real = [t for t in gold_targets if not t.get("ambiguous")]
-    c.gold_targets += len(real)
+    real = [t for t in gold if not t.get("ambiguous")]
+    matched = fields_ok = 0
+    missing: list[str] = []
     for gt in real:
         i = find(gt)
         if i is None:
-            c.misses.append(f"{gold['part']} target {gt.get('quote')!r} missing")
+            missing.append(str(gt.get("quote")))
             continue
         used.add(i)
-        c.matched_targets += 1
+        matched += 1
         pt = preds[i]
         if (pt.get("change"), pt.get("bound"), bool(pt.get("aspirational"))) == (
                 gt.get("change"), gt.get("bound"), bool(gt.get("aspirational"))):
-            c.fields_ok += 1
+            fields_ok += 1
     ignored = 0
-    for gt in gold_targets:
+    for gt in gold:
         if gt.get("ambiguous"):
             i = find(gt)
             if i is not None:
                 used.add(i)
                 ignored += 1
-    c.pred_targets += len(preds) - ignored
+    return TargetCounts(matched, fields_ok, len(real), len(preds) - ignored, missing)
+
+
+def f1(tp: int, pred: int, gold: int) -> float:
+    """F1 of `tp` true positives among `pred` predictions and `gold` references."""
+    return _f1(tp, pred, gold)
 
 
 def _score_notice(gold: dict[str, Any], notice: dict[str, Any], c: Counts) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -184,11 +183,3 @@ def test_extract_returns_a_new_document(county: Document) -> None:
     assert bare.model_dump() == before
     assert out.parts[0].task_force is not None
 
-
-def test_extraction_is_fast_after_warm_up(sample: Document) -> None:
-    text = RAW.read_text(encoding="utf-8")
-    norm = normalize(text)
-    extract(sample, text, norm)
-    t0 = time.perf_counter()
-    extract(sample, text, norm)
-    assert time.perf_counter() - t0 < 0.2

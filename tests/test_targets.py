@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,8 @@ from hypothesis import strategies as st
 
 from qigong_parse.extract.targets import find_targets
 from qigong_parse.normalize import normalize
+
+from .gold_scoring import f1, match_targets
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
@@ -232,58 +233,6 @@ def test_fullwidth_punctuation_changes_nothing(parts: list[str]) -> None:
 # --- accuracy over the gold copies -------------------------------------------------------------
 
 
-def _title_chars(s: object) -> str:
-    return "".join(c for c in str(s or "") if c not in " \t\n,,。;;::、()()“”\"'‘’《》【】[]")
-
-
-def _overlap(a: object, b: object) -> float:
-    x, y = _title_chars(a), _title_chars(b)
-    if not x or not y:
-        return 0.0
-    if x in y or y in x:
-        return 1.0
-    return sum(min(x.count(c), y.count(c)) for c in set(x)) / max(len(x), len(y))
-
-
-def _key(t: dict) -> tuple:
-    unit = str(t.get("unit") or "").replace("％", "%")
-    unit = "个百分点" if unit == "百分点" else unit
-    vmax = t.get("value_max")
-    return round(float(t["value"]), 6), None if vmax is None else round(float(vmax), 6), unit
-
-
-def _score(gold: list[dict], pred: list[dict]) -> tuple[int, int, int, int]:
-    """(matched, fields ok, gold targets, scored predictions), matching like the gold scorer."""
-    used: set[int] = set()
-
-    def find(g: dict) -> int | None:
-        best, best_i = 0.0, None
-        for i, p in enumerate(pred):
-            if i in used or _key(p) != _key(g):
-                continue
-            ov = max(_overlap(g["metric"], p["metric"]), _overlap(g["quote"], p["quote"]))
-            if ov >= 0.5 and ov > best:
-                best, best_i = ov, i
-        return best_i
-
-    real = [g for g in gold if not g.get("ambiguous")]
-    matched = ok = 0
-    for g in real:
-        i = find(g)
-        if i is not None:
-            used.add(i)
-            matched += 1
-            p = pred[i]
-            ok += (p["change"], p["bound"], p["aspirational"]) == (
-                g["change"], g["bound"], bool(g.get("aspirational")))
-    ignored = 0
-    for g in gold:
-        if g.get("ambiguous") and (i := find(g)) is not None:
-            used.add(i)
-            ignored += 1
-    return matched, ok, len(real), len(pred) - ignored
-
-
 def _line_targets(text: str, start: int, end: int) -> list[dict]:
     norm = normalize(text)
     out, pos = [], start
@@ -312,11 +261,6 @@ def _seed_parts(text: str) -> dict[str, tuple[int, int]]:
     return parts
 
 
-def _f1(matched: int, gold: int, pred: int) -> float:
-    p, r = matched / pred if pred else 1.0, matched / gold if gold else 1.0
-    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
-
-
 def test_seed_accuracy() -> None:
     text = SEED.read_text(encoding="utf-8")
     parts = _seed_parts(text)
@@ -325,11 +269,12 @@ def test_seed_accuracy() -> None:
     for gfile in [*sorted(gold_dir.glob("annex-*.yaml")), gold_dir / "general.yaml"]:
         gold = yaml.safe_load(gfile.read_text(encoding="utf-8"))
         s, e = parts[gold["part"]]
-        for k, v in enumerate(_score(gold.get("targets") or [], _line_targets(text, s, e))):
+        tc = match_targets(gold.get("targets") or [], _line_targets(text, s, e))
+        for k, v in enumerate((tc.matched, tc.fields_ok, tc.gold, tc.pred)):
             totals[k] += v
     matched, ok, n_gold, n_pred = totals
     assert n_gold >= 100
-    assert _f1(matched, n_gold, n_pred) >= 0.90
+    assert f1(matched, n_pred, n_gold) >= 0.90
     assert ok / n_gold >= 0.90
 
 
@@ -337,23 +282,23 @@ def test_seed_accuracy() -> None:
 def test_sample_accuracy(name: str) -> None:
     text = (DATA / "samples" / f"{name}.txt").read_text(encoding="utf-8")
     gold = yaml.safe_load((DATA / "gold" / "samples" / name / "general.yaml").read_text(encoding="utf-8"))
-    matched, ok, n_gold, n_pred = _score(gold["targets"], _line_targets(text, 0, len(text)))
-    assert _f1(matched, n_gold, n_pred) >= 0.90
-    assert ok / n_gold >= 0.90
+    tc = match_targets(gold["targets"], _line_targets(text, 0, len(text)))
+    assert f1(tc.matched, tc.pred, tc.gold) >= 0.90
+    assert tc.fields_ok / tc.gold >= 0.90
 
 
-def test_whole_notice_is_fast() -> None:
-    text = SEED.read_text(encoding="utf-8")
-    norm = normalize(text)
-    find_targets(text, norm, 0, 200)  # load the tables
-    t0 = time.perf_counter()
-    find_targets(text, norm, 0, len(text))
-    assert time.perf_counter() - t0 < 0.5
+# Inputs built to make a careless pattern backtrack: they must finish (speed itself is measured
+# by `make bench`, not asserted here) and give sane answers.
+@pytest.mark.parametrize(("text", "values"), [
+    ("力争" * 5000 + "10个", [10]),
+    ("增长" * 20000 + "5%", [5]),
+    ("“" * 30000 + "1个", [1]),  # an unclosed quote names nothing
+])
+def test_pathological_input(text: str, values: list[float]) -> None:
+    assert [t.value for t in find_targets(text, normalize(text), 0, len(text))] == values
 
 
-@pytest.mark.parametrize("text", ["力争" * 5000 + "10个", "增长" * 20000 + "5%", "新增企业" + "10家" * 3000,
-                                  "“" * 30000 + "1个", "增长10%;" * 3000])
-def test_pathological_input_stays_linear(text: str) -> None:
-    t0 = time.perf_counter()
-    find_targets(text, normalize(text), 0, len(text))
-    assert time.perf_counter() - t0 < 1.0
+def test_many_figures_in_one_clause() -> None:
+    for text in ("新增企业" + "10家" * 3000, "增长10%;" * 3000):
+        targets = find_targets(text, normalize(text), 0, len(text))
+        assert all(text[t.span[0]:t.span[1]] == t.quote for t in targets)
