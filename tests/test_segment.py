@@ -115,3 +115,19 @@ def test_announced_but_missing_annex_is_warned() -> None:
     cut = COUNTY[: COUNTY.index("附件2\n")]
     s = seg(cut)
     assert [w.code for w in s.warnings] == ["attachment-missing"]
+
+
+def test_notice_without_red_header_takes_its_title_from_the_page_heading() -> None:
+    text = ("当前位置：首页 > 政务公开 > 政府文件\n"
+            "醴陵市人民政府办公室关于印发《醴陵市2024年陶瓷产业提质发展工作方案》的通知\n"
+            "发布时间：2024-05-10 来源：市政府办\n"
+            "各镇人民政府、街道办事处，市直各单位：\n"
+            "　　《醴陵市2024年陶瓷产业提质发展工作方案》已经市人民政府同意，现印发给你们。\n"
+            "醴陵市人民政府办公室\n2024年5月8日\n"
+            "醴陵市2024年陶瓷产业提质发展工作方案\n　　一、工作目标\n　　全市陶瓷产业产值增长8%以上。\n")
+    s = seg(text)
+    assert s.notice is not None
+    assert (s.notice.issuer, s.notice.title, s.notice.date) == (
+        "醴陵市人民政府办公室", "关于印发《醴陵市2024年陶瓷产业提质发展工作方案》的通知", dt.date(2024, 5, 8))
+    assert [w.code for w in s.warnings] == ["title-from-page"]
+    assert [(p.id, p.title) for p in s.parts] == [("general", "醴陵市2024年陶瓷产业提质发展工作方案")]

@@ -365,6 +365,12 @@ def _find_notice(lines: list[_Line], body: list[int], lead_end: int, warnings: l
     rec_idx = next((i for i in after_title if t["recipients"].match(lines[i].content)
                     and not t["doc_number"].fullmatch(_squash(lines[i].content))
                     and ("、" in lines[i].content or "," in lines[i].content or "各" in lines[i].content)), None)
+    page_title = _title_from_chrome(lines, lead_end)
+    if title is None and page_title is not None and rec_idx is not None:
+        # The site printed the notice without its red header: the page's own heading names it.
+        issuer, title = page_title
+        warnings.append(ParseWarning(code="title-from-page", part="notice",
+                                     message="the notice has no title line; its title is read from the page heading"))
     if title is None and not (doc_idx is not None and rec_idx is not None):
         return None, None, None
     # A notice title inside leading chrome (the page's own heading) is not the head.
@@ -448,12 +454,18 @@ def _chrome_dates(lines: list[_Line], lead_end: int) -> list[dt.date]:
     return out
 
 
-def _issuer_from_chrome(lines: list[_Line], lead_end: int) -> str | None:
+def _title_from_chrome(lines: list[_Line], lead_end: int) -> tuple[str | None, str] | None:
+    """(issuer, title) from a page heading in the leading chrome (邵东市人民政府办公室关于印发…的通知)."""
     for ln in lines[:lead_end]:
         m = _tables()["notice_title"].match(_squash(ln.content))
-        if m and m.group("issuer"):
-            return str(m.group("issuer"))
+        if m:
+            return (str(m.group("issuer")) or None), str(m.group("title"))
     return None
+
+
+def _issuer_from_chrome(lines: list[_Line], lead_end: int) -> str | None:
+    found = _title_from_chrome(lines, lead_end)
+    return found[0] if found else None
 
 
 def _cross_check(notice: Notice, parts: list[PartSlice], warnings: list[ParseWarning]) -> None:
