@@ -184,7 +184,7 @@ OTHER_PLACES = [
     Row(
         "完善监管。(区市场监管局、区财政局按职责分工负责)",
         issuer="长沙市岳麓区人民政府办公室",
-        joint=["区市监局", "区财政局"],
+        joint=["区市场监管局", "区财政局"],  # a name written in full is kept as written
     ),
     # the prefecture's bureau named in a county notice keeps its level
     Row("对接上级政策。(市发改局牵头,县发改局配合)", issuer=XINSHAO, lead=["市发改局"], support=["县发改局"]),
@@ -207,13 +207,13 @@ OTHER_PLACES = [
         "壮大先进制造业。力争新增规模以上工业企业120家。\n　　牵头单位：市工业和信息化局\n"
         "　　责任单位：各县市区人民政府、娄底经开区管委会\n",
         issuer=LOUDI,
-        lead=["市工信局"],
+        lead=["市工业和信息化局"],
         support=["各县市区人民政府", "娄底经开区管委会"],
     ),
     Row("壮大先进制造业。加快建设。\n牵头单位：市工信局；配合单位：市发改委、市财政局\n", issuer=LOUDI,
         lead=["市工信局"], support=["市发改委", "市财政局"]),
     Row("发展现代服务业。（市发展改革委牵头，市商务局、市文化旅游广电局配合）", issuer=LOUDI,
-        lead=["市发改委"], support=["市商务局", "市文旅广电局"]),
+        lead=["市发展改革委"], support=["市商务局", "市文化旅游广电局"]),
     # 责任单位 beside 配合单位 leads; a group name or an unknown unit-shaped name with a duty phrase
     Row("推进园区建设。（责任单位：市发改委，配合单位：市财政局）", issuer=LOUDI,
         lead=["市发改委"], support=["市财政局"]),

@@ -76,7 +76,7 @@ ROWS = [
         convener="县长",
         executive_deputy="常务副县长",
         deputies=["县发改局", "县数据局"],
-        members=["县财政局", "县市监局", "县人社局"],
+        members=["县财政局", "县市场监管局", "县人社局"],
         office="县发改局",
         issuer=XINSHAO,
     ),
@@ -92,7 +92,7 @@ ROWS = [
         "成立由市长任组长的工作领导小组，领导小组办公室设在市发展改革委。",
         name="工作领导小组",
         convener="市长",
-        office="市发改委",
+        office="市发展改革委",
         issuer="娄底市人民政府办公室",
     ),
 ]

@@ -51,8 +51,10 @@ CANONICAL = [
     (XINSHAO, "人社", "县人社局"),
     (XINSHAO, "县委组织部", "县委组织部"),
     (XINSHAO, "市发改局", "市发改局"),  # the prefecture's bureau stays the prefecture's
-    (XINSHAO, "省发改委", "省发展改革委"),
-    (XINSHAO, "国家发改委", "国家发展改革委"),
+    (XINSHAO, "省发改委", "省发改委"),  # written in full: kept as written
+    (XINSHAO, "国家发改委", "国家发改委"),
+    (XINSHAO, "发改", "县发改局"),  # a truncation is completed
+    (XINSHAO, "县市场监管", "县市场监管局"),  # … to the full form it begins
     (XINSHAO, "财政部", "财政部"),
     ("长沙市岳麓区人民政府办公室", "住建", "区住建局"),
     # Shaodong-only names never reach another county

@@ -50,13 +50,15 @@ def test_hengyang_divisions_above_sections(hengyang: Document) -> None:
 
 
 def test_hengyang_clauses_and_targets(hengyang: Document) -> None:
-    assert _resp(hengyang, "general", ["第三部分", "一", "(一)"]) == ([], [], ["市工信局", "各县市区人民政府"])
-    assert _resp(hengyang, "general", ["第三部分", "一", "(二)"]) == (["市发改委"], ["市商务局", "市自然资源局"], [])
+    # names written in full are kept as written
+    assert _resp(hengyang, "general", ["第三部分", "一", "(一)"]) == ([], [], ["市工业和信息化局", "各县市区人民政府"])
+    assert _resp(hengyang, "general", ["第三部分", "一", "(二)"]) == (
+        ["市发展改革委"], ["市商务局", "市自然资源和规划局"], [])
     goals = next(n for n in hengyang.parts[0].nodes if n.role == "goals")
     assert [(t.value, t.unit, t.bound, t.aspirational) for t in goals.targets] == [
         (6.5, "%", "~", False), (8, "%", ">=", False), (500, "家", ">=", True)]
     tf = hengyang.parts[0].task_force
-    assert tf is not None and tf.office == "市发改委"
+    assert tf is not None and tf.office == "市发展改革委"
 
 
 def test_yuhua_annexes_only_list_in_head(yuhua: Document) -> None:
@@ -82,7 +84,7 @@ def test_yuhua_task_force(yuhua: Document) -> None:
     assert tf is not None
     assert (tf.name, tf.convener, tf.deputies, tf.office) == (
         "区优化营商环境攻坚工作专班", "区政府分管副区长", ["区发改局"], "区发改局")
-    assert tf.members == ["区财政局", "区司法局", "区市监局"]
+    assert tf.members == ["区财政局", "区司法局", "区市场监管局"]
 
 
 def test_yuhua_task_table_rows(yuhua: Document) -> None:

@@ -13,6 +13,7 @@ registry (built in memory on first need; jieba's default dictionary is never loa
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -93,20 +94,24 @@ class UnitRegistry:
         self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
         self._groups = [regex.compile(p) for p in general.get("groups") or ()]
         self.zone_words: tuple[str, ...] = tuple(general.get("zone_words") or ())
+        # The general layer keeps a complete name as the document writes it (市场监管局 stays
+        # 市场监管局, 自然资源和规划局 stays); only a truncation (发改, 市人社) is completed to the
+        # entry's name. Jurisdiction overlays map their own aliases as they list them.
         self._stems: dict[str, str] = {}  # written stem (no level) → canonical stem
         forms: dict[str, str] = {}
         for key, aliases in (general.get("local") or {}).items():
             for written in (key, *(aliases or ())):
-                self._stems[written] = key
-                forms[written] = level + key
+                stem = self._as_written(written, key, aliases or ())
+                self._stems[written] = stem
+                forms[written] = level + stem
                 if level:
-                    forms[level + written] = level + key
+                    forms[level + written] = level + stem
         for key, aliases in (general.get("party") or {}).items():
             for written in (key, *(aliases or ())):
-                forms[f"{level}委{written}"] = f"{level}委{key}"
+                forms[f"{level}委{written}"] = f"{level}委{self._as_written(written, key, aliases or ())}"
         for key, aliases in (general.get("as_written") or {}).items():
             for written in (key, *(aliases or ())):
-                forms[written] = key
+                forms[written] = self._as_written(written, key, aliases or ())
         for overlay in overlays:
             for key, aliases in (_tables()[overlay].get("units") or {}).items():
                 for written in (key, *(aliases or ())):
@@ -145,6 +150,17 @@ class UnitRegistry:
         if len(name) > 1 and name[0] in (*self.levels, "省") and name[1:] in self._stems:
             return name[0] + self._stems[name[1:]]
         return None
+
+    def _as_written(self, written: str, key: str, aliases: Iterable[str]) -> str:
+        """The canonical form of one written form of a registry entry: itself when written in full
+        (市场监管局, 自然资源和规划局); a truncation (发改, 市场监管) → the shortest full form it begins."""
+        full = [f for f in (key, *aliases) if f.endswith(self.suffixes)]
+        # 人社 ends like a name (供销社) but is the head of 人社局: a two-character form that
+        # begins a longer full form is a truncation.
+        if written in full and (len(written) >= 3 or not any(f != written and f.startswith(written) for f in full)):
+            return written
+        longer = sorted((f for f in full if f.startswith(written) and f != written), key=len)
+        return longer[0] if longer else key
 
     def is_group(self, name: str) -> bool:
         """A group name (各产业链责任部门, 市直各行政执法主管部门 …), kept as written."""
