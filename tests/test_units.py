@@ -209,3 +209,20 @@ def test_jieba_is_not_loaded_for_lists_the_registry_splits() -> None:
             "print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# Shapes met in notices written by the team from other places' conventions (tests/data/heldout).
+@pytest.mark.parametrize(
+    ("issuer", "written", "pieces"),
+    [
+        ("缙云县人民政府办公室", "县经开区管委会", ["县经开区管委会"]),  # a level before a zone's body
+        ("缙云县人民政府办公室", "县委人才办", ["县委人才办"]),  # a Party committee's office
+        ("缙云县人民政府办公室", "县人力社保局", ["县人力社保局"]),  # 社 inside a name is no name's end
+        ("缙云县人民政府办公室", "该项工作由县人力社保局", ["县人力社保局"]),  # lead-in words dropped
+        ("缙云县人民政府办公室", "县级各部门", ["县级各部门"]),
+        ("湘潭市岳塘区人民政府办公室", "区内各银行机构", ["区内各银行机构"]),
+        ("安福县人民政府办公室", "吉安市安福生态环境局", ["吉安市安福生态环境局"]),  # a parent's branch
+    ],
+)
+def test_names_of_other_places_stay_whole(issuer: str, written: str, pieces: list[str]) -> None:
+    assert [p.written for p in UnitRegistry.for_issuer(issuer).split(written)] == pieces

@@ -94,6 +94,7 @@ class UnitRegistry:
         self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
         self._groups = [regex.compile(p) for p in general.get("groups") or ()]
         self.zone_words: tuple[str, ...] = tuple(general.get("zone_words") or ())
+        self.lead_ins: tuple[str, ...] = tuple(sorted(general.get("lead_ins") or (), key=len, reverse=True))
         # The general layer keeps a complete name as the document writes it (市场监管局 stays
         # 市场监管局, 自然资源和规划局 stays); only a truncation (发改, 市人社) is completed to the
         # entry's name. Jurisdiction overlays map their own aliases as they list them.
@@ -223,6 +224,10 @@ class UnitRegistry:
         return pieces
 
     def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
+        for lead_in in self.lead_ins:  # 由县经信局…, 该项工作由县人社局…: the words before the name
+            if s.startswith(lead_in, start) and start + len(lead_in) < end:
+                start += len(lead_in)
+                break
         chunk = s[start:end]
         if self.is_group(chunk):
             return [Piece(start, end, chunk, None, "group")]
@@ -283,7 +288,7 @@ class UnitRegistry:
         for word in self._segmenter.lcut(name, HMM=False):
             pos += len(word)
             rest = name[pos:]
-            if (pos - last >= 3 and len(rest) >= 2 and word.endswith(self.suffixes)
+            if (pos - last >= 3 and len(rest) >= 3 and len(word) >= 2 and word.endswith(self.suffixes)
                     and rest.endswith(self.suffixes)):
                 cuts.append(pos)
                 last = pos
@@ -331,12 +336,18 @@ class UnitRegistry:
         if p.kind == "shaped" and prev.kind in ("known", "shaped") and not self._starts_name(s, p.start):
             return True
         # a place name before a level-prefixed body: 邵阳 + 市生态环境局…
-        if prev.kind != "junk" or p.kind not in ("known", "shaped") or not 2 <= len(prev.written) <= 4:
+        if prev.kind != "junk" or p.kind not in ("known", "shaped"):
+            return False
+        if prev.written in (*self.levels, "省"):
+            # a level before a body the registry knows without one: 县 + 经开区管委会
+            return p.written[0] not in self.levels
+        if not 2 <= len(prev.written) <= 6 or _HAN_ONLY.fullmatch(prev.written) is None:
             return False
         if p.written[0] in self.levels:
-            return _PLACE.fullmatch(prev.written + p.written[0]) is not None
-        # a place name before a development zone's body: 娄底 + 经开区管委会
-        return p.written.startswith(self.zone_words) and _HAN_ONLY.fullmatch(prev.written) is not None
+            return len(prev.written) <= 4 and _PLACE.fullmatch(prev.written + p.written[0]) is not None
+        # a place name before a body written in full without a level: 吉安市安福 + 生态环境局,
+        # 娄底 + 经开区管委会 (a truncation such as 自然资源 after it is a run-together list instead)
+        return p.written.startswith(self.zone_words) or (p.kind == "known" and p.written.endswith(self.suffixes))
 
     def resolve(self, written: str) -> tuple[list[str], list[str]]:
         """A written list or run-together string → (canonical units in order, unknown pieces as written).
