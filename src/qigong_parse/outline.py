@@ -139,6 +139,10 @@ class Candidate:
     sep: str | None
     damaged: bool
     row: TaskRow | None = None  # set for a row of a task table
+    # For a bracket that lost its number: the next intact bracketed marker (style, number), which
+    # tells which level the gap is in; `needs_hint` marks a long line that is a heading only then.
+    hint: tuple[str, int] | None = None
+    needs_hint: bool = False
 
 
 @dataclass
@@ -204,11 +208,19 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
         if shape.name == "cn_bare" and (after in g.cn_word_chars or line_end - m.end() > 15
                                         or regex.search(r"[,.;:!?。()\d]", norm[m.end():line_end])):
             continue
+        needs_hint = False
         if shape.heading_only:
             line = norm[pos:line_end]
             if len(line) > 40 or ")" in line or "。" in line:
-                continue
-        return Candidate(pos, m.end(), line_end, shape.name, shape.styles, num, None, True)
+                # (加快城乡建设提速。统筹推进…(县住建局牵头…): a heading whose number was lost, if
+                # its words up to the 。 are a short title and the numbering around it leaves a gap
+                stop = line.find("。")
+                head = line[:stop] if stop > 0 else ""
+                if shape.name != "bracket_lost_number" or not 2 <= len(head) <= 30 or ")" in head:
+                    continue
+                needs_hint = True
+        return Candidate(pos, m.end(), line_end, shape.name, shape.styles, num, None, True,
+                         needs_hint=needs_hint)
     return None
 
 
@@ -249,8 +261,23 @@ class _Chain:
             return depth, n, "skip"
         return None
 
+    def _fill_gap(self, cand: Candidate) -> tuple[str, int, int] | None:
+        """(style, depth, number) when the next intact marker shows `cand` fills a gap: (一) … ( … (三)."""
+        if cand.hint is None:
+            return None
+        style, following = cand.hint
+        depth = self._level_of(style)
+        if depth is None or self.headings[self.stack[depth]].num + 2 != following:
+            return None
+        return style, depth, following - 1
+
     def offer(self, cand: Candidate) -> bool:
         """Accept `cand` as a heading if it fits; return whether it did."""
+        gap = self._fill_gap(cand)
+        if gap is not None:
+            return self._accept(cand, *gap, "next")
+        if cand.needs_hint:
+            return False
         if cand.row is not None:
             # A task-table row: a child of the heading it stands under, sibling of the rows before it.
             depth = self._level_of("table_row")
@@ -280,6 +307,9 @@ class _Chain:
         style, (depth, num, how) = chosen
         if cand.damaged and len(cand.styles) > 1:
             self.shape_pref[cand.shape] = style
+        return self._accept(cand, style, depth, num, how)
+
+    def _accept(self, cand: Candidate, style: str, depth: int, num: int, how: str) -> bool:
         del self.stack[depth:]
         for key in [k for k in self.running if k[1] > depth + 1]:
             del self.running[key]
@@ -305,6 +335,8 @@ class _Chain:
 def _token(style: str, num: int) -> str:
     if style == "table_row":
         return str(num)
+    if style == "circled":  # the path keeps the circled numeral, as the contract writes it: ①
+        return _CIRCLED[num - 1] if 1 <= num <= len(_CIRCLED) else str(num)
     g = grammar()
     fmt = next(s.token for s in g.styles if s.name == style)
     chinese = style in ("cn_dun", "cn_paren", "division", "chapter", "section", "article")
@@ -324,6 +356,17 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
     while end > start and norm[end - 1] in " \t":
         end -= 1
     return start, end, ended
+
+
+def _hint_lost_numbers(cands: list[Candidate]) -> None:
+    """Give each bracket that lost its number the next intact bracketed marker after it."""
+    following: tuple[str, int] | None = None
+    for cand in reversed(cands):
+        if cand.shape == "bracket_lost_number":
+            cand.hint = following
+        elif not cand.damaged and cand.row is None and cand.num is not None \
+                and cand.styles[0] in ("cn_paren", "arabic_paren"):
+            following = (cand.styles[0], cand.num)
 
 
 def _row_responsibility(text: str, row: TaskRow) -> Responsibility | None:
@@ -396,6 +439,7 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
             cands.append(Candidate(row.span[0], marker_end, row.span[1], "table_row", ("table_row",), None,
                                    None, False, row))
     cands.sort(key=lambda c: c.start)
+    _hint_lost_numbers(cands)
     for cand in cands:
         chain.offer(cand)
     headings = chain.headings

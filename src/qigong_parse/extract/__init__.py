@@ -21,7 +21,38 @@ def extract(doc: Document, text: str, norm: str) -> Document:
     find_targets = _target_finder()
     warnings = list(doc.warnings)
     parts = [_extract_part(part, text, norm, registry, find_targets, warnings) for part in doc.parts]
+    parts = _complete_truncations(parts, registry, warnings)
     return doc.model_copy(update={"parts": parts, "warnings": warnings})
+
+
+def _complete_truncations(parts: list[Part], registry: UnitRegistry, warnings: list[ParseWarning]) -> list[Part]:
+    """Complete a truncated unit (市文旅) to the one full name of the same document that begins
+    with it (市文旅广体局), as a careful reader does; the registry cannot know every place's names."""
+    full = {u for p in parts for n in p.walk() if n.responsibility
+            for u in (*n.responsibility.lead, *n.responsibility.support, *n.responsibility.joint)
+            if u.endswith(registry.suffixes)}
+
+    def complete(unit: str, node: Node, part: Part) -> str:
+        if unit.endswith(registry.suffixes) or registry.is_group(unit) or len(unit) < 2:
+            return unit
+        found = [f for f in full if f.startswith(unit)]
+        if len(found) != 1:
+            return unit
+        warnings.append(ParseWarning(code="repaired-unit", part=part.id, path=list(node.path),
+                                     message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
+        return found[0]
+
+    def fix(node: Node, part: Part) -> Node:
+        children = [fix(c, part) for c in node.children]
+        r = node.responsibility
+        if r is not None and any(not u.endswith(registry.suffixes) for u in (*r.lead, *r.support, *r.joint)):
+            r = r.model_copy(update={role: list(dict.fromkeys(complete(u, node, part) for u in getattr(r, role)))
+                                     for role in ("lead", "support", "joint")})
+        return node.model_copy(update={"responsibility": r, "children": children})
+
+    if not full:
+        return parts
+    return [p.model_copy(update={"nodes": [fix(n, p) for n in p.nodes]}) for p in parts]
 
 
 def _target_finder() -> TargetFinder | None:
