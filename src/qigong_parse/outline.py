@@ -283,6 +283,9 @@ class _Chain:
             depth = self._level_of("table_row")
             depth = len(self.stack) if depth is None else depth
             num = self.headings[self.stack[depth]].num + 1 if depth < len(self.stack) else 1
+            written = cand.row.number.strip().rstrip(".、")
+            if written.isdecimal() and written.isascii():
+                num = int(written)  # the 序号 as written: it may run on across group headings
             del self.stack[depth:]
             parent = self.stack[-1] if self.stack else None
             self.headings.append(_Heading(cand, "table_row", num, depth, parent))
@@ -430,7 +433,9 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     end = sl.span[1]
     chain = _Chain()
     tables = find_task_tables(text, norm, sl.body_start, end)
-    inside = [(t.header_span[0], t.span[1]) for t in tables]
+    # Only the table's own lines are kept from the outline: a group heading between its rows
+    # (二、转型升级) is a heading of the part, and the rows below it are its children.
+    inside = [t.header_span for t in tables] + [r.span for t in tables for r in t.rows]
     cands = [c for c in find_candidates(norm, sl.body_start, end)
              if not any(a <= c.start < b for a, b in inside)]
     for table in tables:

@@ -306,7 +306,7 @@ def _title_lines(lines: list[_Line], following: list[int]) -> list[int]:
     joined = ""
     for k, i in enumerate(following):
         content = lines[i].content
-        if len(content) > 40 or "。" in content or "," in content or _annex_heading(lines, i):
+        if len(content) > 40 or any(c in content for c in "。,:") or _annex_heading(lines, i):
             break
         if k and _tables()["outline_marker"].match(content):
             break

@@ -209,12 +209,44 @@ def find_task_tables(text: str, norm: str, start: int, end: int) -> list[TaskTab
                 header_end, j = lines[j][1], j + 1
         columns = _resolve(kinds)
         table, j = _read_rows(text, norm, lines, j, columns)
+        # Group headings (二、转型升级) between runs of rows: the same table goes on below them.
+        while table:
+            k = _continuation(norm, lines, j, columns)
+            if k is None:
+                break
+            more, j = _read_rows(text, norm, lines, k, columns)
+            if not more:
+                break
+            table.extend(more)
         headers = [text[a:b].strip() for a, b in _cells(norm, header_start, lines[i][1])]
         table_end = table[-1].span[1] if table else header_end
         tables.append(TaskTable(span=(header_start, table_end), header_span=(header_start, header_end),
                                 columns=columns, headers=headers, rows=table))
         i = j
     return tables
+
+
+def _continuation(norm: str, lines: list[tuple[int, int]], j: int, columns: list[str]) -> int | None:
+    """Index of the row line that goes on with a table after one or two short heading lines at
+    `j`, or None: a row with as many cells as the header and a plain number in the number column."""
+    k, headings = j, 0
+    while k < len(lines):
+        s, e = lines[k]
+        content = norm[s:e].strip()
+        if not content:
+            k += 1
+            continue
+        if "\t" in norm[s:e]:
+            break
+        if len(content) > 30 or headings == 2:
+            return None
+        headings += 1
+        k += 1
+    if k >= len(lines) or not headings or "number" not in columns:
+        return None
+    cells = _cells(norm, *lines[k])
+    first = norm[slice(*_strip(norm, *cells[columns.index("number")]))] if len(cells) > columns.index("number") else ""
+    return k if len(cells) == len(columns) and _PLAIN_NUMBER.fullmatch(first) else None
 
 
 def _read_rows(text: str, norm: str, lines: list[tuple[int, int]], j: int,

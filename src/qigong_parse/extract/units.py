@@ -333,6 +333,10 @@ class UnitRegistry:
     def _joins(self, s: str, prev: Piece, p: Piece) -> bool:
         if prev.end != p.start or p.word_cut:
             return False
+        if (prev.kind == "known" and not prev.written.endswith(self.suffixes)
+                and p.kind in ("repaired", "shaped", "junk") and p.written.endswith(self.suffixes)):
+            # a name the registry knows only the head of: 县自然资源 + 规划局 is 县自然资源规划局
+            return True
         if p.kind == "shaped" and prev.kind in ("known", "shaped") and not self._starts_name(s, p.start):
             return True
         # a place name before a level-prefixed body: 邵阳 + 市生态环境局…
