@@ -125,6 +125,11 @@ EXAMPLES = [
     Example("粮食播种面积稳定在120万亩以上，", "粮食播种面积", 120, "万亩", bound=">="),
     Example("研发投入强度提高0.2个百分点。", "研发投入强度", 0.2, "个百分点", "increase"),
     Example("全年接待游客1500万人次，", "接待游客", 1500, "万人次"),
+    Example("全年完成汽车以旧换新3万辆以上，", "汽车以旧换新", 3, "万辆", bound=">="),
+    Example("新增储能电池产能2吉瓦时，", "储能电池产能", 2, "吉瓦时", "increase"),
+    # a money figure that only says which firms count: the count is the target
+    Example("培育年产值10亿元以上陶瓷企业2家，", "陶瓷企业", 2, "家"),
+    Example("培育产值超10亿元的数字经济企业两至三家。", "数字经济企业", 2, "家", value_max=3),
 ]
 
 

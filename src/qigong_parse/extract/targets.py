@@ -36,6 +36,7 @@ class _Tables:
 
     raw: dict[str, Any]
     figure: regex.Pattern[str]
+    money_class: regex.Pattern[str]
     tail: regex.Pattern[str]
     bound_before: regex.Pattern[str]
     commitment: regex.Pattern[str]
@@ -95,6 +96,7 @@ def _tables() -> _Tables:
     return _Tables(
         raw=raw,
         figure=figure,
+        money_class=regex.compile(raw["money_class_phrase"]),
         tail=regex.compile(rf"(?:{_alt(list(kinds))})$"),
         bound_before=regex.compile(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
         commitment=regex.compile(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
@@ -211,8 +213,9 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
         rest = norm[e:min(end, e + 4)]
         if any(rest.startswith(b) for b in raw["bundle_nouns"]):
             continue
-        if unit in raw["money_units"] and any(rest.startswith(n) or rest.startswith("的" + n)
-                                              for n in raw["money_class_nouns"]):
+        if unit in raw["money_units"] and (
+                any(rest.startswith(n) or rest.startswith("的" + n) for n in raw["money_class_nouns"])
+                or t.money_class.match(norm, e, min(end, e + 16))):
             continue
         if m["pct"] is not None:
             value, chinese = _num(m["pct"], t)
