@@ -112,6 +112,8 @@ def _restore_doc_number(written: str) -> tuple[str, bool]:
     no = m.group("no")
     if not no:
         return written, True
+    if regex.fullmatch(r".+[〔\[(]\d{4}[〕\])]\d{1,4}号", written):
+        return written, False  # complete as written, whatever its brackets (新政办发[2024]8号)
     restored = f"{head}〔{m.group('year')}〕{no}号"
     return restored, _squash(written) != restored
 

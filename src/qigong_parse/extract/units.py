@@ -345,10 +345,10 @@ class UnitRegistry:
         if prev.written in (*self.levels, "省"):
             # a level before a body the registry knows without one: 县 + 经开区管委会
             return p.written[0] not in self.levels
-        if not 2 <= len(prev.written) <= 6 or _HAN_ONLY.fullmatch(prev.written) is None:
+        if not 2 <= len(prev.written) <= 8 or _HAN_ONLY.fullmatch(prev.written) is None:
             return False
-        if p.written[0] in self.levels:
-            return len(prev.written) <= 4 and _PLACE.fullmatch(prev.written + p.written[0]) is not None
+        if p.written[0] in self.levels:  # 邵阳 + 市生态环境局…, 国网郴州市北湖 + 区供电公司
+            return len(prev.written) <= 8 and _PLACE.fullmatch(prev.written + p.written[0]) is not None
         # a place name before a body written in full without a level: 吉安市安福 + 生态环境局,
         # 娄底 + 经开区管委会 (a truncation such as 自然资源 after it is a run-together list instead)
         return p.written.startswith(self.zone_words) or (p.kind == "known" and p.written.endswith(self.suffixes))
