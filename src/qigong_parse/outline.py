@@ -143,6 +143,7 @@ class Candidate:
     # tells which level the gap is in; `needs_hint` marks a long line that is a heading only then.
     hint: tuple[str, int] | None = None
     needs_hint: bool = False
+    inline: bool = False  # found inside a line, after a 。 or ), not at its start
 
 
 @dataclass
@@ -182,7 +183,36 @@ def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
         cand = _match_line(norm, line_start, line_end, g)
         if cand is not None:
             out.append(cand)
+        out.extend(_inline_candidates(norm, line_start, line_end, g))
     return out
+
+
+_INLINE_STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren")
+
+
+def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -> list[Candidate]:
+    """Intact markers right after a sentence or clause end inside a line: the line break before
+    them was lost (…按职责分工负责)2.推进低产林改造。). They count only as the next number of an
+    open level (see `_Chain.offer`)."""
+    out: list[Candidate] = []
+    pos = line_start + 1
+    while True:
+        pos = min((i for i in (norm.find("。", pos, line_end), norm.find(")", pos, line_end)) if i >= 0),
+                  default=-1)
+        if pos < 0:
+            return out
+        pos += 1
+        for style in g.styles:
+            if style.name not in _INLINE_STYLES:
+                continue
+            m = style.pattern.match(norm, pos, line_end)
+            if m is None or m.end() >= line_end or not regex.match(r"\p{Han}", norm[m.end()]):
+                continue
+            num = cn_to_int(m.group("num"))
+            if num:
+                out.append(Candidate(pos, m.end(), line_end, style.name, (style.name,), num,
+                                     m.groupdict().get("sep"), False, inline=True))
+            break
 
 
 def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | None:
@@ -303,6 +333,8 @@ class _Chain:
             inner_rank = g.rank.get(inner, -1) if inner else -1
             styles.sort(key=lambda s: (g.rank[s] <= inner_rank, g.rank[s]))
         fits = [(s, f) for s in styles if (f := self._fit(cand, s)) is not None]
+        if cand.inline:  # only the next number of an open level: 1.… 2. run into one line
+            fits = [(s, f) for s, f in fits if f[2] == "next" and f[0] < len(self.stack)]
         good = [(s, f) for s, f in fits if f[2] != "skip"]
         chosen = good[0] if good else (fits[0] if fits else None)
         if chosen is None:
@@ -320,6 +352,8 @@ class _Chain:
         heading = _Heading(cand, style, num, depth, parent)
         if how == "skip":
             heading.warnings.append(("skipped-number", f"numbering jumps to {num} here"))
+        if cand.inline:
+            heading.warnings.append(("lost-line-break", "a heading ran on after the end of the line before it"))
         if parent is not None or depth == 0:
             first = self.first_child.get((parent, depth, style))
             prev_sibling = self.headings[first] if first is not None else None
@@ -356,7 +390,7 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
     colon = norm.find(":", start, end)
     if 2 <= colon - start <= 15:
         end, ended = colon, True
-    while end > start and norm[end - 1] in " \t":
+    while end > start and norm[end - 1] in " \t;":  # a list item may close with ;
         end -= 1
     return start, end, ended
 
@@ -561,7 +595,7 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
         return None if others < 2 else counts[1] / others >= 0.6
 
     for k, h in enumerate(headings):
-        if h.cand.row is not None or like[k]:
+        if h.cand.row is not None or like[k] or h.style == "article":  # articles have no headings
             continue
         group, cohort = groups[(h.parent, h.style)], cohorts[(h.depth, h.style)]
         verdict = looks_like_headings(group)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..models import Document, Node, ParseWarning, Part, Responsibility, Target
-from .responsibility import ClauseContext, find_responsibility
+from ..normalize import normalize
+from .responsibility import ClauseContext, find_responsibility, states_first_listed_leads
 from .taskforce import find_task_force
 from .units import UnitRegistry
 
@@ -66,8 +67,10 @@ def _target_finder() -> TargetFinder | None:
 def _extract_part(part: Part, text: str, norm: str, registry: UnitRegistry,
                   find_targets: TargetFinder | None, warnings: list[ParseWarning]) -> Part:
     nodes: list[Node] = []
+    first_listed = states_first_listed_leads(norm, *part.span)  # stated once for the whole part
     for top in part.nodes:
-        ctx = ClauseContext(registry)  # a convention stated once holds to the end of its section
+        # a convention stated once holds to the end of its section
+        ctx = ClauseContext(registry, first_listed_leads=first_listed)
         nodes.append(_extract_node(top, part.id, text, norm, ctx, find_targets))
         warnings.extend(ctx.warnings)
     update: dict[str, object] = {"nodes": nodes}
@@ -99,6 +102,7 @@ def _extract_node(node: Node, part_id: str, text: str, norm: str, ctx: ClauseCon
     for i in range(before, len(ctx.warnings)):
         ctx.warnings[i] = ctx.warnings[i].model_copy(update={"part": part_id, "path": list(node.path)})
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
+    targets = _without_repeated_lines(targets, text)
     children = [_extract_node(c, part_id, text, norm, ctx, find_targets) for c in node.children]
     return node.model_copy(update={"responsibility": resp, "targets": targets, "children": children})
 
@@ -112,9 +116,29 @@ def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | No
     support: list[str] = []
     for cells, out in ((written.lead, lead), (written.support, support)):
         for cell in cells:
-            units, unknown = ctx.registry.resolve(cell)
-            out.extend(u for u in [*units, *unknown] if u not in out)
-            for name in unknown:
-                message = f"unit not in the registry, kept as written: {name}"
-                ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=written.span))
+            for piece in ctx.registry.split(normalize(cell)):  # in the order written
+                name = piece.canonical or cell[piece.start:piece.end]
+                if name not in out:
+                    out.append(name)
+                if piece.kind in ("shaped", "junk"):
+                    message = f"unit not in the registry, kept as written: {name}"
+                    ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=written.span))
+    if ctx.first_listed_leads and len(lead) > 1 and not support:
+        lead, support = lead[:1], lead[1:]
     return written.model_copy(update={"lead": lead, "support": [u for u in support if u not in lead]})
+
+
+def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
+    """Drop the targets of a paragraph pasted twice (the same line again): one commitment, not two."""
+    seen: set[tuple[str, ...]] = set()
+    out: list[Target] = []
+    for t in targets:
+        line_start = text.rfind("\n", 0, t.span[0]) + 1
+        line_end = text.find("\n", t.span[1])
+        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+        key = (t.quote, t.metric, str(t.value), t.unit, line)  # paired figures share a quote, not a metric
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(t)
+    return out

@@ -38,6 +38,7 @@ class ClauseContext:
     registry: UnitRegistry
     # changed by a once-stated convention such as 以下括号内所列单位为牵头单位
     bare_list_role: ListRole = "joint"
+    first_listed_leads: bool = False  # "责任单位排在第一位的为牵头单位", stated once for a document
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
@@ -49,8 +50,11 @@ class _Shapes:
     lead_flag: regex.Pattern[str]
     labels: regex.Pattern[str]
     conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...]
+    first_listed: regex.Pattern[str]
     sentence: regex.Pattern[str]
     sentence_end: regex.Pattern[str]
+    duty_sentences: tuple[regex.Pattern[str], ...]
+    generic_groups: frozenset[str]
 
 
 @functools.cache
@@ -69,9 +73,12 @@ def _shapes() -> _Shapes:
             lead_flag=regex.compile(table["lead_flag"]),
             labels=regex.compile(f"(?:{labels})\\s*[:]\\s*"),
             conventions=conventions,
+            first_listed=regex.compile("|".join(f"(?:{p})" for p in table["first_listed_leads"])),
             sentence=regex.compile(table["sentence"]),
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
+            duty_sentences=tuple(regex.compile(p) for p in table["duty_sentences"]),
+            generic_groups=frozenset(table["generic_groups"]),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause table: {exc}") from exc
@@ -98,6 +105,8 @@ def find_responsibility(
         for m in pat.finditer(norm, start, end):
             ctx.bare_list_role = role
             view[m.start() - start : m.end() - start] = " " * (m.end() - m.start())
+    if shapes.first_listed.search(norm, start, end):
+        ctx.first_listed_leads = True
     region = "".join(view)
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
@@ -107,7 +116,7 @@ def find_responsibility(
             clause = _at_end(region[:para_end], ctx, last=False)
             if clause is not None:
                 break
-    clause = clause or _sentence(region, ctx)
+    clause = clause or _sentence(region, ctx) or _duty_sentences(region, ctx)
     if clause is None:
         return None
     return _build(clause, text, start, ctx)
@@ -138,8 +147,7 @@ def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
     unflagged = shapes.lead_flag.sub(lambda f: " " * len(f.group(0)), region)  # "(牵头)" ends no value
     for i, m in enumerate(found):
         stop = found[i + 1].start() if i + 1 < len(found) else len(region)
-        end_m = regex.search(r"[。;\n)\]〕>]", unflagged[m.end() : stop])
-        value_end = m.end() + end_m.start() if end_m else stop
+        value_end = _value_end(unflagged, m.end(), stop)
         flagged: list[Piece] = []
         pieces = _units(region[m.end() : value_end].rstrip(_TRIM), m.end(), ctx, strict=True, flagged=flagged)
         if pieces is None:
@@ -228,7 +236,70 @@ def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
     return None
 
 
+def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
+    """Units named as the doers of an article's sentences (县财政局负责…, 由A会同B…)."""
+    lead: list[Piece] = []
+    support: list[Piece] = []
+    joint: list[Piece] = []
+    begin, end = len(region), 0
+    for pattern in _shapes().duty_sentences:
+        for m in pattern.finditer(region):
+            found: dict[str, list[Piece]] = {}
+            for group in ("lead", "support", "joint", "joint_group"):
+                if m.groupdict().get(group):
+                    pieces = _units(m.group(group), m.start(group), ctx, strict=True)
+                    if pieces is None:
+                        break
+                    pieces = [p for p in pieces if p.written not in _shapes().generic_groups]
+                    if group == "support":  # 会同有关部门 names no unit: no support, still a clause
+                        found[group] = pieces
+                        continue
+                    if not any(p.kind in ("known", "repaired", "shaped")
+                               or (group == "joint_group" and p.kind == "group" and _names_a_body(p.written, ctx))
+                               for p in pieces):
+                        break
+                    found[group.removesuffix("_group")] = pieces
+            else:
+                if not found:
+                    continue
+                lead += found.get("lead", [])
+                support += found.get("support", [])
+                joint += found.get("joint", [])
+                begin, end = min(begin, m.start()), max(end, m.end())
+    if not (lead or joint):
+        return None
+    named = {p.name for p in lead + support}
+    clause = _Clause(begin, end, lead=lead, support=support)
+    clause.joint = [p for p in joint if p.name not in named]
+    if clause.lead and clause.joint:  # a unit leading elsewhere in the article: the others support
+        clause.support += clause.joint
+        clause.joint = []
+    return clause
+
+
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _names_a_body(group: str, ctx: ClauseContext) -> bool:
+    """A group name that names bodies (各镇(街道), 各乡镇人民政府), not people (各工作专班召集人)."""
+    return group.endswith((*ctx.registry.suffixes, "镇", "乡", "街道", "村", "社区", ")"))
+
+
+def _value_end(region: str, start: int, stop: int) -> int:
+    """Where a label's value ends: a sentence end, or a closing bracket that closes no bracket
+    opened inside the value (各县(市、区)人民政府 keeps its own brackets)."""
+    depth = 0
+    for i in range(start, stop):
+        ch = region[i]
+        if ch in "。;\n":
+            return i
+        if ch in "([〔<":
+            depth += 1
+        elif ch in ")]〕>":
+            if not depth:
+                return i
+            depth -= 1
+    return stop
 
 
 def _last_paragraph_ends(region: str, most: int) -> list[int]:
@@ -329,7 +400,14 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
     return out if out or flagged else None
 
 
+def states_first_listed_leads(norm: str, start: int, end: int) -> bool:
+    """Whether norm[start:end] says that the first unit of each list is the lead."""
+    return _shapes().first_listed.search(norm, start, end) is not None
+
+
 def _build(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> Responsibility | None:
+    if ctx.first_listed_leads and clause.joint and not clause.lead and not clause.support:
+        clause.lead, clause.support, clause.joint = clause.joint[:1], clause.joint[1:], []
     roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
     for role in roles:
         for p in getattr(clause, role):

@@ -428,7 +428,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
         obj = ""
         closing = raw["bounds_after_closing"]
         if not last.after and norm[qend:qend + 1] in closing and (
-                qend + 1 >= ce or norm[qend + 1] in raw["object_ends"]):
+                qend + 1 >= ce or norm[qend + 1] in raw["object_ends"] or last.unit in raw["time_units"]):
             last.after = norm[qend]
             qend += 1
         if gi == len(groups) - 1 and not (is_rate and own):
