@@ -188,6 +188,7 @@ def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
 
 
 _INLINE_STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren")
+_CLAUSE_END = regex.compile(r"[。)]")
 
 
 def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -> list[Candidate]:
@@ -195,13 +196,8 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
     them was lost (…按职责分工负责)2.推进低产林改造。). They count only as the next number of an
     open level (see `_Chain.offer`)."""
     out: list[Candidate] = []
-    pos = line_start + 1
-    while True:
-        pos = min((i for i in (norm.find("。", pos, line_end), norm.find(")", pos, line_end)) if i >= 0),
-                  default=-1)
-        if pos < 0:
-            return out
-        pos += 1
+    for end_mark in _CLAUSE_END.finditer(norm, line_start + 1, line_end):
+        pos = end_mark.end()
         for style in g.styles:
             if style.name not in _INLINE_STYLES:
                 continue
@@ -213,6 +209,7 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
                 out.append(Candidate(pos, m.end(), line_end, style.name, (style.name,), num,
                                      m.groupdict().get("sep"), False, inline=True))
             break
+    return out
 
 
 def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | None:

@@ -35,15 +35,20 @@ _MIN_RUN = 6
 _NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
 
 
-def _inside_brackets(s: str, pos: int) -> bool:
-    """Whether `pos` lies inside an open bracket of `s` (各县(市、区)人民政府: the 、 is the name's)."""
-    depth = 0
-    for ch in s[:pos]:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-    return depth > 0
+def _separators_outside_brackets(s: str) -> list[Any]:
+    """The list separators of `s` that stand outside brackets (各县(市、区)人民政府: that 、 is the name's)."""
+    out = []
+    depth, pos = 0, 0
+    for m in _SEPARATORS.finditer(s):
+        for ch in s[pos:m.start()]:
+            if ch in "([":
+                depth += 1
+            elif ch in ")]" and depth:
+                depth -= 1
+        pos = m.start()
+        if not depth:
+            out.append(m)
+    return out
 
 
 class RegistryError(QigongError):
@@ -226,7 +231,7 @@ class UnitRegistry:
         """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
         pieces: list[Piece] = []
         pos = 0
-        for sep in [*(m for m in _SEPARATORS.finditer(written) if not _inside_brackets(written, m.start())), None]:
+        for sep in [*_separators_outside_brackets(written), None]:
             end = sep.start() if sep else len(written)
             if end > pos:
                 pieces.extend(self._split_chunk(written, pos, end))
