@@ -28,7 +28,9 @@ _MAX_JUNK = 12  # longest unknown, suffix-less piece kept as written inside a br
 
 
 # How many paragraphs back from a node's end a clause closing an earlier paragraph is looked for.
-_MAX_PARAGRAPHS = 6
+_MAX_PARAGRAPHS = 3
+# How far back from a node's end a clause-less trailing list of units is looked for (characters).
+_MAX_TRAILING_LIST = 160
 
 
 @dataclass
@@ -202,7 +204,9 @@ def _bare_sentence(region: str, stop: int, ctx: ClauseContext) -> _Clause | None
 
 def _trailing_list(region: str, stop: int, ctx: ClauseContext) -> _Clause | None:
     """Known units closing the text with no brackets: "…创业教育局、市人社局、市商务局"."""
-    begin = _sentence_start(region, stop)
+    # a list of units is short: look at the sentence's last stretch only (a long sentence would
+    # cost a split of all of it for nothing)
+    begin = max(_sentence_start(region, stop), stop - _MAX_TRAILING_LIST)
     pieces = ctx.registry.split(region[begin:stop])
     run: list[Piece] = []
     for p in reversed(pieces):

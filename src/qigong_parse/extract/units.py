@@ -37,6 +37,8 @@ _NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
 
 def _separators_outside_brackets(s: str) -> list[Any]:
     """The list separators of `s` that stand outside brackets (各县(市、区)人民政府: that 、 is the name's)."""
+    if "(" not in s and "[" not in s:
+        return list(_SEPARATORS.finditer(s))
     out = []
     depth, pos = 0, 0
     for m in _SEPARATORS.finditer(s):
