@@ -110,3 +110,29 @@ def test_html_page_with_long_navigation_keeps_the_whole_document() -> None:
     assert sum(len(p.walk()) for p in doc.parts) == 232
     assert doc.notice is not None and doc.notice.doc_number == "邵东政办发〔2025〕2号"
     assert "栏目59" in doc.unassigned[0].text
+
+
+def test_a_group_closing_label_line_belongs_to_the_group() -> None:
+    from qigong_parse.pipeline import parse_text
+
+    text = ("一、重点任务\n（一）夯实粮食生产\n稳定粮食面积。\n责任单位：县农业农村局（牵头）、县财政局\n"
+            "（二）推动特色产业提质\n1．做强茶叶产业。新建茶园2000亩。\n2．发展林下经济。\n"
+            "责任单位：县农业农村局（牵头）、县林业局（牵头）、县市场监督管理局\n")
+    nodes = {tuple(n.path): n for n in parse_text(text).parts[0].walk()}
+    group = nodes[("一", "(二)")].responsibility
+    assert group is not None and (group.lead, group.support) == (["县农业农村局", "县林业局"], ["县市场监督管理局"])
+    assert nodes[("一", "(二)", "2")].responsibility is None
+
+
+def test_notice_title_without_guanyu() -> None:
+    from qigong_parse.pipeline import parse_text
+
+    text = ("汝城县人民政府办公室印发《汝城县2025年农业产业高质量发展总体方案》的通知\n汝政办发〔2025〕3号\n"
+            "各乡镇人民政府，县直机关各单位：\n　　现印发给你们。\n汝城县人民政府办公室\n2025年1月20日\n"
+            "汝城县2025年农业产业高质量发展总体方案\n一、主要目标\n粮食产能提高50公斤以上。\n")
+    doc = parse_text(text)
+    assert doc.notice is not None
+    assert (doc.notice.issuer, doc.notice.title) == (
+        "汝城县人民政府办公室", "印发《汝城县2025年农业产业高质量发展总体方案》的通知")
+    goals = doc.parts[0].nodes[0]
+    assert [(t.value, t.unit, t.change, t.bound) for t in goals.targets] == [(50, "公斤", "increase", ">=")]

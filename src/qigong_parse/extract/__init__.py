@@ -23,6 +23,7 @@ def extract(doc: Document, text: str, norm: str) -> Document:
     warnings = list(doc.warnings)
     parts = [_extract_part(part, text, norm, registry, find_targets, warnings) for part in doc.parts]
     parts = _complete_truncations(parts, registry, warnings)
+    parts = [p.model_copy(update={"nodes": _lift_group_clauses(p.nodes, text)}) for p in parts]
     return doc.model_copy(update={"parts": parts, "warnings": warnings})
 
 
@@ -141,4 +142,35 @@ def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
             continue
         seen.add(key)
         out.append(t)
+    return out
+
+
+_LABELS = ("责任单位", "牵头单位", "配合单位")
+
+
+def _is_label_line(node: Node, text: str) -> bool:
+    r = node.responsibility
+    if r is None or r.span is None or not r.raw.startswith(_LABELS):
+        return False
+    line_start = text.rfind("\n", 0, r.span[0]) + 1
+    return not text[line_start:r.span[0]].strip()
+
+
+def _lift_group_clauses(nodes: list[Node], text: str) -> list[Node]:
+    """A 责任单位: line closing a group of sub-items belongs to the group, where its sibling groups
+    carry such lines themselves and no other sub-item has a clause (the line follows the last
+    sub-item's paragraph only because the group ends there)."""
+    out = [n.model_copy(update={"children": _lift_group_clauses(n.children, text)}) for n in nodes]
+    groups_with_lines = sum(_is_label_line(n, text) for n in out)
+    for i, n in enumerate(out):
+        if n.responsibility is not None or not n.children or not groups_with_lines:
+            continue
+        *others, last = n.children
+        if not _is_label_line(last, text) or last.children or any(
+                c.responsibility for o in others for c in o.walk()):
+            continue
+        out[i] = n.model_copy(update={
+            "responsibility": last.responsibility,
+            "children": [*others, last.model_copy(update={"responsibility": None})],
+        })
     return out
