@@ -98,6 +98,18 @@ ROWS = [
         office="市发展改革委",
         issuer="常德市人民政府办公室",
     ),
+    # label lines under the sentence that sets the group up
+    Row(
+        "成立汝城县农业产业高质量发展工作专班，负责统筹推进。\n召集人：县人民政府分管副县长\n"
+        "副召集人：县人民政府办公室分管副主任、县农业农村局局长\n成员单位：县发展和改革局、县财政局、县林业局\n"
+        "专班办公室设在县农业农村局，负责日常工作。",
+        name="汝城县农业产业高质量发展工作专班",
+        convener="县人民政府分管副县长",
+        deputies=["县人民政府办公室分管副主任", "县农业农村局局长"],
+        members=["县发展和改革局", "县财政局", "县林业局"],
+        office="县农业农村局",
+        issuer="汝城县人民政府办公室",
+    ),
     # the convener named inside the group's name phrase (成立由…任组长的…领导小组)
     Row(
         "成立由市长任组长的工作领导小组，领导小组办公室设在市发展改革委。",

@@ -30,6 +30,7 @@ class _Fields:
     members: tuple[regex.Pattern[str], ...]
     office: regex.Pattern[str]
     holder_tail: regex.Pattern[str]
+    label_lines: regex.Pattern[str]
 
 
 @functools.cache
@@ -44,6 +45,7 @@ def _fields() -> _Fields:
             members=tuple(regex.compile(p) for p in t["members"]),
             office=regex.compile(t["office"]),
             holder_tail=regex.compile(t["holder_tail"]),
+            label_lines=regex.compile(t["label_lines"]),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the task-force table: {exc}") from exc
@@ -52,15 +54,24 @@ def _fields() -> _Fields:
 def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRegistry) -> TaskForce | None:
     """The task force set up in `text[start:end]` (a mechanism section), or None."""
     f = _fields()
-    m = f.name.search(norm, start, end)
+    # a heading "建立工作专班" names no group; the sentence "成立…工作专班" below it does
+    found = list(f.name.finditer(norm, start, end))
+    m = next((x for x in found if len(x.group("v")) > 4), found[0] if found else None)
     if m is None:
         m = f.convener.search(norm, start, end)
         if m is None:
             return None
-    # the paragraph holding the group: from its sentence start to the end of its line
+    # the paragraph holding the group: from its sentence start to the end of its line, and on
+    # over the label lines that follow it (召集人:…, 成员单位:…)
     para_start = max(norm.rfind("\n", start, m.start()) + 1, start)
     nl = norm.find("\n", m.end(), end)
     para_end = nl if nl != -1 else end
+    while para_end < end:
+        nxt = norm.find("\n", para_end + 1, end)
+        line_end = nxt if nxt != -1 else end
+        if not f.label_lines.match(norm[para_end + 1:line_end].lstrip()):
+            break
+        para_end = line_end
     para = norm[para_start:para_end]
 
     def grab(pat: regex.Pattern[str]) -> regex.Match[str] | None:
@@ -70,7 +81,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         s, e = g.span(group)
         return text[para_start + s : para_start + e].strip(_TRIM)
 
-    name_m = grab(f.name)
+    name_m = next((x for x in f.name.finditer(para) if len(x.group("v")) > 4), grab(f.name))
     conv_m = grab(f.convener)
     exec_m = grab(f.executive_deputy)
     dep_m = grab(f.deputies)
