@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -19,6 +22,20 @@ FULLWIDTH = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": 
 @cache
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+@cache
+def load_script(stem: str) -> ModuleType:
+    """scripts/<stem>.py, imported once (the scripts are not part of the package)."""
+    name = f"qigong_{stem}_script"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{stem}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

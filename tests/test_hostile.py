@@ -6,9 +6,6 @@ these sizes to show linear growth.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -19,22 +16,12 @@ from qigong_parse.errors import InputError
 from qigong_parse.models import Document
 from qigong_parse.pipeline import parse_path
 
-from .conftest import ROOT, SAMPLE, sample_text
+from .conftest import SAMPLE, load_script, sample_text
 from .test_tiling import parse_and_check
 
 
-@cache
 def bench() -> ModuleType:
-    """scripts/bench.py, imported once."""
-    name = "qigong_bench_script"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "bench.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench")
 
 
 def _nodes(doc: Document) -> int:

@@ -8,10 +8,7 @@ itself lives in scripts/fuzz.py (the fuzzer runs it on every case).
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-from functools import cache
 from types import ModuleType
 
 import pytest
@@ -21,21 +18,11 @@ from hypothesis import strategies as st
 from qigong_parse.models import Document
 from qigong_parse.pipeline import parse_bytes, parse_path, parse_text
 
-from .conftest import FULLWIDTH, ROOT, SAMPLE, SAMPLES, sample_text
+from .conftest import FULLWIDTH, SAMPLE, SAMPLES, load_script, sample_text
 
 
-@cache
 def fuzz_module() -> ModuleType:
-    """scripts/fuzz.py, imported once (it is a script, not part of the package)."""
-    name = "qigong_fuzz_script"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "fuzz.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return load_script("fuzz")
 
 
 def assert_tiles(doc: Document, text: str) -> None:
