@@ -61,7 +61,7 @@ def one_line(n_bytes: int) -> str:
 
 def numbered_lines(n: int, per_section: int = 999) -> str:
     """`n` short numbered lines `1.推进…` under 一、 sections of `per_section` (≤ 999) items each."""
-    from qigong_parse.outline import int_to_cn
+    from qigong_parse.parse.outline import int_to_cn
 
     out: list[str] = []
     for i in range(n):
@@ -81,7 +81,7 @@ def nested(depth: int, blocks: int = 1) -> str:
     Block b opens with number b + 1 at the top level and number 1 below it, so each run fits
     the numbering; past the eighth level the styles repeat, as in a badly nested source.
     """
-    from qigong_parse.outline import int_to_cn
+    from qigong_parse.parse.outline import int_to_cn
 
     out: list[str] = []
     for b in range(blocks):
@@ -102,7 +102,7 @@ def long_items(sections: int, subsections: int = 20) -> str:
     Groups of two siblings make the run-in title repair fall back to the whole (depth, style)
     cohort, 40 items per section.
     """
-    from qigong_parse.outline import int_to_cn
+    from qigong_parse.parse.outline import int_to_cn
 
     out: list[str] = []
     for i in range(1, sections + 1):
@@ -227,8 +227,8 @@ t1 = time.perf_counter()
 import qigong_parse.cli
 t2 = time.perf_counter()
 from qigong_parse.pipeline import parse_text
-from qigong_parse.write import dump_yaml
-import qigong_parse.extract, qigong_parse.outline, qigong_parse.segment, qigong_parse.read
+from qigong_parse.io.yaml_out import dump_yaml
+import qigong_parse.parse.extract, qigong_parse.parse.outline, qigong_parse.parse.segment, qigong_parse.read
 t3 = time.perf_counter()
 parse_text("一、总体要求\n（一）目标\n1.市发改局牵头,确保增长5%。\n")
 t4 = time.perf_counter()
@@ -259,7 +259,7 @@ def section_warm(runs: int) -> None:
     print(f"  parse_text (text -> validated Document): median {_fmt_s(med)}, "
           f"{len(text) / med / 1e6:.2f} M chars/s  [target >= 1 M chars/s]")
     try:
-        from qigong_parse.write import dump_yaml
+        from qigong_parse.io.yaml_out import dump_yaml
     except ImportError:  # pragma: no cover - the writer is another module's
         dump_yaml = None
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -336,7 +336,7 @@ def section_batch(count: int) -> None:
         if "--jobs" not in help_out.stdout:
             print("  the batch CLI (--jobs) is not there yet: timing a Python loop instead")
             from qigong_parse.pipeline import parse_path
-            from qigong_parse.write import write_yaml
+            from qigong_parse.io.yaml_out import write_yaml
 
             started = time.perf_counter()
             for path in sorted(src.iterdir()):
@@ -366,16 +366,16 @@ def section_checks() -> None:
     code = (
         "import sys, yaml\n"
         "import qigong_parse.cli\n"
-        "after_import = sorted(m for m in ('jieba', 'qigong_parse.data', 'qigong_parse.pipeline',"
-        " 'qigong_parse.outline', 'qigong_parse.segment', 'qigong_parse.extract', 'selectolax', 'docx',"
+        "after_import = sorted(m for m in ('jieba', 'qigong_parse.rules', 'qigong_parse.pipeline',"
+        " 'qigong_parse.parse.outline', 'qigong_parse.parse.segment', 'qigong_parse.parse.extract', 'selectolax', 'docx',"
         " 'openpyxl') if m in sys.modules)\n"
-        "from qigong_parse import data as d\n"
+        "from qigong_parse import rules as d\n"
         "tables_at_import = getattr(getattr(d, 'load_table', None), 'cache_info', lambda: None)()\n"
         "from qigong_parse.pipeline import parse_path\n"
         "parse_path(sys.argv[1])\n"
         "jieba = sys.modules.get('jieba')\n"
         "jieba_init = bool(jieba and getattr(getattr(jieba, 'dt', None), 'initialized', False))\n"
-        "import qigong_parse.write as w\n"
+        "import qigong_parse.io.yaml_out as w\n"
         "src = open(w.__file__, encoding='utf-8').read()\n"
         "print(after_import, tables_at_import, 'jieba' in sys.modules, jieba_init,"
         " getattr(yaml, '__with_libyaml__', False), 'CSafeDumper' in src or 'CDumper' in src, sep='|')\n"

@@ -31,8 +31,8 @@ if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
 from qigong_parse.errors import QigongError  # noqa: E402
-from qigong_parse.models import Document  # noqa: E402
-from qigong_parse.normalize import normalize  # noqa: E402
+from qigong_parse.model.output import Document  # noqa: E402
+from qigong_parse.text.normalize import normalize  # noqa: E402
 from qigong_parse.pipeline import parse_bytes  # noqa: E402
 from qigong_parse.read import decode  # noqa: E402
 

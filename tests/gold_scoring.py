@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from qigong_parse.models import Document
+from qigong_parse.model.output import Document
 
 _PUNCT = re.compile(r"[\s,，。;；:：、()（）“”\"'‘’《》【】\[\]]")
 _PATH_NORM = str.maketrans({"（": "(", "）": ")", "、": "", ".": "", "．": ""})

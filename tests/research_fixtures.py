@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from qigong_parse.models import (
+from qigong_parse.model.output import (
     Attachment,
     Document,
     Node,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qigong_parse.extract import extract
-from qigong_parse.models import Document
-from qigong_parse.normalize import normalize
+from qigong_parse.parse.extract import extract
+from qigong_parse.model.output import Document
+from qigong_parse.text.normalize import normalize
 from qigong_parse.pipeline import parse_text
 
 DATA = Path(__file__).parent / "data"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qigong_parse.errors import QigongError
-from qigong_parse.models import Document
+from qigong_parse.model.output import Document
 from qigong_parse.pipeline import parse_bytes
 from qigong_parse.read import decode
 

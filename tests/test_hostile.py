@@ -13,7 +13,7 @@ import pytest
 
 from qigong_parse import read
 from qigong_parse.errors import InputError
-from qigong_parse.models import Document
+from qigong_parse.model.output import Document
 from qigong_parse.pipeline import parse_path
 
 from .conftest import SAMPLE, load_script, sample_text

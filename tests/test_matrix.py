@@ -11,9 +11,9 @@ import yaml
 from typer.testing import CliRunner
 
 from qigong_parse.cli import app
-from qigong_parse.models import Document
+from qigong_parse.model.output import Document
 from qigong_parse.research.matrix import find_unit, responsibility_matrix
-from qigong_parse.write import write_yaml
+from qigong_parse.io.yaml_out import write_yaml
 
 from .research_fixtures import GOLD, seed_2025
 
@@ -71,7 +71,7 @@ ALIASES = [("市发改局", "市发改局"), ("市发改", "市发改局"), ("�
 
 @pytest.mark.parametrize(("name", "unit"), ALIASES)
 def test_unit_by_alias(seed: Document, name: str, unit: str | None) -> None:
-    pytest.importorskip("qigong_parse.extract.units")
+    pytest.importorskip("qigong_parse.rules.units")
     row = find_unit(seed, name)
     assert (row.unit if row else None) == unit
 

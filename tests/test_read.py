@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from qigong_parse.errors import InputError, UsageError
-from qigong_parse.formats.sniff import magic_kind
+from qigong_parse.read.sniff import magic_kind
 from qigong_parse.read import DEFAULT_MAX_BYTES, decode, read_file
 from tests.corpus import sample_text
 

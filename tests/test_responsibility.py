@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.extract.responsibility import ClauseContext, find_responsibility
-from qigong_parse.extract.units import UnitRegistry
-from qigong_parse.models import Responsibility
-from qigong_parse.normalize import normalize
+from qigong_parse.parse.extract.responsibility import ClauseContext, find_responsibility
+from qigong_parse.rules.units import UnitRegistry
+from qigong_parse.model.output import Responsibility
+from qigong_parse.text.normalize import normalize
 
 SHAODONG = "邵东市人民政府办公室"
 XINSHAO = "新邵县人民政府办公室"

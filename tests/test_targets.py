@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.extract.targets import find_targets
-from qigong_parse.normalize import normalize
+from qigong_parse.parse.extract.targets import find_targets
+from qigong_parse.text.normalize import normalize
 
 from .gold_scoring import f1, match_targets
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.models import Document
+from qigong_parse.model.output import Document
 from qigong_parse.pipeline import parse_bytes, parse_path, parse_text
 
 from .conftest import FULLWIDTH, SAMPLE, SAMPLES, load_script, sample_text

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.extract.units import UnitRegistry, jurisdiction_of
+from qigong_parse.rules.units import UnitRegistry, jurisdiction_of
 
 SHAODONG = "邵东市人民政府办公室"
 XINSHAO = "新邵县人民政府办公室"
@@ -134,7 +134,7 @@ RESOLVE = [
 
 @pytest.mark.parametrize(("issuer", "written", "units", "unknown"), RESOLVE)
 def test_resolve(issuer: str, written: str, units: list[str], unknown: list[str]) -> None:
-    from qigong_parse.normalize import normalize
+    from qigong_parse.text.normalize import normalize
 
     assert UnitRegistry.for_issuer(issuer).resolve(normalize(written)) == (units, unknown)
 
@@ -203,7 +203,7 @@ def test_jieba_is_not_loaded_for_lists_the_registry_splits() -> None:
     import subprocess
     import sys
 
-    code = ("import sys\nfrom qigong_parse.extract.units import UnitRegistry\n"
+    code = ("import sys\nfrom qigong_parse.rules.units import UnitRegistry\n"
             "r = UnitRegistry.for_issuer('邵东市人民政府办公室')\n"
             "r.split('市财政国家金融监督管理总局邵东监管支局市住建局、县茶叶产业发展中心')\n"
             "print('jieba' in sys.modules)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qigong_parse.models import Document
+from qigong_parse.model.output import Document
 from qigong_parse.pipeline import parse_path
 
 VARIANTS = Path(__file__).resolve().parent / "data" / "variants"

@@ -18,7 +18,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(pipeline, name)
     if name in ("Document", "SCHEMA_VERSION"):
-        from . import models
+        from .model import output as models
 
         return getattr(models, name)
     raise AttributeError(name)

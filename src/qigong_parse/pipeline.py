@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
-from .models import Document, Part, Source
-from .normalize import normalize
+from .model.output import Document, Part, Source
+from .text.normalize import normalize
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -54,9 +54,9 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
 
 def _parse(text: str, *, file: str, sha256: str | None, encoding: str, fmt: str,
            outside: list[tuple[int, int]] | None) -> Document:
-    from .extract import extract
-    from .outline import build_outline
-    from .segment import segment
+    from .parse.extract import extract
+    from .parse.outline import build_outline
+    from .parse.segment import segment
 
     norm = normalize(text)
     seg = segment(text, norm, outside)

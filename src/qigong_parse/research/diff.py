@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from ..models import Bound, Change, Document, Node, Part, Target
+from ..model.output import Bound, Change, Document, Node, Part, Target
 from .similarity import (
     Scorer,
     match_pairs,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import OutputError, UsageError
-from ..models import Document, Part, Target
+from ..model.output import Document, Part, Target
 from .diff import is_task, part_targets
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -188,7 +188,7 @@ def export(doc: Document, fmt: str, out: Path, *, force: bool = False) -> list[P
     """Write the tables of `doc` in `fmt` to `out`; return the files written."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")
-    from ..write import atomic_write
+    from ..io.yaml_out import atomic_write
 
     doc_tables = tables(doc)
     paths = output_paths(fmt, out, [t.name for t in doc_tables])  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..models import Document
+from ..model.output import Document
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -16,7 +16,7 @@ def load_input(path: str | Path) -> Document:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() in YAML_SUFFIXES:
-        from ..write import load_document
+        from ..io.yaml_out import load_document
 
         return load_document(path)
     try:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..models import Document
+from ..model.output import Document
 
 UnitRole = Literal["lead", "support", "joint"]
 ROLES: tuple[UnitRole, ...] = ("lead", "support", "joint")
@@ -66,7 +66,7 @@ def responsibility_matrix(doc: Document) -> list[UnitRow]:
 def unit_canonicalizer(doc: Document) -> Callable[[str], str]:
     """The unit registry's alias resolution for the document's issuer, or identity without one."""
     try:
-        from ..extract.units import UnitRegistry
+        from ..rules.units import UnitRegistry
     except ImportError:
         return lambda name: name
     issuer = doc.notice.issuer if doc.notice and doc.notice.issuer else None

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..data import load_table
-from ..models import Document
-from ..normalize import normalize
+from ..rules import load_table
+from ..model.output import Document
+from ..text.normalize import normalize
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _RUN = re.compile(rf"[{_CJK}]+|[A-Za-z0-9&.%]+")

@@ -20,9 +20,9 @@ from typing import Any
 
 import regex
 
-from ..data import TableError, load_table
-from ..models import Bound, Change, Commitment, Target
-from ..normalize import normalize
+from ...rules import TableError, load_table
+from ...model.output import Bound, Change, Commitment, Target
+from ...text.normalize import normalize
 
 
 def _alt(words: list[str]) -> str:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .data import load_table
+from ..rules import load_table
 
 KINDS = ("number", "task", "content", "lead", "support", "responsible", "deadline")
 _CARRIED_KINDS = ("task", "content", "lead", "support", "deadline")

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import QigongError
+from ..errors import QigongError
 
 if TYPE_CHECKING:
-    from .models import Document
+    from ..model.output import Document
 
 NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 _GLOB_CHARS = frozenset("*?[")
@@ -155,8 +155,8 @@ def with_file(message: str, name: str) -> str:
 
 def run_job(job: Job) -> Result:
     """Parse one file and write its YAML; never raises (failures become the result's error)."""
-    from .pipeline import parse_path
-    from .write import write_yaml
+    from ..pipeline import parse_path
+    from ..io.yaml_out import write_yaml
 
     try:
         doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes)
@@ -187,7 +187,9 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # Forked workers inherit what is imported here, instead of each paying for the imports again.
-    from . import extract, outline, pipeline, read, segment, write  # noqa: F401
+    from .. import pipeline, read
+    from ..io import yaml_out
+    from ..parse import extract, outline, segment  # noqa: F401
 
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         futures = {pool.submit(run, job): job for job in jobs}

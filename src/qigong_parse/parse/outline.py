@@ -15,9 +15,9 @@ from typing import Any
 
 import regex
 
-from .data import load_table
-from .models import Node, OutlineResult, ParseWarning, Part, PartSlice, Responsibility, Role
-from .tables import TaskRow, find_task_tables
+from ..rules import load_table
+from ..model.output import Node, OutlineResult, ParseWarning, Part, PartSlice, Responsibility, Role
+from .task_tables import TaskRow, find_task_tables
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}

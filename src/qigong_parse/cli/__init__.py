@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import __version__
-from .errors import InputError, OutputError, QigongError, UsageError
+from .. import __version__
+from ..errors import InputError, OutputError, QigongError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .batch import Result
-    from .models import Document
+    from ..model.output import Document
 
 EXIT_HELP = "Exit status: 0 success; 1 bad input or refused output; 2 bad usage."
 MAX_PROBLEMS_SHOWN = 50
@@ -122,7 +122,7 @@ def parse(
     if max_bytes is not None and max_bytes < 1:
         raise UsageError(f"--max-bytes must be a positive number of bytes, not {max_bytes}")
     if encoding is not None:
-        from .read import lookup_codec
+        from ..read import lookup_codec
 
         lookup_codec(encoding)
     opts = _ParseOptions(encoding, fmt.value if fmt else None, strict, force, max_bytes, jobs, quiet, debug,
@@ -168,8 +168,8 @@ def _make_dir(path: Path) -> None:
 
 def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
     from .batch import safe_stem, with_file
-    from .pipeline import parse_path
-    from .write import check_writable, dump_yaml, write_yaml
+    from ..pipeline import parse_path
+    from ..io.yaml_out import check_writable, dump_yaml, write_yaml
 
     dest: Path | None = None
     if output is None:
@@ -333,7 +333,7 @@ def validate(
 
     Exit status: 0 all valid; 1 a file is unreadable or invalid; 2 bad usage.
     """
-    from .validate import validate_file
+    from ..check.validate import validate_file
 
     bad = 0
     for path in files:
@@ -361,14 +361,14 @@ def schema() -> None:
     """
     import json
 
-    from .models import Document
+    from ..model.output import Document
 
     print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 def _register_research() -> None:
     try:
-        from .research.cli import register
+        from ..research.cli import register
     except ModuleNotFoundError as exc:  # not written yet, or not installed: a broken module must still fail
         if exc.name not in ("qigong_parse.research", "qigong_parse.research.cli"):
             raise

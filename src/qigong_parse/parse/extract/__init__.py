@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..models import Document, Node, ParseWarning, Part, Responsibility, Target
-from ..normalize import normalize
+from ...model.output import Document, Node, ParseWarning, Part, Responsibility, Target
+from ...text.normalize import normalize
 from .responsibility import ClauseContext, find_responsibility, states_first_listed_leads
 from .taskforce import find_task_force
-from .units import UnitRegistry
+from ...rules.units import UnitRegistry
 
 TargetFinder = Callable[[str, str, int, int], list[Target]]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import QigongError
-from .models import (
+from ..errors import QigongError
+from ..model.output import (
     SCHEMA_VERSION,
     Document,
     Node,
@@ -25,7 +25,7 @@ from .models import (
     Target,
     Unassigned,
 )
-from .write import format_loc, load_yaml
+from ..io.yaml_out import format_loc, load_yaml
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, OutputError
-from .models import Document
+from ..errors import InputError, OutputError
+from ..model.output import Document
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..data import load_table
+from ..rules import load_table
 from ..errors import InputError, UsageError
-from ..models import DecodedText, Span
+from ..model.output import DecodedText, Span
 
 _SKIP = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select",
                    "button", "input", "textarea", "canvas", "audio", "video", "map"})
@@ -68,7 +68,7 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_markup(data: bytes, encoding: str | None) -> tuple[str, str]:
     """Decode page bytes: the given encoding, else a BOM, else the declared charset, else detection."""
-    from ..read import _BOMS, decode_text
+    from . import _BOMS, decode_text
 
     if encoding is not None:
         return decode_text(data, encoding)

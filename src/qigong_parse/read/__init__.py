@@ -11,9 +11,9 @@ import re
 import stat
 from pathlib import Path
 
-from .errors import InputError, UsageError
-from .formats.sniff import is_zip, magic_kind, sniff_format
-from .models import DecodedText
+from ..errors import InputError, UsageError
+from .sniff import is_zip, magic_kind, sniff_format
+from ..model.output import DecodedText
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 FORMATS = ("text", "html", "docx")
@@ -85,11 +85,11 @@ def decode(data: bytes, encoding: str | None = None, fmt: str | None = None) -> 
         raise InputError("empty input")
     kind = fmt or sniff_format(data)
     if kind == "docx":
-        from .formats.docx import read_docx
+        from .docx import read_docx
 
         return read_docx(data)
     if kind == "html":
-        from .formats.html import read_html
+        from .html import read_html
 
         return read_html(data, encoding)
     text, used = decode_text(data, encoding)

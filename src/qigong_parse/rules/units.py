@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import regex
 
-from ..data import load_table, table_names
+from . import load_table, table_names
 from ..errors import QigongError
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import regex
 
-from ..data import TableError, load_table
-from ..models import TaskForce
-from .units import UnitRegistry
+from ...rules import TableError, load_table
+from ...model.output import TaskForce
+from ...rules.units import UnitRegistry
 
 _TRIM = " \t\r\n\u3000。.;,、"
 

@@ -16,9 +16,9 @@ from typing import Literal
 
 import regex
 
-from ..data import TableError, load_table
-from ..models import ParseWarning, Responsibility
-from .units import Piece, UnitRegistry
+from ...rules import TableError, load_table
+from ...model.output import ParseWarning, Responsibility
+from ...rules.units import Piece, UnitRegistry
 
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"

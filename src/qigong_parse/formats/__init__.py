@@ -1,1 +1,0 @@
-"""Readers for the container formats a notice arrives in: sniffing, HTML pages, DOCX files."""

@@ -1,0 +1,1 @@
+"""The data model: the output contract (pydantic, `output`) and the stages' intermediate results (`ir`)."""
