@@ -335,8 +335,8 @@ def section_batch(count: int) -> None:
         help_out = subprocess.run([str(QIGONG), "parse", "--help"], capture_output=True, text=True, check=False)
         if "--jobs" not in help_out.stdout:
             print("  the batch CLI (--jobs) is not there yet: timing a Python loop instead")
-            from qigong_parse.pipeline import parse_path
             from qigong_parse.io.yaml_out import write_yaml
+            from qigong_parse.pipeline import parse_path
 
             started = time.perf_counter()
             for path in sorted(src.iterdir()):
@@ -367,7 +367,8 @@ def section_checks() -> None:
         "import sys, yaml\n"
         "import qigong_parse.cli\n"
         "after_import = sorted(m for m in ('jieba', 'qigong_parse.rules', 'qigong_parse.pipeline',"
-        " 'qigong_parse.parse.outline', 'qigong_parse.parse.segment', 'qigong_parse.parse.extract', 'selectolax', 'docx',"
+        " 'qigong_parse.parse.outline', 'qigong_parse.parse.segment', 'qigong_parse.parse.extract',"
+        " 'selectolax', 'docx',"
         " 'openpyxl') if m in sys.modules)\n"
         "from qigong_parse import rules as d\n"
         "tables_at_import = getattr(getattr(d, 'load_table', None), 'cache_info', lambda: None)()\n"

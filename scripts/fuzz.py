@@ -32,9 +32,9 @@ if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
 
 from qigong_parse.errors import QigongError  # noqa: E402
 from qigong_parse.model.output import Document  # noqa: E402
-from qigong_parse.text.normalize import normalize  # noqa: E402
 from qigong_parse.pipeline import parse_bytes  # noqa: E402
 from qigong_parse.read import decode  # noqa: E402
+from qigong_parse.text.normalize import normalize  # noqa: E402
 
 # --- The tiling check (shared with the test suite) -------------------------------------------
 

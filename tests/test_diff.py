@@ -11,10 +11,10 @@ import yaml
 from typer.testing import CliRunner
 
 from qigong_parse.cli import app
+from qigong_parse.io.yaml_out import write_yaml
 from qigong_parse.model.output import Document
 from qigong_parse.research.diff import DiffReport, Thresholds, _unit_key, diff_documents
 from qigong_parse.research.similarity import Scorer, metric_similarity, normalize_metric, normalize_title
-from qigong_parse.io.yaml_out import write_yaml
 
 from .research_fixtures import RAW_2025, head_2024, seed_2025
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qigong_parse.parse.extract import extract
 from qigong_parse.model.output import Document
-from qigong_parse.text.normalize import normalize
+from qigong_parse.parse.extract import extract
 from qigong_parse.pipeline import parse_text
+from qigong_parse.text.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
 RAW = Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from qigong_parse.errors import InputError, UsageError
+from qigong_parse.read import decode
 from qigong_parse.read.docx import chinese_number, format_number
 from qigong_parse.read.html import declared_charset
 from qigong_parse.read.sniff import sniff_format
-from qigong_parse.read import decode
 from tests.corpus import document_lines, docx_bytes, html_page, sample_text, split_chrome
 
 SAMPLE = sample_text()

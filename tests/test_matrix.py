@@ -11,9 +11,9 @@ import yaml
 from typer.testing import CliRunner
 
 from qigong_parse.cli import app
+from qigong_parse.io.yaml_out import write_yaml
 from qigong_parse.model.output import Document
 from qigong_parse.research.matrix import find_unit, responsibility_matrix
-from qigong_parse.io.yaml_out import write_yaml
 
 from .research_fixtures import GOLD, seed_2025
 

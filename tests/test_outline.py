@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qigong_parse.model.output import Node, PartSlice
-from qigong_parse.text.normalize import normalize
 from qigong_parse.parse.outline import build_outline, cn_to_int, int_to_cn
+from qigong_parse.text.normalize import normalize
 
 
 def outline(text: str) -> list[Node]:

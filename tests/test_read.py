@@ -14,8 +14,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from qigong_parse.errors import InputError, UsageError
-from qigong_parse.read.sniff import magic_kind
 from qigong_parse.read import DEFAULT_MAX_BYTES, decode, read_file
+from qigong_parse.read.sniff import magic_kind
 from tests.corpus import sample_text
 
 SAMPLE = sample_text()

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qigong_parse.model.output import Responsibility
 from qigong_parse.parse.extract.responsibility import ClauseContext, find_responsibility
 from qigong_parse.rules.units import UnitRegistry
-from qigong_parse.model.output import Responsibility
 from qigong_parse.text.normalize import normalize
 
 SHAODONG = "邵东市人民政府办公室"

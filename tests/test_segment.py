@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from qigong_parse.text.normalize import normalize
 from qigong_parse.parse.segment import segment
+from qigong_parse.text.normalize import normalize
 
 from .conftest import FULLWIDTH, SAMPLES, sample_text
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qigong_parse.pipeline import parse_path
 from qigong_parse.io.yaml_out import dump_yaml
+from qigong_parse.pipeline import parse_path
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = "data/raw/shaodong-2025-qidagongjian.txt"  # as `make run` names it: source.file keeps this form

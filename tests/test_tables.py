@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qigong_parse.text.normalize import normalize
-from qigong_parse.read import decode
 from qigong_parse.parse.task_tables import TaskTable, classify_header, find_task_tables
+from qigong_parse.read import decode
+from qigong_parse.text.normalize import normalize
 
 
 def tables(text: str) -> list[TaskTable]:

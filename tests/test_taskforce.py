@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from qigong_parse.model.output import TaskForce
 from qigong_parse.parse.extract.taskforce import find_task_force
 from qigong_parse.rules.units import UnitRegistry
-from qigong_parse.model.output import TaskForce
 from qigong_parse.text.normalize import normalize
 
 SHAODONG = "邵东市人民政府办公室"

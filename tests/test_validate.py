@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from qigong_parse.pipeline import parse_path
 from qigong_parse.check.validate import Problem, validate_file
 from qigong_parse.io.yaml_out import dump_yaml
+from qigong_parse.pipeline import parse_path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 

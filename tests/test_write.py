@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qigong_parse.errors import InputError, OutputError
+from qigong_parse.io.yaml_out import dump_yaml, is_qigong_output, load_document, to_yaml, write_yaml
 from qigong_parse.model.output import Document, Source
 from qigong_parse.pipeline import parse_path
-from qigong_parse.io.yaml_out import dump_yaml, is_qigong_output, load_document, to_yaml, write_yaml
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QigongError
+from ..io.yaml_out import format_loc, load_yaml
 from ..model.output import (
     SCHEMA_VERSION,
     Document,
@@ -25,7 +26,6 @@ from ..model.output import (
     Target,
     Unassigned,
 )
-from ..io.yaml_out import format_loc, load_yaml
 
 
 @dataclass(frozen=True)

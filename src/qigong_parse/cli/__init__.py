@@ -22,8 +22,8 @@ from ..errors import InputError, OutputError, QigongError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .batch import Result
     from ..model.output import Document
+    from .batch import Result
 
 EXIT_HELP = "Exit status: 0 success; 1 bad input or refused output; 2 bad usage."
 MAX_PROBLEMS_SHOWN = 50
@@ -167,9 +167,9 @@ def _make_dir(path: Path) -> None:
 
 
 def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
-    from .batch import safe_stem, with_file
-    from ..pipeline import parse_path
     from ..io.yaml_out import check_writable, dump_yaml, write_yaml
+    from ..pipeline import parse_path
+    from .batch import safe_stem, with_file
 
     dest: Path | None = None
     if output is None:

@@ -155,8 +155,8 @@ def with_file(message: str, name: str) -> str:
 
 def run_job(job: Job) -> Result:
     """Parse one file and write its YAML; never raises (failures become the result's error)."""
-    from ..pipeline import parse_path
     from ..io.yaml_out import write_yaml
+    from ..pipeline import parse_path
 
     try:
         doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes)
@@ -187,8 +187,6 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # Forked workers inherit what is imported here, instead of each paying for the imports again.
-    from .. import pipeline, read
-    from ..io import yaml_out
     from ..parse import extract, outline, segment  # noqa: F401
 
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:

@@ -15,8 +15,8 @@ from typing import Any
 
 import regex
 
-from ..rules import load_table
 from ..model.output import Node, OutlineResult, ParseWarning, Part, PartSlice, Responsibility, Role
+from ..rules import load_table
 from .task_tables import TaskRow, find_task_tables
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,

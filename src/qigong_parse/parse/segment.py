@@ -14,8 +14,8 @@ from typing import Any
 
 import regex
 
-from ..rules import load_table
 from ..model.output import Attachment, Notice, ParseWarning, PartSlice, Segmentation, Span, Unassigned
+from ..rules import load_table
 from .outline import cn_to_int
 
 _SPACES = regex.compile(r"\s+")

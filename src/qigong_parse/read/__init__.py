@@ -12,8 +12,8 @@ import stat
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from .sniff import is_zip, magic_kind, sniff_format
 from ..model.output import DecodedText
+from .sniff import is_zip, magic_kind, sniff_format
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 FORMATS = ("text", "html", "docx")

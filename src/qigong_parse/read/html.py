@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..rules import load_table
 from ..errors import InputError, UsageError
 from ..model.output import DecodedText, Span
+from ..rules import load_table
 
 _SKIP = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select",
                    "button", "input", "textarea", "canvas", "audio", "video", "map"})

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..rules import load_table
 from ..model.output import Document
+from ..rules import load_table
 from ..text.normalize import normalize
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"

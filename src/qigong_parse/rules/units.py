@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 import regex
 
-from . import load_table, table_names
 from ..errors import QigongError
+from . import load_table, table_names
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...model.output import Document, Node, ParseWarning, Part, Responsibility, Target
+from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
 from .responsibility import ClauseContext, find_responsibility, states_first_listed_leads
 from .taskforce import find_task_force
-from ...rules.units import UnitRegistry
 
 TargetFinder = Callable[[str, str, int, int], list[Target]]
 

@@ -16,8 +16,8 @@ from typing import Literal
 
 import regex
 
-from ...rules import TableError, load_table
 from ...model.output import ParseWarning, Responsibility
+from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
 
 ListRole = Literal["joint", "lead"]

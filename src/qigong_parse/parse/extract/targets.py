@@ -20,8 +20,8 @@ from typing import Any
 
 import regex
 
-from ...rules import TableError, load_table
 from ...model.output import Bound, Change, Commitment, Target
+from ...rules import TableError, load_table
 from ...text.normalize import normalize
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
-from ...rules import TableError, load_table
 from ...model.output import TaskForce
+from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
 
 _TRIM = " \t\r\n\u3000。.;,、"
