@@ -12,8 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.gold_scoring import score  # noqa: E402
-
+from qigong_parse.check.score import score  # noqa: E402
 from qigong_parse.pipeline import parse_path  # noqa: E402
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from qigong_parse.check.score import score
 from qigong_parse.pipeline import parse_bytes, parse_text
 
 from .conftest import FULLWIDTH, GOLD, SAMPLE, sample_text
-from .gold_scoring import score
 
 THRESHOLDS = {
     "nodes_f1": 0.97,

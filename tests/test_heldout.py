@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from qigong_parse.check.score import score
 from qigong_parse.pipeline import parse_path
-
-from .gold_scoring import score
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 NOTICES = sorted(p.name for p in HELDOUT.iterdir() if p.suffix in (".txt", ".html"))

@@ -10,10 +10,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qigong_parse.check.score import f1, match_targets
 from qigong_parse.parse.extract.targets import find_targets
 from qigong_parse.text.normalize import normalize
-
-from .gold_scoring import f1, match_targets
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"

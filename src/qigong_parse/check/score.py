@@ -1,4 +1,4 @@
-"""Our own scorer for the accuracy tests: parsed Document vs the gold files in tests/data/gold.
+"""The project's scorer: a parsed Document against gold files (the format of tests/data/gold/README.md).
 
 It measures what the project's acceptance criteria name (nodes_f1, titles, resp_exact, units_f1,
 targets_f1, target_fields, notice), with the matching rules of the gold format described in
@@ -71,6 +71,11 @@ class Counts:
     notice_ok: int = 0
     notice_total: int = 0
     misses: list[str] = field(default_factory=list)
+
+    def __add__(self, other: Counts) -> Counts:
+        """Counts of two documents pooled (micro-averaged scores over both)."""
+        summed = {k: getattr(self, k) + getattr(other, k) for k in self.__dataclass_fields__ if k != "misses"}
+        return Counts(**summed, misses=self.misses + other.misses)
 
     def scores(self) -> dict[str, float]:
         return {
