@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from qigong_parse.parse.segment import segment
-from qigong_parse.text.normalize import normalize
+from qigong_parse.parse.state import ParseState
 
 from .conftest import FULLWIDTH, SAMPLES, sample_text
 
@@ -40,7 +41,8 @@ COUNTY = """新化县人民政府办公室关于印发《新化县2024年优化�
 
 
 def seg(text: str):  # type: ignore[no-untyped-def]
-    return segment(text, normalize(text))
+    state = ParseState(text)
+    return dataclasses.replace(segment(state), warnings=state.warnings)  # the stage reports into the state
 
 
 def test_sample_head_parts_and_chrome() -> None:

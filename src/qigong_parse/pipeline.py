@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .errors import InputError
 from .model.output import Document, Part, Source
-from .text.normalize import normalize
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -57,10 +56,12 @@ def _parse(text: str, *, file: str, sha256: str | None, encoding: str, fmt: str,
     from .parse.extract import extract
     from .parse.outline import build_outline
     from .parse.segment import segment
+    from .parse.state import ParseState
 
-    norm = normalize(text)
-    seg = segment(text, norm, outside)
-    warnings = list(seg.warnings)
+    state = ParseState(text, outside=list(outside or []))
+    seg = segment(state)
+    norm = state.norm
+    warnings = state.warnings
     parts: list[Part] = []
     for sl in seg.parts:
         outline = build_outline(text, norm, sl)

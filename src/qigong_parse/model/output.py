@@ -71,6 +71,12 @@ class Notice(Model):
     attachments_span: Span | None = Field(
         default=None, description="the 附件 list when it stands apart from the head"
     )
+    signature_span: Span | None = Field(
+        default=None, description="a directly issued document's signature and date, after its body"
+    )
+    form: Literal["covering", "forwarding", "direct"] | None = Field(
+        default=None, description="covering (印发…的通知), forwarding (转发/批转…) or direct (意见, 决定, 批复 …)"
+    )
 
 
 class Responsibility(Model):

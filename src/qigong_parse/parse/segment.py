@@ -1,33 +1,35 @@
-"""Segmentation stage: decoded text → notice head, parts (general plan, annexes), unassigned chrome.
+"""Segmentation stage: decoded text → notice head, parts (general plan, annexes), unassigned spans.
 
-Works line by line on the normalized text with the tables in ``data/segment.yaml``. Every
-character ends up in exactly one piece: leading/trailing page chrome (unassigned), the notice
-head, the announced 附件 list, or a part; blank lines go with the piece before them.
+Works line by line on the normalized text with the tables in ``rules/segment.yaml``, in phases:
+
+1. the frame: site chrome at the top and bottom, repository front matter (YAML between ``---``,
+   ``>`` notes, a ``# title`` line) before the document;
+2. the head: title (one to three lines), 文号, recipients, and the issuing form it shows —
+   a covering notice (印发/转发…的通知: its own short body, signature and date close the head) or a
+   document issued directly (意见, 决定, 批复, a 通知 with its own tasks: the head ends at the
+   recipients, the body is the plan, the signature and date after it belong to the head);
+3. the announced 附件 list and the annex headings;
+4. the pieces in reading order, which tile the text.
+
+Every character ends up in exactly one piece; blank lines go with the piece before them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import regex
 
-from ..model.output import Attachment, Notice, ParseWarning, PartSlice, Segmentation, Span, Unassigned
+from ..model.output import Attachment, Notice, PartSlice, Segmentation, Span, Unassigned
 from ..rules import load_table
-from .outline import cn_to_int
+from ..text.lines import Line
+from ..text.numerals import cn_to_int, year_digits
+from .state import ParseState
 
 _SPACES = regex.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class _Line:
-    start: int  # line start
-    end: int  # after its line break
-    cstart: int  # content start (indentation skipped)
-    cend: int  # content end (trailing blanks skipped)
-    content: str  # normalized, stripped
 
 
 @cache
@@ -35,34 +37,34 @@ def _tables() -> dict[str, Any]:
     t = load_table("segment.yaml")
     compiled: dict[str, Any] = {"chrome": [regex.compile(p) for p in t["chrome"]]}
     for key, value in t.items():
-        if key != "chrome":
+        if isinstance(value, str):
             compiled[key] = regex.compile(value)
+        elif key != "chrome":
+            compiled[key] = value
     return compiled
 
 
-def _lines(norm: str) -> list[_Line]:
-    out = []
-    pos, n = 0, len(norm)
-    while pos < n:
-        nl = norm.find("\n", pos)
-        end = n if nl < 0 else nl + 1
-        raw = norm[pos:end]
-        stripped = raw.strip()
-        if stripped:
-            cstart = pos + (len(raw) - len(raw.lstrip()))
-            cend = pos + len(raw.rstrip())
-        else:
-            cstart = cend = pos
-        out.append(_Line(pos, end, cstart, cend, stripped))
-        pos = end
-    return out
+def _squash(s: str) -> str:
+    return _SPACES.sub("", s)
 
 
-def _outside(line: _Line, outside: list[Span]) -> bool:
+# --- 1. the frame ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Frame:
+    lead_end: int  # index of the first line after leading chrome and front matter
+    trail_start: int  # index of the first line of trailing chrome
+    front: tuple[int, int] | None  # [first, last+1) line indices of repository front matter
+    fields: dict[str, str] = field(default_factory=dict)  # front-matter fields (标题, 文号 …)
+    page_title: str | None = None  # a `# title` line or a page heading, when there is one
+
+
+def _outside(line: Line, outside: list[Span]) -> bool:
     return any(s <= line.cstart and line.cend <= e for s, e in outside)
 
 
-def _is_chrome(line: _Line, outside: list[Span]) -> bool:
+def _is_chrome(line: Line, outside: list[Span]) -> bool:
     if not line.content:
         return False
     if _outside(line, outside):
@@ -70,25 +72,100 @@ def _is_chrome(line: _Line, outside: list[Span]) -> bool:
     return len(line.content) <= 200 and any(p.search(line.content) for p in _tables()["chrome"])
 
 
-def _squash(s: str) -> str:
-    return _SPACES.sub("", s)
+def _front_matter(lines: list[Line], start: int) -> tuple[int, dict[str, str], str | None] | None:
+    """(end index, fields, page title) of repository front matter opening at line `start`."""
+    t = _tables()
+    i = start
+    while i < len(lines) and lines[i].blank:
+        i += 1
+    fields: dict[str, str] = {}
+    if i < len(lines) and lines[i].content == "---":
+        close = next((j for j in range(i + 1, min(len(lines), i + 80)) if lines[j].content == "---"), None)
+        if close is None:
+            return None
+        for j in range(i + 1, close):
+            key, sep, value = lines[j].content.partition(":")
+            if sep and value.strip():
+                fields[key.strip()] = value.strip()
+        i = close + 1
+    title = None
+    end = i
+    while i < len(lines):
+        content = lines[i].content
+        if lines[i].blank:
+            i += 1
+            continue
+        if t["md_note"].match(content):
+            end = i = i + 1
+            continue
+        heading = t["md_heading"].match(content)
+        if heading and title is None:
+            title = heading.group("title").strip()
+            end = i = i + 1
+            continue
+        break
+    if end == start and not fields:
+        return None
+    return end, fields, title
+
+
+def _frame(state: ParseState) -> _Frame:
+    lines, outside = state.lines, state.outside
+    nonblank = [i for i, ln in enumerate(lines) if ln.content]
+    # Lines a reader already knows are outside the document (HTML site chrome) come first, however
+    # many; then the chrome patterns are looked for among the first lines that follow.
+    known = 0
+    while known < len(nonblank) and _outside(lines[nonblank[known]], outside):
+        known += 1
+    lead_end = nonblank[known - 1] + 1 if known else 0
+    front: tuple[int, int] | None = None
+    fields: dict[str, str] = {}
+    page_title = None
+    found = _front_matter(lines, lead_end)
+    if found is not None:
+        end, fields, page_title = found
+        front = (lead_end, end)
+        lead_end = end
+    for i in nonblank[known:known + 15]:
+        if i >= lead_end and _is_chrome(lines[i], outside):
+            lead_end = i + 1
+    while lead_end < len(lines) and lines[lead_end].blank:
+        lead_end += 1
+    if page_title is None:  # a page heading among the leading chrome (…关于印发…的通知)
+        page_title = next((ln.content for ln in lines[:lead_end] if _title_match(_squash(ln.content))), None)
+    i = len(lines) - 1
+    while i >= lead_end and (lines[i].blank or _is_chrome(lines[i], outside)):
+        i -= 1
+    trail_start = i + 1
+    while trail_start < len(lines) and lines[trail_start].blank:
+        trail_start += 1  # blank lines after the document stay with it
+    return _Frame(lead_end, trail_start, front, fields, page_title)
+
+
+# --- 2. the head -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Head:
+    form: str  # covering | forwarding | direct
+    first: int  # first line of the head
+    last: int  # last line of the head (before the body)
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: dt.date | None = None
+    recipients: list[str] = field(default_factory=list)
+    signature: tuple[int, int] | None = None  # [first, last] lines of a direct document's signature
 
 
 def _parse_date(m: Any) -> dt.date | None:
     try:
-        y, mo, d = (cn_to_int(_cn_year_digits(m.group(k))) for k in ("y", "m", "d"))
+        y, mo, d = (cn_to_int(year_digits(m.group(k))) for k in ("y", "m", "d"))
         if y is None or mo is None or d is None:
             return None
         return dt.date(y, mo, d)
     except ValueError:
         return None
-
-
-def _cn_year_digits(s: str) -> str:
-    digits = "〇一二三四五六七八九"
-    if len(s) == 4 and all(c in digits + "零○" for c in s):
-        return "".join(str(digits.index(c)) if c in digits else "0" for c in s)
-    return s
 
 
 def _dates_from_digits(digits: str) -> list[dt.date]:
@@ -118,110 +195,343 @@ def _restore_doc_number(written: str) -> tuple[str, bool]:
     return restored, _squash(written) != restored
 
 
-def _split_recipients(s: str) -> list[str]:
+def _split_outside_brackets(s: str, seps: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch in "(〔[（【":
+            depth += 1
+        elif ch in ")〕]）】" and depth:
+            depth -= 1
+        if ch in seps and not depth:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return [p.strip() for p in out if p.strip()]
+
+
+def split_recipients(s: str) -> list[str]:
+    """Addressees of a recipients line; fixed groups stay whole (各省、自治区、直辖市人民政府,
+    区政府各委、办、局, 各乡、镇人民政府), and so do names with brackets of their own."""
+    t = _tables()
+    levels = tuple(sorted(t["admin_levels"], key=len, reverse=True))
+    suffix_only = set(t["office_words"])
     out: list[str] = []
-    for chunk in regex.split(r"[,;]", s):
-        pieces = [p.strip() for p in chunk.split("、") if p.strip()]
+    for chunk in _split_outside_brackets(s, ",;"):
+        pieces = _split_outside_brackets(chunk, "、")
         merged: list[str] = []
         for p in pieces:
-            # A bare administrative level (省、市 …) belongs with the name after it.
-            if merged and len(merged[-1]) == 1:
-                merged[-1] = merged[-1] + "、" + p
+            prev = merged[-1] if merged else None
+            # a bare level (省、…) always belongs with what follows; 各X only before another level
+            joins = prev is not None and (prev in levels or (prev.removeprefix("各") in levels
+                                                             and p.startswith(levels)))
+            if prev is not None and (joins or p in suffix_only):
+                merged[-1] = prev + "、" + p
             else:
                 merged.append(p)
         out.extend(merged)
     return out
 
 
-def _plan_title_like(content: str) -> bool:
-    return (4 <= len(content) <= 60 and "。" not in content and "," not in content
-            and not _tables()["outline_marker"].match(content)
-            and bool(_tables()["plan_title_end"].search(content)))
+def _title_match(joined: str) -> Any:
+    return _tables()["notice_title"].match(joined)
 
 
-def _annex_heading(lines: list[_Line], i: int) -> tuple[int | None, str] | None:
-    """(annex number, title on the same line) if line i is an 附件N heading (not the 附件: list)."""
+def _find_title(lines: list[Line], window: list[int]) -> tuple[int, int, Any] | None:
+    """(first line, last line, match) of the document's title: one to three lines that join into a
+    title of the genre (…关于…的通知, …的若干意见, 对…的答复)."""
     t = _tables()
+    for k, i in enumerate(window):
+        content = lines[i].content
+        if len(content) > 120 or not t["notice_title_start"].match(content):
+            continue
+        joined, last = _squash(content), i
+        for j in [i, *window[k + 1:k + 3]]:
+            if j != i:
+                if t["notice_title_end"].search(joined) and _title_match(joined):
+                    break
+                nxt = lines[j].content
+                if t["doc_number"].fullmatch(_squash(nxt)) or t["recipients"].match(nxt) or len(nxt) > 60:
+                    break
+                joined += _squash(nxt)
+                last = j
+        m = _title_match(joined)
+        if m is not None:
+            return i, last, m
+    return None
+
+
+def _is_recipients(content: str) -> bool:
+    t = _tables()
+    if not t["recipients"].match(content) or t["doc_number"].fullmatch(_squash(content)):
+        return False
+    body = content.rstrip(":")
+    return ("、" in body or "," in body or body.startswith(("各", "全")) or
+            (len(body) <= 30 and body.endswith(tuple(t["recipient_ends"]))))
+
+
+def _date_at(lines: list[Line], i: int, state: ParseState, lead_end: int) -> tuple[bool, dt.date | None]:
+    """Whether line i is a date line, and the date it gives (a run-together date repaired)."""
+    t = _tables()
+    c = _squash(lines[i].content)
+    m = t["date"].match(c)
+    if m:
+        return True, _parse_date(m)
+    m = t["date_run_together"].match(c)
+    if m:
+        readings = _dates_from_digits(m.group("digits"))
+        chrome_dates = _chrome_dates(lines, lead_end)
+        agreed = [d for d in readings if d in chrome_dates]
+        date = agreed[0] if agreed else (readings[0] if readings else None)
+        state.warn("damaged-date", f"date {lines[i].content!r} lost 年/月/日; read as {date}", part="notice")
+        return True, date
+    return False, None
+
+
+def _issuer_line(content: str) -> str | None:
+    """The issuer a signature line names: one body, or joint bodies separated by spaces (joined by 、)."""
+    t = _tables()
+    names = [n for n in regex.split(r"\s{2,}|\s*、\s*", content.strip()) if n]
+    if names and all(t["issuer"].match(_squash(n)) for n in names):
+        return "、".join(_squash(n) for n in names)
+    return None
+
+
+def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | None:
+    """The head: title, 文号, recipients and the form they show; None when the text has no head."""
+    lines, t = state.lines, _tables()
+    window = body[:40]
+    found = _find_title(lines, window)
+    doc_idx = next((i for i in window[:15] if len(lines[i].content) <= 40
+                    and t["doc_number"].fullmatch(_squash(lines[i].content))), None)
+    title_last = found[1] if found else None
+    rec_idx = next((i for i in window[:25] if (title_last is None or i > title_last)
+                    and (doc_idx is None or i > doc_idx or found is None) and _is_recipients(lines[i].content)),
+                   None)
+    title = issuer = None
+    if found is not None:
+        title, issuer = found[2].group("title"), found[2].group("issuer") or None
+    elif rec_idx is not None and frame.page_title and _title_match(_squash(frame.page_title)):
+        # The site printed the document without its title line: the page's own heading names it.
+        m = _title_match(_squash(frame.page_title))
+        title, issuer = m.group("title"), m.group("issuer") or None
+        state.warn("title-from-page", "the document has no title line; its title is read from the page heading",
+                   part="notice")
+    if title is None and not (doc_idx is not None and rec_idx is not None):
+        return None
+    firsts = [x for x in (found[0] if found else None, doc_idx, rec_idx) if x is not None]
+    first = min(firsts)
+    # red-header lines (the issuer in large type, XX文件) just before the head belong to it
+    while True:
+        prev = [i for i in window if i < first]
+        if not prev or not (t["red_header"].match(_squash(lines[prev[-1]].content))
+                            or _issuer_line(lines[prev[-1]].content)):
+            break
+        first = prev[-1]
+        issuer = issuer or _issuer_line(lines[first].content)
+    if issuer is None and frame.page_title and (m := _title_match(_squash(frame.page_title))):
+        issuer = m.group("issuer") or None
+    form = _form_of(title)
+    last = max(x for x in (title_last, doc_idx, rec_idx) if x is not None)
+    head = _Head(form=form, first=first, last=last, title=title, issuer=issuer)
+    if rec_idx is not None:
+        head.recipients = split_recipients(lines[rec_idx].content.rstrip(":"))
+    if doc_idx is not None:
+        written = state.text[lines[doc_idx].cstart:lines[doc_idx].cend].strip()
+        head.doc_number, repaired = _restore_doc_number(_squash(written))
+        if repaired:
+            state.warn("damaged-doc-number", f"doc number {written!r} read as {head.doc_number!r}", part="notice")
+    return head
+
+
+def _form_of(title: str | None) -> str:
+    """covering (印发…), forwarding (转发/批转…) or direct (a document issued as it stands)."""
+    t = _tables()
+    if title and t["forwarding_title"].search(title):
+        return "forwarding"
+    if title and t["covering_title"].search(title):
+        return "covering"
+    return "direct"
+
+
+def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _Head) -> None:
+    """A covering notice's head runs on over its short body to the signature date (and the notes
+    after it); with no date, to the line before the plan's title or the first annex heading."""
+    lines, t = state.lines, _tables()
+    after = [i for i in body if i > head.last]
+    limit = _covering_limit(lines, after)
+    for k, i in enumerate(after):
+        if k > limit:
+            break
+        content = lines[i].content
+        in_list = t["attachment_list_start"].match(content) or t["attachment_item"].match(content)
+        if not in_list and k > 1 and (_plan_title_like(content) or _annex_heading(lines, i)):
+            break
+        is_date, date = _date_at(lines, i, state, frame.lead_end)
+        if is_date:
+            sig = [j for j in after[:k] if _issuer_line(lines[j].content)]
+            if head.issuer is None and sig and sig[-1] == after[k - 1]:
+                head.issuer = _issuer_line(lines[sig[-1]].content)
+            head.date, head.last = date, _after_notes(lines, body, i)
+            return
+    # no signature date: the head ends before the first plan title or annex heading after it
+    for k, i in enumerate(after):
+        if k > limit or (k and (_plan_title_like(lines[i].content) or _annex_heading(lines, i))):
+            break
+        head.last = i
+    dates = _chrome_dates(lines, frame.lead_end) or _field_dates(frame)
+    head.date = dates[0] if dates else None
+    state.warn("no-date", "no signature date found in the notice head", part="notice")
+
+
+def _covering_limit(lines: list[Line], after: list[int]) -> int:
+    """How many lines a covering notice's own body may run: up to the first line that starts an
+    outline heading after a plan title (a notice's body is a few paragraphs)."""
+    t = _tables()
+
+    def plan_title(i: int) -> bool:
+        content = lines[i].content
+        return _plan_title_like(content) and not t["attachment_list_start"].match(content)
+
+    for k, i in enumerate(after):
+        content = lines[i].content
+        if k and t["outline_marker"].match(content) and not _plan_title_like(content) and any(
+                plan_title(j) for j in after[max(0, k - 3):k]):
+            return k
+    return len(after)
+
+
+def _after_notes(lines: list[Line], body: list[int], i: int) -> int:
+    """The last line of the (此件公开发布) / (本文有删减) notes that follow line i, or i."""
+    t = _tables()
+    nxt = [j for j in body if j > i]
+    for j in nxt:
+        if not t["after_signature"].match(lines[j].content):
+            break
+        i = j
+    return i
+
+
+def _close_direct(state: ParseState, frame: _Frame, body: list[int], head: _Head, stop: int) -> None:
+    """A document issued directly: its signature and date close the body, before `stop` (the first
+    annex heading or the end)."""
+    lines, t = state.lines, _tables()
+    tail = [i for i in body if head.last < i < stop]
+    for k in range(len(tail) - 1, max(-1, len(tail) - 8), -1):
+        i = tail[k]
+        if t["after_signature"].match(lines[i].content) or t["attachment_list_start"].match(lines[i].content):
+            continue
+        is_date, date = _date_at(lines, i, state, frame.lead_end)
+        if not is_date:
+            break
+        first = i
+        issuers = []
+        while k > 0 and (name := _issuer_line(lines[tail[k - 1]].content)):
+            k -= 1
+            first = tail[k]
+            issuers.insert(0, name)
+        head.date = date
+        if issuers and not head.issuer:
+            head.issuer = "、".join(issuers)
+        head.signature = (first, _after_notes(lines, body, i))
+        return
+    dates = _chrome_dates(lines, frame.lead_end) or _field_dates(frame)
+    head.date = dates[0] if dates else None
+    if head.date is None:
+        state.warn("no-date", "no signature date found after the document", part="notice")
+
+
+def _chrome_dates(lines: list[Line], lead_end: int) -> list[dt.date]:
+    out = []
+    for ln in lines[:lead_end]:
+        m = _tables()["chrome_date"].search(ln.content)
+        if m:
+            parsed = _parse_date(m)
+            if parsed:
+                out.append(parsed)
+    return out
+
+
+def _field_dates(frame: _Frame) -> list[dt.date]:
+    out = []
+    for key in _tables()["front_matter_fields"]["date"]:
+        m = regex.match(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", frame.fields.get(key, ""))
+        if m and (d := _parse_date(m)):
+            out.append(d)
+    return out
+
+
+def _from_front_matter(state: ParseState, frame: _Frame, notice: dict[str, Any]) -> None:
+    """Head fields the text lacks, taken from the repository's front matter (flagged)."""
+    names = _tables()["front_matter_fields"]
+    for field_name in ("doc_number", "issuer"):
+        if notice.get(field_name):
+            continue
+        value = next((frame.fields[k] for k in names[field_name] if frame.fields.get(k)), None)
+        if value:
+            notice[field_name] = value
+            state.warn("head-from-front-matter", f"{field_name} {value!r} is not in the text; taken from the "
+                       "repository's front matter", part="notice")
+
+
+# --- 3. attachments and annexes ----------------------------------------------------------------
+
+
+def _plan_title_like(content: str) -> bool:
+    t = _tables()
+    return (4 <= len(content) <= 60 and "。" not in content and "," not in content
+            and not t["outline_marker"].match(content) and bool(t["plan_title_end"].search(content)))
+
+
+def _annex_heading(lines: list[Line], i: int) -> tuple[int | None, str] | None:
+    """(annex number, title on the same line) if line i is an 附件N heading (not the 附件: list)."""
     content = lines[i].content
     if len(content) > 80:
         return None
-    m = t["annex_heading"].match(content)
+    m = _tables()["annex_heading"].match(content)
     if m is None:
         return None
     rest = m.group("rest").strip()
     num = cn_to_int(m.group("num")) if m.group("num") else None
-    if num is None and rest:
-        return None
-    if rest and regex.match(r"^\d+\s*[.、]", rest):
+    if (num is None and rest) or (rest and regex.match(r"^\d+\s*[.、]", rest)):
         return None
     if rest and not _plan_title_like(rest):
         return None
     return num, rest
 
 
-def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmentation:
-    """Split the decoded text into notice head, parts and unassigned spans."""
+def _attachment_list(lines: list[Line], body: list[int], search_from: int) -> tuple[list[Attachment], int | None,
+                                                                                     int | None]:
+    """The announced 附件 list: (attachments, first line, last line)."""
     t = _tables()
-    outside = outside or []
-    lines = _lines(norm)
-    n = len(lines)
-    warnings: list[ParseWarning] = []
-
-    # 1. Page chrome at the top and at the bottom.
-    nonblank = [i for i, ln in enumerate(lines) if ln.content]
-    # Lines a reader already knows are outside the document (HTML site chrome) come first, however
-    # many; then the chrome patterns are looked for among the first lines that follow.
-    known = 0
-    while known < len(nonblank) and _outside(lines[nonblank[known]], outside):
-        known += 1
-    lead_end = nonblank[known - 1] + 1 if known else 0  # index of the first line after the leading chrome
-    for i in nonblank[known:known + 15]:
-        if _is_chrome(lines[i], outside):
-            lead_end = i + 1
-    while lead_end < n and not lines[lead_end].content:
-        lead_end += 1
-    trail_start = n
-    i = n - 1
-    while i >= lead_end and (not lines[i].content or _is_chrome(lines[i], outside)):
-        i -= 1
-    trail_start = i + 1
-    while trail_start < n and not lines[trail_start].content:
-        trail_start += 1  # blank lines after the document stay with it
-    body = [i for i in range(lead_end, trail_start) if lines[i].content]
-
-    # 2. The notice head.
-    notice, head_first, head_last = _find_notice(lines, body, lead_end, warnings, text)
-
-    # 3. The announced 附件 list, wherever it stands.
-    att_first = att_last = None
-    attachments: list[Attachment] = []
-    search_from = head_first if head_first is not None else lead_end
-    for i in body:
+    for n, i in enumerate(body):
         if i < search_from:
             continue
         m = t["attachment_list_start"].match(lines[i].content)
         if m is None:
             continue
-        att_first = att_last = i
+        attachments: list[Attachment] = []
         rest = m.group("rest").strip()
         first = t["attachment_item"].match(rest)
         if first:
             attachments.append(Attachment(index=int(first.group("num")), title=_strip_title(first.group("title"))))
         elif rest:
             attachments.append(Attachment(index=1, title=_strip_title(rest)))
-        for j in body[body.index(i) + 1:]:
+        last = i
+        for j in body[n + 1:]:
             item = t["attachment_item"].match(lines[j].content)
             if item is None or not _plan_title_like(_strip_title(item.group("title"))):
                 break
             attachments.append(Attachment(index=int(item.group("num")), title=_strip_title(item.group("title"))))
-            att_last = j
-        break
-    if notice is not None:
-        notice = notice.model_copy(update={"attachments": attachments})
+            last = j
+        return attachments, i, last
+    return [], None, None
 
-    # 4. Annex headings (after the head and after the list).
-    after = max(x for x in (head_last, att_last, lead_end - 1) if x is not None) + 1
-    annex_at: list[tuple[int, int, list[int]]] = []  # (line, number, title lines)
+
+def _annexes(lines: list[Line], body: list[int], after: int) -> list[tuple[int, int, list[int]]]:
+    """(line, number, title lines) of every 附件N heading after line `after`."""
+    out: list[tuple[int, int, list[int]]] = []
     for k, i in enumerate(body):
         if i < after:
             continue
@@ -230,68 +540,8 @@ def segment(text: str, norm: str, outside: list[Span] | None = None) -> Segmenta
             continue
         num, title = found
         title_lines = [i] if title else _title_lines(lines, body[k + 1:k + 4])
-        num = num or len(annex_at) + 1
-        annex_at.append((i, num, title_lines))
-
-    # 5. Pieces in reading order; each runs to the start of the next, so blank lines go with
-    #    the piece before them and the pieces tile the text.
-    trail_at = _line_start(lines, trail_start, len(text))
-    att_separate = att_first is not None and (head_last is None or att_first > head_last)
-    pieces: list[tuple[int, str, Any]] = []
-    if notice is not None and head_first is not None:
-        pieces.append((lines[head_first].start, "notice", None))
-    if att_separate and att_first is not None:
-        pieces.append((lines[att_first].start, "attachments", None))
-    gp_first = (head_last + 1) if head_last is not None else lead_end
-    gp_stop = annex_at[0][0] if annex_at else trail_start
-    if att_separate and att_first is not None and gp_first <= att_first < gp_stop:
-        gp_stop = att_first
-    gp_lines = [i for i in body if gp_first <= i < gp_stop]
-    if gp_lines:
-        gp_title_lines = _title_lines(lines, gp_lines[:3])
-        if notice is None and not gp_title_lines:
-            warnings.append(ParseWarning(code="no-title", part="general",
-                                         message="no plan title line found; the part has no title"))
-        pieces.append((lines[gp_lines[0]].start, "general", gp_title_lines))
-    for entry in annex_at:
-        pieces.append((lines[entry[0]].start, "annex", entry))
-    pieces.sort(key=lambda p: p[0])
-    first_at = pieces[0][0] if pieces else trail_at
-
-    parts: list[PartSlice] = []
-    unassigned: list[Unassigned] = []
-    if first_at > 0:
-        unassigned.append(Unassigned(span=(0, first_at), text=text[:first_at],
-                                     reason="before the document (page chrome)"))
-    for k, (start, kind, payload) in enumerate(pieces):
-        end = pieces[k + 1][0] if k + 1 < len(pieces) else trail_at
-        if kind == "notice" and notice is not None:
-            notice = notice.model_copy(update={"span": (start, end)})
-        elif kind == "attachments" and notice is not None:
-            notice = notice.model_copy(update={"attachments_span": (start, end)})
-        elif kind == "attachments":
-            unassigned.append(Unassigned(span=(start, end), text=text[start:end], reason="attachment list"))
-        elif kind == "general":
-            gp_title = _clean_title(text, lines, payload) if payload else _title_from_notice(notice)
-            head_span = (start, lines[payload[-1]].end) if payload else None
-            parts.append(PartSlice(id="general", kind="general_plan", title=gp_title, span=(start, end),
-                                   head_span=head_span, body_start=head_span[1] if head_span else start))
-        else:
-            i, num, title_lines = payload
-            head_end = min(lines[title_lines[-1] if title_lines else i].end, end)
-            parts.append(PartSlice(id=f"annex-{num}", kind="annex", annex_no=num,
-                                   title=_clean_title(text, lines, title_lines) if title_lines else None,
-                                   span=(start, end), head_span=(start, head_end), body_start=head_end))
-    if trail_at < len(text):
-        unassigned.append(Unassigned(span=(trail_at, len(text)), text=text[trail_at:],
-                                     reason="after the document (page chrome, colophon)"))
-    if notice is not None:
-        _cross_check(notice, parts, warnings)
-    return Segmentation(notice=notice, parts=parts, unassigned=unassigned, warnings=warnings)
-
-
-def _line_start(lines: list[_Line], i: int, default: int) -> int:
-    return lines[i].start if i < len(lines) else default
+        out.append((i, num or len(out) + 1, title_lines))
+    return out
 
 
 def _strip_title(s: str) -> str:
@@ -302,7 +552,7 @@ def _strip_title(s: str) -> str:
     return s.rstrip(";,。").strip()
 
 
-def _title_lines(lines: list[_Line], following: list[int]) -> list[int]:
+def _title_lines(lines: list[Line], following: list[int]) -> list[int]:
     """The line(s) holding a plan title at the start of `following`: one line, or a title broken
     over two or three short lines (邵东市实施“七大攻坚” / 总体方案); [] when there is none."""
     joined = ""
@@ -318,7 +568,7 @@ def _title_lines(lines: list[_Line], following: list[int]) -> list[int]:
     return []
 
 
-def _clean_title(text: str, lines: list[_Line], idx: list[int]) -> str:
+def _clean_title(text: str, lines: list[Line], idx: list[int]) -> str:
     """The title as written on its line(s), the 附件N label and line breaks removed."""
     parts = []
     for i in idx:
@@ -326,164 +576,169 @@ def _clean_title(text: str, lines: list[_Line], idx: list[int]) -> str:
         m = _tables()["annex_heading"].match(raw)
         if m and m.group("rest").strip():  # 附件1 title on one line
             raw = raw[m.start("rest"):]
-        parts.append(raw.strip())
+        parts.append(_squash(raw.strip()))
     return _strip_title("".join(parts))
 
 
-def _title_from_notice(notice: Notice | None) -> str | None:
-    if notice is None or not notice.title:
+def _title_from_notice(title: str | None) -> str | None:
+    if not title:
         return None
-    m = regex.search(r"《([^》]+)》", notice.title)
+    m = regex.search(r"《([^》]+)》", title)
     return m.group(1) if m else None
 
 
-def _find_notice(lines: list[_Line], body: list[int], lead_end: int, warnings: list[ParseWarning],
-                 text: str) -> tuple[Notice | None, int | None, int | None]:
-    """The notice head: (Notice, first line, last line) or (None, None, None)."""
-    t = _tables()
-    window = body[:40]
-    title_first = title_last = None
-    title = issuer = None
-    for k, i in enumerate(window):
-        m = t["notice_title_start"].match(lines[i].content)
-        if m is None or len(lines[i].content) > 120:
-            continue
-        joined, last = lines[i].content, i
-        for j in window[k + 1:k + 4]:
-            if t["notice_title_end"].search(_squash(joined)):
-                break
-            joined += lines[j].content
-            last = j
-        full = t["notice_title"].match(_squash(joined))
-        if full is None:
-            continue
-        title_first, title_last = i, last
-        title = full.group("title")
-        issuer = full.group("issuer") or None
-        break
-    doc_idx = next((i for i in window if len(lines[i].content) <= 30
-                    and t["doc_number"].fullmatch(_squash(lines[i].content))), None)
-    after_title = [i for i in window if title_last is None or i > title_last]
-    rec_idx = next((i for i in after_title if t["recipients"].match(lines[i].content)
-                    and not t["doc_number"].fullmatch(_squash(lines[i].content))
-                    and ("、" in lines[i].content or "," in lines[i].content or "各" in lines[i].content)), None)
-    page_title = _title_from_chrome(lines, lead_end)
-    if title is None and page_title is not None and rec_idx is not None:
-        # The site printed the notice without its red header: the page's own heading names it.
-        issuer, title = page_title
-        warnings.append(ParseWarning(code="title-from-page", part="notice",
-                                     message="the notice has no title line; its title is read from the page heading"))
-    if title is None and not (doc_idx is not None and rec_idx is not None):
-        return None, None, None
-    # A notice title inside leading chrome (the page's own heading) is not the head.
-    firsts = [x for x in (title_first, doc_idx, rec_idx) if x is not None]
-    head_first = min(firsts)
-    if title_first is not None:
-        prev = [i for i in window if i < title_first]
-        if prev and t["issuer"].match(lines[prev[-1]].content):
-            head_first = min(head_first, prev[-1])
-            issuer = lines[prev[-1]].content
-    # The signature date closes the head.
-    start_search = max(x for x in (title_last, doc_idx, rec_idx) if x is not None)
-    date_idx = None
-    date: dt.date | None = None
-    for i in body:
-        if i <= start_search:
-            continue
-        content = lines[i].content
-        in_list = t["attachment_list_start"].match(content) or t["attachment_item"].match(content)
-        if not in_list and i > (rec_idx or 0) + 1 and (_plan_title_like(content) or _annex_heading(lines, i)):
-            break
-        c = _squash(lines[i].content)
-        m = t["date"].match(c)
-        if m:
-            date_idx, date = i, _parse_date(m)
-            break
-        m = t["date_run_together"].match(c)
-        if m:
-            date_idx = i
-            readings = _dates_from_digits(m.group("digits"))
-            chrome_dates = _chrome_dates(lines, lead_end)
-            agreed = [d for d in readings if d in chrome_dates]
-            date = agreed[0] if agreed else (readings[0] if readings else None)
-            warnings.append(ParseWarning(code="damaged-date", part="notice",
-                                         message=f"date {lines[i].content!r} lost 年/月/日; read as {date}"))
-            break
-    head_last = date_idx
-    if head_last is None:
-        # No signature date: the head ends before the first plan title or annex heading after it.
-        head_last = start_search
-        for i in body:
-            if i > start_search and (_plan_title_like(lines[i].content) or _annex_heading(lines, i)):
-                break
-            if i > start_search:
-                head_last = i
-        chrome_dates = _chrome_dates(lines, lead_end)
-        date = chrome_dates[0] if chrome_dates else None
-        warnings.append(ParseWarning(code="no-date", part="notice",
-                                     message="no signature date found in the notice head"))
-    else:
-        nxt = next((i for i in body if i > head_last), None)
-        while nxt is not None and t["after_signature"].match(lines[nxt].content):
-            head_last = nxt
-            nxt = next((i for i in body if i > head_last), None)
-        sig = [i for i in body if start_search < i < date_idx] if date_idx is not None else []
-        if issuer is None and sig and t["issuer"].match(lines[sig[-1]].content):
-            issuer = lines[sig[-1]].content
-    if issuer is None:
-        issuer = _issuer_from_chrome(lines, lead_end)
-    doc_number = None
-    if doc_idx is not None:
-        written = text[lines[doc_idx].cstart:lines[doc_idx].cend].strip()
-        doc_number, repaired = _restore_doc_number(_squash(written))
-        if repaired:
-            warnings.append(ParseWarning(code="damaged-doc-number", part="notice",
-                                         message=f"doc number {written!r} read as {doc_number!r}"))
-    recipients = _split_recipients(lines[rec_idx].content.rstrip(":")) if rec_idx is not None else []
-    notice = Notice(issuer=issuer, title=title, doc_number=doc_number, date=date, recipients=recipients,
-                    span=(lines[head_first].start, lines[head_last].end))
-    return notice, head_first, head_last
+# --- 4. pieces ---------------------------------------------------------------------------------
 
 
-def _chrome_dates(lines: list[_Line], lead_end: int) -> list[dt.date]:
-    out = []
-    for ln in lines[:lead_end]:
-        m = _tables()["chrome_date"].search(ln.content)
-        if m:
-            parsed = _parse_date(m)
-            if parsed:
-                out.append(parsed)
+def segment(state: ParseState) -> Segmentation:
+    """Split the decoded text into notice head, parts and unassigned spans."""
+    lines = state.lines
+    frame = _frame(state)
+    body = [i for i in range(frame.lead_end, frame.trail_start) if lines[i].content]
+    head = _find_head(state, frame, body)
+    annexes_after = frame.lead_end
+    if head is not None:
+        if head.form == "direct":
+            annex_lines = _annexes(lines, body, head.last + 1)
+            stop = annex_lines[0][0] if annex_lines else frame.trail_start
+            att = _attachment_list(lines, body, head.last + 1)
+            if att[1] is not None and att[1] < stop:
+                stop = att[1]
+            _close_direct(state, frame, body, head, stop)
+        else:
+            _close_covering(state, frame, body, head)
+        annexes_after = head.last + 1
+    search_from = head.first if head is not None else frame.lead_end
+    attachments, att_first, att_last = _attachment_list(lines, body, search_from)
+    after = max(x for x in (annexes_after - 1, att_last, frame.lead_end - 1) if x is not None) + 1
+    if head is not None and head.signature is not None:
+        after = max(after, head.signature[1] + 1)
+    annex_at = _annexes(lines, body, after)
+    return _pieces(state, frame, body, head, (attachments, att_first, att_last), annex_at)
+
+
+def _pieces(state: ParseState, frame: _Frame, body: list[int], head: _Head | None,
+            att: tuple[list[Attachment], int | None, int | None],
+            annex_at: list[tuple[int, int, list[int]]]) -> Segmentation:
+    """The pieces in reading order; each runs to the start of the next, so blank lines go with the
+    piece before them and the pieces tile the text."""
+    lines, text = state.lines, state.text
+    attachments, att_first, att_last = att
+    trail_at = lines[frame.trail_start].start if frame.trail_start < len(lines) else len(text)
+    att_separate = att_first is not None and (head is None or att_first > head.last)
+    if att_separate and head is not None and head.signature is not None and att_first is not None:
+        att_separate = not (head.signature[0] <= att_first <= head.signature[1])
+    pieces: list[tuple[int, str, Any]] = []
+    if frame.front is not None:
+        pieces.append((lines[frame.front[0]].start, "front", None))
+    if head is not None:
+        pieces.append((lines[head.first].start, "notice", None))
+    if att_separate and att_first is not None:
+        pieces.append((lines[att_first].start, "attachments", None))
+    signature_at = head.signature[0] if head is not None and head.signature is not None else None
+    if signature_at is not None:
+        pieces.append((lines[signature_at].start, "signature", None))
+    gp_first = head.last + 1 if head is not None else frame.lead_end
+    gp_stop = min([x for x in (annex_at[0][0] if annex_at else None, signature_at,
+                               att_first if att_separate else None) if x is not None and x >= gp_first]
+                  or [frame.trail_start])
+    gp_lines = [i for i in body if gp_first <= i < gp_stop]
+    if gp_lines:
+        gp_title_lines = _title_lines(lines, gp_lines[:3])
+        if head is None and not gp_title_lines:
+            state.warn("no-title", "no plan title line found; the part has no title", part="general")
+        pieces.append((lines[gp_lines[0]].start, "general", gp_title_lines))
+    for entry in annex_at:
+        pieces.append((lines[entry[0]].start, "annex", entry))
+    pieces.sort(key=lambda p: p[0])
+    return _assemble(state, frame, head, attachments, pieces, trail_at)
+
+
+def _assemble(state: ParseState, frame: _Frame, head: _Head | None, attachments: list[Attachment],
+              pieces: list[tuple[int, str, Any]], trail_at: int) -> Segmentation:
+    lines, text = state.lines, state.text
+    first_at = pieces[0][0] if pieces else trail_at
+    unassigned: list[Unassigned] = []
+    if first_at > 0:
+        unassigned.append(Unassigned(span=(0, first_at), text=text[:first_at],
+                                     reason="before the document (page chrome)"))
+    spans: dict[str, Span] = {}
+    parts: list[PartSlice] = []
+    for k, (start, kind, payload) in enumerate(pieces):
+        end = pieces[k + 1][0] if k + 1 < len(pieces) else trail_at
+        if kind in ("notice", "attachments", "signature") and head is not None:
+            spans[kind] = (start, end)
+        elif kind == "front":
+            unassigned.append(Unassigned(span=(start, end), text=text[start:end],
+                                         reason="front matter added by a repository"))
+        elif kind == "attachments":
+            unassigned.append(Unassigned(span=(start, end), text=text[start:end], reason="attachment list"))
+        elif kind == "general":
+            default = (head.title if head is not None and head.form == "direct"
+                       else _title_from_notice(head.title if head else None))
+            gp_title = _clean_title(text, lines, payload) if payload else default
+            head_span = (start, lines[payload[-1]].end) if payload else None
+            parts.append(PartSlice(id="general", kind="general_plan", title=gp_title, span=(start, end),
+                                   head_span=head_span, body_start=head_span[1] if head_span else start))
+        else:
+            i, num, title_lines = payload
+            head_end = min(lines[title_lines[-1] if title_lines else i].end, end)
+            parts.append(PartSlice(id=f"annex-{num}", kind="annex", annex_no=num,
+                                   title=_clean_title(text, lines, title_lines) if title_lines else None,
+                                   span=(start, end), head_span=(start, head_end), body_start=head_end))
+    if trail_at < len(text):
+        unassigned.append(Unassigned(span=(trail_at, len(text)), text=text[trail_at:],
+                                     reason="after the document (page chrome, colophon)"))
+    notice = _notice(state, frame, head, attachments, spans)
+    if notice is not None:
+        _cross_check(state, notice, parts)
+    parts = _unique_ids(state, parts)
+    return Segmentation(notice=notice, parts=parts, unassigned=unassigned, warnings=[])
+
+
+def _notice(state: ParseState, frame: _Frame, head: _Head | None, attachments: list[Attachment],
+            spans: dict[str, Span]) -> Notice | None:
+    if head is None:
+        return None
+    fields: dict[str, Any] = {"issuer": head.issuer, "title": head.title, "doc_number": head.doc_number,
+                              "date": head.date}
+    _from_front_matter(state, frame, fields)
+    return Notice(**fields, recipients=head.recipients, attachments=attachments, span=spans["notice"],
+                  attachments_span=spans.get("attachments"), signature_span=spans.get("signature"),
+                  form=head.form)
+
+
+def _unique_ids(state: ParseState, parts: list[PartSlice]) -> list[PartSlice]:
+    """Two annex headings with one number (附件7 twice): the later one gets the next free number."""
+    seen: set[str] = set()
+    out: list[PartSlice] = []
+    for p in parts:
+        if p.id in seen and p.annex_no is not None:
+            no = max(q.annex_no or 0 for q in parts) + 1
+            while f"annex-{no}" in seen:
+                no += 1
+            state.warn("duplicate-annex", f"附件{p.annex_no} appears twice; the second is read as 附件{no}",
+                       part=f"annex-{no}")
+            p = PartSlice(id=f"annex-{no}", kind=p.kind, annex_no=no, title=p.title, span=p.span,
+                          head_span=p.head_span, body_start=p.body_start)
+        seen.add(p.id)
+        out.append(p)
     return out
 
 
-def _title_from_chrome(lines: list[_Line], lead_end: int) -> tuple[str | None, str] | None:
-    """(issuer, title) from a page heading in the leading chrome (邵东市人民政府办公室关于印发…的通知)."""
-    for ln in lines[:lead_end]:
-        m = _tables()["notice_title"].match(_squash(ln.content))
-        if m:
-            return (str(m.group("issuer")) or None), str(m.group("title"))
-    return None
-
-
-def _issuer_from_chrome(lines: list[_Line], lead_end: int) -> str | None:
-    found = _title_from_chrome(lines, lead_end)
-    return found[0] if found else None
-
-
-def _cross_check(notice: Notice, parts: list[PartSlice], warnings: list[ParseWarning]) -> None:
+def _cross_check(state: ParseState, notice: Notice, parts: list[PartSlice]) -> None:
     """Warn where the announced 附件 list and the annexes found disagree."""
     annexes = {p.annex_no: p for p in parts if p.kind == "annex"}
     announced = {a.index: a for a in notice.attachments}
     for index, att in announced.items():
         found = annexes.get(index)
         if found is None:
-            warnings.append(ParseWarning(code="attachment-missing", part="notice",
-                                         message=f"附件{index} {att.title!r} is announced but not found in the text"))
+            state.warn("attachment-missing", f"附件{index} {att.title!r} is announced but not found in the text",
+                       part="notice")
         elif found.title and _squash(found.title) != _squash(att.title):
-            message = f"附件{index} is announced as {att.title!r} but titled {found.title!r}"
-            warnings.append(ParseWarning(code="attachment-title-mismatch", part=found.id, message=message))
+            state.warn("attachment-title-mismatch", f"附件{index} is announced as {att.title!r} but titled "
+                       f"{found.title!r}", part=found.id)
     if announced:
         for no, p in annexes.items():
             if no not in announced:
-                warnings.append(ParseWarning(code="attachment-unannounced", part=p.id,
-                                             message=f"附件{no} is not in the notice's 附件 list"))
+                state.warn("attachment-unannounced", f"附件{no} is not in the notice's 附件 list", part=p.id)

@@ -8,6 +8,8 @@ no-break spaces become a plain space, and a few look-alike dashes and brackets a
 
 from __future__ import annotations
 
+import re
+
 _TABLE: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
 _TABLE.update(
     {
@@ -31,10 +33,19 @@ _TABLE.update(
         0x3011: "]",  # 】
         0x00B7: "·",
         0x2022: "·",
+        # every line end the genre's files use becomes LF (a lone CR too, below), so that one
+        # line index serves every stage (text/lines.py)
+        0x2028: "\n",
+        0x2029: "\n",
+        0x0085: "\n",
+        0x000B: "\n",
+        0x000C: "\n",
     }
 )
+_LONE_CR = re.compile("\r(?!\n)")
 
 
 def normalize(text: str) -> str:
     """Return the same-length normalized view of `text`."""
-    return text.translate(_TABLE)
+    norm = text.translate(_TABLE)
+    return _LONE_CR.sub("\n", norm) if "\r" in norm else norm

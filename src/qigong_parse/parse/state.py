@@ -1,0 +1,36 @@
+"""The parse state: the text every offset refers to, its normalized view, one line index, and the
+warnings the stages report, each with its location. Stages read it and add warnings; they return
+their results as values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..model.output import ParseWarning, Span
+from ..text.lines import Line, split_lines
+from ..text.normalize import normalize
+
+
+@dataclass
+class ParseState:
+    """One document being parsed."""
+
+    text: str
+    norm: str = ""
+    outside: list[Span] = field(default_factory=list)  # spans a reader knows are not the document
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.norm:
+            self.norm = normalize(self.text)
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Every line of the text, blank ones too."""
+        return split_lines(self.norm)
+
+    def warn(self, code: str, message: str, *, part: str | None = None, path: list[str] | None = None,
+             span: Span | None = None) -> None:
+        """Report a repair or a doubt, where it happened."""
+        self.warnings.append(ParseWarning(code=code, part=part, path=path, message=message, span=span))
