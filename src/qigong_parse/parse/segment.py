@@ -426,7 +426,7 @@ def _close_direct(state: ParseState, frame: _Frame, body: list[int], head: _Head
         if not is_date:
             break
         first = i
-        issuers = []
+        issuers: list[str] = []
         while k > 0 and (name := _issuer_line(lines[tail[k - 1]].content)):
             k -= 1
             first = tail[k]
@@ -623,7 +623,7 @@ def _pieces(state: ParseState, frame: _Frame, body: list[int], head: _Head | Non
     """The pieces in reading order; each runs to the start of the next, so blank lines go with the
     piece before them and the pieces tile the text."""
     lines, text = state.lines, state.text
-    attachments, att_first, att_last = att
+    attachments, att_first, _ = att
     trail_at = lines[frame.trail_start].start if frame.trail_start < len(lines) else len(text)
     att_separate = att_first is not None and (head is None or att_first > head.last)
     if att_separate and head is not None and head.signature is not None and att_first is not None:
