@@ -17,55 +17,9 @@ import regex
 
 from ..model.output import Node, OutlineResult, ParseWarning, Part, PartSlice, Responsibility, Role
 from ..rules import load_table
+from ..text.lines import split_lines
+from ..text.numerals import circled, cn_to_int, int_to_cn
 from .task_tables import TaskRow, find_task_tables
-
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def cn_to_int(s: str) -> int | None:
-    """Chinese numeral (一 … 九十九, 一百 …) or ASCII digits → int."""
-    if len(s) == 1 and s in _CIRCLED:
-        return _CIRCLED.index(s) + 1
-    if s.isdecimal():
-        return int(s)
-    total, current = 0, 0
-    for ch in s:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "千":
-            total += (current or 1) * 1000
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-def int_to_cn(n: int) -> str:
-    """int → Chinese numeral as outline markers write it (十一, 二十, 一百零一, 一千); digits past 9999."""
-    digits = "零一二三四五六七八九"
-    if n >= 10000 or n < 0:
-        return str(n)
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    out, gap = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d = n // value % 10
-        if d:
-            out += ("零" if gap else "") + digits[d] + unit
-            gap = False
-        elif out:
-            gap = True
-    return out
 
 
 @dataclass(frozen=True)
@@ -73,6 +27,7 @@ class _Style:
     name: str
     pattern: Any
     token: str
+    decimal: int = 0  # depth of a decimal-numbering style (1.2.1 → 3), 0 for the others
 
 
 @dataclass(frozen=True)
@@ -105,7 +60,8 @@ def grammar() -> _Grammar:
     markers = load_table("markers.yaml")
     roles = load_table("roles.yaml")["roles"]
     titles = load_table("titles.yaml")
-    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"]) for s in markers["styles"])
+    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"], int(s.get("decimal") or 0))
+                   for s in markers["styles"])
     damaged = tuple(
         _Damaged(d["name"], regex.compile(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
         for d in markers["damaged"]
@@ -144,6 +100,7 @@ class Candidate:
     hint: tuple[str, int] | None = None
     needs_hint: bool = False
     inline: bool = False  # found inside a line, after a 。 or ), not at its start
+    prefix: str | None = None  # the numbers above a decimal marker's own (1.2 of 1.2.1)
 
 
 @dataclass
@@ -184,7 +141,27 @@ def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
         if cand is not None:
             out.append(cand)
         out.extend(_inline_candidates(norm, line_start, line_end, g))
-    return out
+    return _consistent_decimals(out, g)
+
+
+def _consistent_decimals(cands: list[Candidate], g: _Grammar) -> list[Candidate]:
+    """Decimal markers count only as a system: a 1.2 whose 1 is a heading, a bare 1 with a 1.x below it.
+    A lone "1.5" line or a "2 总则" with no 2.1 stays text."""
+    depth = {s.name: s.decimal for s in g.styles if s.decimal}
+    decimals = [c for c in cands if c.shape in depth]
+    if not decimals:
+        return cands
+    written = {(c.prefix + "." if c.prefix else "") + str(c.num) for c in decimals}
+    keep: set[int] = set()
+    for c in decimals:
+        own = (c.prefix + "." if c.prefix else "") + str(c.num)
+        has_child = any(w.startswith(own + ".") for w in written)
+        has_parent = c.prefix is not None and c.prefix in written
+        if has_child or (has_parent and depth[c.shape] > 1):
+            keep.add(id(c))
+    if sum(depth[c.shape] > 1 for c in decimals if id(c) in keep) < 2:
+        keep = set()
+    return [c for c in cands if c.shape not in depth or id(c) in keep]
 
 
 _INLINE_STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren")
@@ -219,8 +196,11 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
             num = cn_to_int(m.group("num"))
             if num is None or num == 0:
                 continue
+            if style.decimal and (m.end() >= line_end or norm[m.end()] in g.quantity_chars):
+                continue
             sep = m.groupdict().get("sep")
-            return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, sep, False)
+            return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, sep, False,
+                             prefix=m.groupdict().get("pre"))
     for shape in g.damaged:
         m = shape.pattern.match(norm, pos, line_end)
         if m is None:
@@ -298,8 +278,18 @@ class _Chain:
             return None
         return style, depth, following - 1
 
+    def _decimal_parent_ok(self, cand: Candidate) -> bool:
+        """A decimal marker (1.2.1) goes only under the open heading its prefix names (1.2)."""
+        if cand.prefix is None:
+            return True
+        want = f"decimal{cand.prefix.count('.') + 1}"
+        parent = next((self.headings[i] for i in self.stack if self.headings[i].style == want), None)
+        return parent is not None and _decimal_number(parent) == cand.prefix
+
     def offer(self, cand: Candidate) -> bool:
         """Accept `cand` as a heading if it fits; return whether it did."""
+        if not self._decimal_parent_ok(cand):
+            return False
         gap = self._fill_gap(cand)
         if gap is not None:
             return self._accept(cand, *gap, "next")
@@ -366,11 +356,16 @@ class _Chain:
         return True
 
 
+def _decimal_number(h: _Heading) -> str:
+    """The full decimal number of a heading (1.2 for the heading written 1.2)."""
+    return (h.cand.prefix + "." if h.cand.prefix else "") + str(h.num)
+
+
 def _token(style: str, num: int) -> str:
     if style == "table_row":
         return str(num)
     if style == "circled":  # the path keeps the circled numeral, as the contract writes it: ①
-        return _CIRCLED[num - 1] if 1 <= num <= len(_CIRCLED) else str(num)
+        return circled(num)
     g = grammar()
     fmt = next(s.token for s in g.styles if s.name == style)
     chinese = style in ("cn_dun", "cn_paren", "division", "chapter", "section", "article")
@@ -467,6 +462,7 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     # Only the table's own lines are kept from the outline: a group heading between its rows
     # (二、转型升级) is a heading of the part, and the rows below it are its children.
     inside = [t.header_span for t in tables] + [r.span for t in tables for r in t.rows]
+    inside += _contents_lists(norm, sl.body_start, end)
     cands = [c for c in find_candidates(norm, sl.body_start, end)
              if not any(a <= c.start < b for a, b in inside)]
     for table in tables:
@@ -567,6 +563,24 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
         warnings.append(ParseWarning(code="no-structure", part=sl.id,
                                      message="no numbered headings found; the part is kept as one block of text"))
     return OutlineResult(part=part, warnings=warnings)
+
+
+_CONTENTS = regex.compile(r"目\s*录")
+
+
+def _contents_lists(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A table of contents (目录 and the headings listed under it) is not the outline: from the 目录
+    line to where its first entry stands again as a heading."""
+    out: list[tuple[int, int]] = []
+    lines = [ln for ln in split_lines(norm, start, end) if ln.content]
+    for k, ln in enumerate(lines):
+        if not _CONTENTS.fullmatch(ln.content) or k + 1 >= len(lines):
+            continue
+        first = regex.sub(r"\s+", "", lines[k + 1].content)
+        again = next((m for m in lines[k + 2:] if regex.sub(r"\s+", "", m.content) == first), None)
+        if again is not None:
+            out.append((ln.start, again.start))
+    return out
 
 
 def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tuple[int, int, bool]],
