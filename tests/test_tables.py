@@ -17,8 +17,8 @@ def tables(text: str) -> list[TaskTable]:
     return find_task_tables(text, normalize(text), 0, len(text))
 
 
-def rows(text: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
-    return [(r.number, r.task, r.lead, r.support, r.deadline) for t in tables(text) for r in t.rows]
+def rows(text: str) -> list[tuple[str, str, str | None, str | None, str | None, str | None]]:
+    return [(r.number, r.task, r.lead, r.support, r.joint, r.deadline) for t in tables(text) for r in t.rows]
 
 
 # (header cell, kind)
@@ -38,51 +38,59 @@ def test_header_cells(cell: str, kind: str | None) -> None:
     assert (found[0] if found else None) == kind
 
 
-# (table text, expected (number, task, lead, support, deadline) rows)
+# (table text, expected (number, task, lead, support, joint, deadline) rows)
 TABLES = [
     (  # the plain shape
         "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
         "1\t新建改造农贸市场10个\t市商务局\t市财政局、市市场监管局\t2025年12月底\n"
         "2\t提质改造乡镇敬老院\t市民政局\t市财政局\t2025年9月底\n",
-        [("1", "新建改造农贸市场10个", "市商务局", "市财政局、市市场监管局", "2025年12月底"),
-         ("2", "提质改造乡镇敬老院", "市民政局", "市财政局", "2025年9月底")],
+        [("1", "新建改造农贸市场10个", "市商务局", "市财政局、市市场监管局", None, "2025年12月底"),
+         ("2", "提质改造乡镇敬老院", "市民政局", "市财政局", None, "2025年9月底")],
     ),
     (  # merged lead and deadline cells leave empty cells: the value above carries down
         "序号\t工作任务\t牵头单位\t配合单位\t时间节点\n"
         "1\t农村危房改造\t市住建局\t市财政局\t6月底前\n"
         "2\t提质改造农村公路\t\t\t\n"
         "3\t康复救助残疾儿童\t市残联\t\t\n",
-        [("1", "农村危房改造", "市住建局", "市财政局", "6月底前"),
-         ("2", "提质改造农村公路", "市住建局", "市财政局", "6月底前"),
-         ("3", "康复救助残疾儿童", "市残联", None, "6月底前")],  # a new lead starts its own block
+        [("1", "农村危房改造", "市住建局", "市财政局", None, "6月底前"),
+         ("2", "提质改造农村公路", "市住建局", "市财政局", None, "6月底前"),
+         ("3", "康复救助残疾儿童", "市残联", None, None, "6月底前")],  # a new lead starts its own block
     ),
-    (  # 责任单位 alone is the lead; no number column; 具体措施 is the task when no task column
+    (  # 责任单位 alone names units, none of them the lead: joint; 具体措施 is the task when no task column
         "具体措施\t责任单位\t完成时间\n"
         "新建新能源汽车公共充电桩\t市发改局\t2025年底\n",
-        [("", "新建新能源汽车公共充电桩", "市发改局", None, "2025年底")],
+        [("", "新建新能源汽车公共充电桩", None, None, "市发改局", "2025年底")],
+    ),
+    (  # flattened one cell per line (a page's innerText): a row's first cell alone, each further cell
+        # on its own line after a TAB; a group heading right under the header; 指导部门 names units
+        "序号\n\t改革举措\n\t主 要 内 容\n\t指导部门\n\n一、知识产权保护方面（共2项）\n\n"
+        "1\n\t专利保险机制\n\t开发专利保险险种\n\t国家知识产权局、中国银保监会\n\n"
+        "2\n\t技术调查官制度\n\t建立技术调查官制度\n\t最高人民法院\n",
+        [("1", "专利保险机制", None, None, "国家知识产权局、中国银保监会", None),
+         ("2", "技术调查官制度", None, None, "最高人民法院", None)],
     ),
     (  # a two-line header splits 责任单位 into 牵头单位 | 配合单位; a group row heads the rows after it
         "序号\t重点任务\t责任单位\t\t完成时限\n"
         "\t\t牵头单位\t配合单位\t\n"
         "一、扩大内需\t\t\t\t\n"
         "1\t办好中医药产业博览会\t市商务局\t市卫健局\t10月底\n",
-        [("1", "办好中医药产业博览会", "市商务局", "市卫健局", "10月底")],
+        [("1", "办好中医药产业博览会", "市商务局", "市卫健局", None, "10月底")],
     ),
     (  # fullwidth and padded header cells, CRLF lines, a line of prose ends the table
         "序　号\t重点任务\t牵头单位（部门）\r\n"
         "1\t高频服务事项接入“湘易办”100项以上\t市数据局\r\n以上任务年底前完成。\r\n",
-        [("1", "高频服务事项接入“湘易办”100项以上", "市数据局", None, None)],
+        [("1", "高频服务事项接入“湘易办”100项以上", "市数据局", None, None, None)],
     ),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), TABLES)
-def test_task_tables(text: str, expected: list[tuple[str, str, str | None, str | None, str | None]]) -> None:
+def test_task_tables(text: str, expected: list[tuple[str, str, str | None, str | None, str | None, str | None]]) -> None:
     assert rows(text) == expected
 
 
 def test_group_and_carried_fields_are_reported() -> None:
-    text = TABLES[3][0] + "2\t扩大有效投资\t\t\t\n"
+    text = TABLES[4][0] + "2\t扩大有效投资\t\t\t\n"
     (table,) = tables(text)
     assert table.columns == ["number", "task", "lead", "support", "deadline"]
     assert [r.group for r in table.rows] == ["一、扩大内需", "一、扩大内需"]
@@ -120,8 +128,8 @@ def test_table_from_an_html_page() -> None:
             "<tr><td>2</td><td>办好博览会</td><td>市卫健局</td></tr>"
             "</table></div></body></html>")
     text = decode(page.encode("gb18030")).text
-    assert rows(text) == [("1", "新建改造 农贸市场", "市商务局", "市财政局", None),
-                          ("2", "办好博览会", "市商务局", "市卫健局", None)]
+    assert rows(text) == [("1", "新建改造 农贸市场", "市商务局", "市财政局", None, None),
+                          ("2", "办好博览会", "市商务局", "市卫健局", None, None)]
 
 
 def test_table_from_a_docx_with_merged_cells() -> None:
@@ -140,8 +148,8 @@ def test_table_from_a_docx_with_merged_cells() -> None:
     table.cell(1, 3).merge(table.cell(2, 3))
     out = io.BytesIO()
     document.save(out)
-    assert rows(decode(out.getvalue()).text) == [("1", "农村危房改造", "市住建局", None, "年底前"),
-                                                ("2", "提质改造农村公路", "市住建局", None, "年底前")]
+    assert rows(decode(out.getvalue()).text) == [("1", "农村危房改造", "市住建局", None, None, "年底前"),
+                                                ("2", "提质改造农村公路", "市住建局", None, None, "年底前")]
 
 
 cell_text = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)

@@ -373,15 +373,13 @@ def _token(style: str, num: int) -> str:
 
 
 def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]:
-    """(title start, title end, ended by 。) for the words after a marker."""
+    """(title start, title end, ended by 。) for the words after a marker: up to the first 。 or the
+    line end (a colon does not end a heading: 知识产权保护方面5项：A；B；C is one title)."""
     while start < line_end and norm[start] in " \t":
         start += 1
     stop = norm.find("。", start, line_end)
     ended = stop >= 0
     end = stop if ended else line_end
-    colon = norm.find(":", start, end)
-    if 2 <= colon - start <= 15:
-        end, ended = colon, True
     while end > start and norm[end - 1] in " \t;":  # a list item may close with ;
         end -= 1
     return start, end, ended
@@ -400,12 +398,13 @@ def _hint_lost_numbers(cands: list[Candidate]) -> None:
 
 def _row_responsibility(text: str, row: TaskRow) -> Responsibility | None:
     """The lead and support cells of a table row, as written (the extract stage canonicalizes them)."""
-    if not row.lead and not row.support:
+    if not row.lead and not row.support and not row.joint:
         return None
-    cells = [c for c in (row.lead_span, row.support_span) if c is not None]
+    cells = [c for c in (row.lead_span, row.support_span, row.joint_span) if c is not None]
     span = (min(c[0] for c in cells), max(c[1] for c in cells)) if cells else None
-    raw = "\t".join(x for x in (row.lead, row.support) if x)
+    raw = "\t".join(x for x in (row.lead, row.support, row.joint) if x)
     return Responsibility(lead=[row.lead] if row.lead else [], support=[row.support] if row.support else [],
+                          joint=[row.joint] if row.joint else [],
                           raw=raw, span=span)
 
 

@@ -302,13 +302,12 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
     """The head: title, 文号, recipients and the form they show; None when the text has no head."""
     lines, t = state.lines, _tables()
     window = body[:40]
-    found = _find_title(lines, window)
+    rec_idx = next((i for i in window[:25] if _is_recipients(lines[i].content)), None)
+    # the title stands before the recipients (a plan title after them is the plan's own)
+    found = _find_title(lines, [i for i in window if rec_idx is None or i < rec_idx])
     doc_idx = next((i for i in window[:15] if len(lines[i].content) <= 40
-                    and t["doc_number"].fullmatch(_squash(lines[i].content))), None)
-    title_last = found[1] if found else None
-    rec_idx = next((i for i in window[:25] if (title_last is None or i > title_last)
-                    and (doc_idx is None or i > doc_idx or found is None) and _is_recipients(lines[i].content)),
-                   None)
+                    and t["doc_number"].fullmatch(_squash(lines[i].content))
+                    and (rec_idx is None or i < rec_idx)), None)
     title = issuer = None
     if found is not None:
         title, issuer = found[2].group("title"), found[2].group("issuer") or None
@@ -320,21 +319,14 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
                    part="notice")
     if title is None and not (doc_idx is not None and rec_idx is not None):
         return None
-    firsts = [x for x in (found[0] if found else None, doc_idx, rec_idx) if x is not None]
-    first = min(firsts)
-    # red-header lines (the issuer in large type, XX文件) just before the head belong to it
-    while True:
-        prev = [i for i in window if i < first]
-        if not prev or not (t["red_header"].match(_squash(lines[prev[-1]].content))
-                            or _issuer_line(lines[prev[-1]].content)):
-            break
-        first = prev[-1]
-        issuer = issuer or _issuer_line(lines[first].content)
+    first = min(x for x in (found[0] if found else None, doc_idx, rec_idx) if x is not None)
+    first, red = _red_header(lines, window, first)
+    if red and (issuer is None or len(red) > 1):
+        issuer = "、".join(red)
     if issuer is None and frame.page_title and (m := _title_match(_squash(frame.page_title))):
         issuer = m.group("issuer") or None
-    form = _form_of(title)
-    last = max(x for x in (title_last, doc_idx, rec_idx) if x is not None)
-    head = _Head(form=form, first=first, last=last, title=title, issuer=issuer)
+    last = max(x for x in (found[1] if found else None, doc_idx, rec_idx) if x is not None)
+    head = _Head(form=_form_of(title), first=first, last=last, title=title, issuer=issuer)
     if rec_idx is not None:
         head.recipients = split_recipients(lines[rec_idx].content.rstrip(":"))
     if doc_idx is not None:
@@ -343,6 +335,25 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
         if repaired:
             state.warn("damaged-doc-number", f"doc number {written!r} read as {head.doc_number!r}", part="notice")
     return head
+
+
+def _red_header(lines: list[Line], window: list[int], first: int) -> tuple[int, list[str]]:
+    """Red-header lines just before the head (the issuers in large type, one a line, or XX文件):
+    the head's new first line and the issuers they name."""
+    t = _tables()
+    red: list[str] = []
+    while True:
+        prev = [i for i in window if i < first]
+        if not prev:
+            return first, red
+        content = lines[prev[-1]].content
+        is_red = bool(t["red_header"].match(_squash(content)))
+        name = _issuer_line(content[:-2] if is_red else content)
+        if name is None and not is_red:
+            return first, red
+        first = prev[-1]
+        if name:
+            red.insert(0, name)
 
 
 def _form_of(title: str | None) -> str:
@@ -370,9 +381,9 @@ def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _He
             break
         is_date, date = _date_at(lines, i, state, frame.lead_end)
         if is_date:
-            sig = [j for j in after[:k] if _issuer_line(lines[j].content)]
-            if head.issuer is None and sig and sig[-1] == after[k - 1]:
-                head.issuer = _issuer_line(lines[sig[-1]].content)
+            signers = _signers(lines, after[:k])
+            if signers and (head.issuer is None or len(signers) > 1):
+                head.issuer = "、".join(signers)
             head.date, head.last = date, _after_notes(lines, body, i)
             return
     # no signature date: the head ends before the first plan title or annex heading after it
@@ -402,6 +413,17 @@ def _covering_limit(lines: list[Line], after: list[int]) -> int:
     return len(after)
 
 
+def _signers(lines: list[Line], before: list[int]) -> list[str]:
+    """The issuers signing on the lines right before a signature date (joint issuers one per line)."""
+    out: list[str] = []
+    for i in reversed(before):
+        name = _issuer_line(lines[i].content)
+        if name is None:
+            break
+        out.insert(0, name)
+    return out
+
+
 def _after_notes(lines: list[Line], body: list[int], i: int) -> int:
     """The last line of the (此件公开发布) / (本文有删减) notes that follow line i, or i."""
     t = _tables()
@@ -425,14 +447,10 @@ def _close_direct(state: ParseState, frame: _Frame, body: list[int], head: _Head
         is_date, date = _date_at(lines, i, state, frame.lead_end)
         if not is_date:
             break
-        first = i
-        issuers: list[str] = []
-        while k > 0 and (name := _issuer_line(lines[tail[k - 1]].content)):
-            k -= 1
-            first = tail[k]
-            issuers.insert(0, name)
+        issuers = _signers(lines, tail[:k])
+        first = tail[k - len(issuers)] if issuers else i
         head.date = date
-        if issuers and not head.issuer:
+        if issuers and (not head.issuer or len(issuers) > 1):
             head.issuer = "、".join(issuers)
         head.signature = (first, _after_notes(lines, body, i))
         return
@@ -465,6 +483,13 @@ def _field_dates(frame: _Frame) -> list[dt.date]:
 def _from_front_matter(state: ParseState, frame: _Frame, notice: dict[str, Any]) -> None:
     """Head fields the text lacks, taken from the repository's front matter (flagged)."""
     names = _tables()["front_matter_fields"]
+    if not notice.get("doc_number"):
+        found = next((m for ln in state.lines[:frame.lead_end]
+                      if (m := _tables()["chrome_doc_number"].search(ln.content))), None)
+        if found is not None:
+            notice["doc_number"] = found.group("doc")
+            state.warn("head-from-page", f"doc_number {found.group('doc')!r} is not in the text; taken from the "
+                       "page's metadata", part="notice")
     for field_name in ("doc_number", "issuer"):
         if notice.get(field_name):
             continue
@@ -599,11 +624,9 @@ def segment(state: ParseState) -> Segmentation:
     annexes_after = frame.lead_end
     if head is not None:
         if head.form == "direct":
+            # the signature closes the body before the first annex (附件 list lines may stand before it)
             annex_lines = _annexes(lines, body, head.last + 1)
             stop = annex_lines[0][0] if annex_lines else frame.trail_start
-            att = _attachment_list(lines, body, head.last + 1)
-            if att[1] is not None and att[1] < stop:
-                stop = att[1]
             _close_direct(state, frame, body, head, stop)
         else:
             _close_covering(state, frame, body, head)

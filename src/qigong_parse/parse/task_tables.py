@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..rules import load_table
+from ..text.lines import split_lines
 
 KINDS = ("number", "task", "content", "lead", "support", "responsible", "deadline")
-_CARRIED_KINDS = ("task", "content", "lead", "support", "deadline")
+_CARRIED_KINDS = ("task", "content", "lead", "support", "joint", "deadline")
 _HEADER_NOISE = re.compile(r"[\s()\[\]<>:*、/]+")
 _PLAIN_NUMBER = re.compile(r"\d+[.、]?")
 
@@ -41,6 +42,8 @@ class TaskRow:
     lead_span: tuple[int, int] | None = None
     support: str | None = None
     support_span: tuple[int, int] | None = None
+    joint: str | None = None  # a 责任单位 column with no 牵头 column beside it: units named with no lead
+    joint_span: tuple[int, int] | None = None
     deadline: str | None = None
     deadline_span: tuple[int, int] | None = None
     group: str | None = None  # the group heading row above, if any
@@ -151,24 +154,31 @@ def _is_task_header(kinds: list[str]) -> bool:
         present & {"number", "lead", "support", "responsible", "deadline"})
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        line_end = stop - 1 if stop > pos and text[stop - 1] == "\r" else stop
-        out.append((pos, line_end))
-        pos = stop + 1
+def _lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The table's lines: one per text line, except that a table flattened one cell per line (a row's
+    first cell alone on its line, each further cell on a line of its own that starts with a TAB, as
+    a page's innerText gives it) is joined back into one line per row."""
+    out: list[tuple[int, int]] = []
+    flattened = False  # the last line out opened (or continues) a row written one cell per line
+    for line in split_lines(norm, start, end):
+        cell_line = norm.startswith("\t", line.start) and norm.find("\t", line.start + 1, line.stop) < 0
+        if cell_line and flattened and out and line.cend > line.cstart:
+            out[-1] = (out[-1][0], line.stop)
+            continue
+        if line.cend > line.cstart:
+            flattened = norm.find("\t", line.start, line.stop) < 0
+        out.append((line.start, line.stop))
     return out
 
 
 def _resolve(kinds: list[str]) -> list[str]:
-    """Give 'responsible' columns their role: the lead when no lead column exists, else support."""
+    """Give 'responsible' columns their role: support beside a lead column, else joint (the units
+    named, none of them named the lead)."""
     out = list(kinds)
     for i, kind in enumerate(out):
         if kind == "responsible":
             if "lead" not in out:
-                out[i] = "lead"
+                out[i] = "joint"
             elif "support" not in out:
                 out[i] = "support"
             else:
@@ -186,7 +196,7 @@ def find_task_tables(text: str, norm: str, start: int, end: int) -> list[TaskTab
     """Task tables inside [start, end) of the decoded text, in reading order."""
     if norm.find("\t", start, end) < 0:
         return []
-    lines = _lines(text, start, end)
+    lines = _lines(norm, start, end)
     tables: list[TaskTable] = []
     i = 0
     while i < len(lines):
@@ -210,7 +220,7 @@ def find_task_tables(text: str, norm: str, start: int, end: int) -> list[TaskTab
         columns = _resolve(kinds)
         table, j = _read_rows(text, norm, lines, j, columns)
         # Group headings (二、转型升级) between runs of rows: the same table goes on below them.
-        while table:
+        while True:  # also right after the header: a table may open with a group heading
             k = _continuation(norm, lines, j, columns)
             if k is None:
                 break
@@ -284,7 +294,7 @@ def _read_rows(text: str, norm: str, lines: list[tuple[int, int]], j: int,
         carried = [k for k in _CARRIED_KINDS if k not in values and k in above and k in columns]
         if "lead" in values and "support" in carried:
             carried.remove("support")  # a new lead cell starts a new merged block: its support is its own
-        if not any(k in values for k in ("task", "content", "lead", "support", "deadline")):
+        if not any(k in values for k in ("task", "content", "lead", "support", "joint", "deadline")):
             continue  # nothing of its own: a spill of a merged cell
         for kind in carried:
             values[kind] = above[kind]
@@ -308,10 +318,12 @@ def _row(span: tuple[int, int], values: dict[str, tuple[str, tuple[int, int]]], 
 
     lead, lead_span = get("lead")
     support, support_span = get("support")
+    joint, joint_span = get("joint")
     deadline, deadline_span = get("deadline")
     return TaskRow(span=span, number=values["number"][0] if "number" in values else "",
                    task=task[0], task_span=task[1],
                    content=content[0] if content else None, content_span=content[1] if content else None,
                    lead=lead, lead_span=lead_span, support=support, support_span=support_span,
+                   joint=joint, joint_span=joint_span,
                    deadline=deadline, deadline_span=deadline_span, group=group,
                    carried=[k for k in carried if k != "content" or has_task])

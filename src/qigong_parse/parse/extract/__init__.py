@@ -115,7 +115,8 @@ def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | No
         return None
     lead: list[str] = []
     support: list[str] = []
-    for cells, out in ((written.lead, lead), (written.support, support)):
+    joint: list[str] = []
+    for cells, out in ((written.lead, lead), (written.support, support), (written.joint, joint)):
         for cell in cells:
             for piece in ctx.registry.split(normalize(cell)):  # in the order written
                 name = piece.canonical or cell[piece.start:piece.end]
@@ -124,9 +125,10 @@ def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | No
                 if piece.kind in ("shaped", "junk"):
                     message = f"unit not in the registry, kept as written: {name}"
                     ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=written.span))
-    if ctx.first_listed_leads and len(lead) > 1 and not support:
-        lead, support = lead[:1], lead[1:]
-    return written.model_copy(update={"lead": lead, "support": [u for u in support if u not in lead]})
+    if ctx.first_listed_leads and joint and not lead:
+        lead, support, joint = joint[:1], joint[1:], []
+    return written.model_copy(update={"lead": lead, "support": [u for u in support if u not in lead],
+                                      "joint": joint})
 
 
 def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
