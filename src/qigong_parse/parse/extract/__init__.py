@@ -7,7 +7,8 @@ from collections.abc import Callable
 from ...model.output import Document, Node, ParseWarning, Part, Responsibility, Target
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
-from .responsibility import ClauseContext, find_responsibility, states_first_listed_leads
+from .clauses import in_force, stated_conventions
+from .responsibility import ClauseContext, find_responsibility
 from .taskforce import find_task_force
 
 TargetFinder = Callable[[str, str, int, int], list[Target]]
@@ -68,12 +69,11 @@ def _target_finder() -> TargetFinder | None:
 def _extract_part(part: Part, text: str, norm: str, registry: UnitRegistry,
                   find_targets: TargetFinder | None, warnings: list[ParseWarning]) -> Part:
     nodes: list[Node] = []
-    first_listed = states_first_listed_leads(norm, *part.span)  # stated once for the whole part
+    sections = [(top.span[0], max(n.span[1] for n in top.walk())) for top in part.nodes]
+    ctx = ClauseContext(registry, stated=stated_conventions(norm, *part.span, sections, registry))
     for top in part.nodes:
-        # a convention stated once holds to the end of its section
-        ctx = ClauseContext(registry, first_listed_leads=first_listed)
         nodes.append(_extract_node(top, part.id, text, norm, ctx, find_targets))
-        warnings.extend(ctx.warnings)
+    warnings.extend(ctx.warnings)
     update: dict[str, object] = {"nodes": nodes}
     if find_targets is not None and part.preamble_span is not None:
         update["targets"] = find_targets(text, norm, *part.preamble_span)
@@ -125,7 +125,7 @@ def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | No
                 if piece.kind in ("shaped", "junk"):
                     message = f"unit not in the registry, kept as written: {name}"
                     ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=written.span))
-    if ctx.first_listed_leads and joint and not lead:
+    if in_force(ctx.stated, node.span[0], "first_listed_leads") and joint and not lead:
         lead, support, joint = joint[:1], joint[1:], []
     return written.model_copy(update={"lead": lead, "support": [u for u in support if u not in lead],
                                       "joint": joint})

@@ -19,6 +19,7 @@ import regex
 from ...model.output import ParseWarning, Responsibility
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
+from .clauses import Stated, find_clauses, in_force
 
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
@@ -35,12 +36,14 @@ _MAX_TRAILING_LIST = 160
 
 @dataclass
 class ClauseContext:
-    """State carried across the nodes of one top-level section: registry, conventions, warnings."""
+    """State carried across the nodes of one part: registry, the conventions the part states (each
+    with where it holds), warnings."""
 
     registry: UnitRegistry
-    # changed by a once-stated convention such as 以下括号内所列单位为牵头单位
+    stated: list[Stated] = field(default_factory=list)
+    # set per node from the conventions in force there (以下括号内所列单位为牵头单位 …)
     bare_list_role: ListRole = "joint"
-    first_listed_leads: bool = False  # "责任单位排在第一位的为牵头单位", stated once for a document
+    first_listed_leads: bool = False
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
@@ -51,8 +54,6 @@ class _Shapes:
     duty_end: regex.Pattern[str]
     lead_flag: regex.Pattern[str]
     labels: regex.Pattern[str]
-    conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...]
-    first_listed: regex.Pattern[str]
     sentence: regex.Pattern[str]
     sentence_end: regex.Pattern[str]
     duty_sentences: tuple[regex.Pattern[str], ...]
@@ -65,17 +66,12 @@ def _shapes() -> _Shapes:
         table = load_table("clauses.yaml")
         brackets: dict[str, str] = table["brackets"]
         labels = "|".join(f"(?P<{role}>{pat})" for role, pat in table["labels"].items())
-        conventions: tuple[tuple[ListRole, regex.Pattern[str]], ...] = tuple(
-            (role, regex.compile(p)) for role, pats in table["conventions"].items() for p in pats
-        )
         return _Shapes(
             closers={close: open_ for open_, close in brackets.items()},
             lead_marker=regex.compile(table["lead_marker"]),
             duty_end=regex.compile(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
             lead_flag=regex.compile(table["lead_flag"]),
             labels=regex.compile(f"(?:{labels})\\s*[:]\\s*"),
-            conventions=conventions,
-            first_listed=regex.compile("|".join(f"(?:{p})" for p in table["first_listed_leads"])),
             sentence=regex.compile(table["sentence"]),
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
@@ -100,15 +96,44 @@ class _Clause:
 def find_responsibility(
     text: str, norm: str, start: int, end: int, ctx: ClauseContext
 ) -> Responsibility | None:
-    """The responsibility clause of `text[start:end]` (a node's title and own text), or None."""
-    shapes = _shapes()
+    """The responsibility of `text[start:end]` (a node's title and own text), or None: the union,
+    per role and in order, of every bracketed clause it holds and of the one closing clause the
+    older shapes find (label lines, sentences, a bracket with a lost half, a trailing list)."""
+    blanked = [(s.start, s.end) for s in ctx.stated if s.convention.blank and s.start < end and s.end > start]
+    ctx.bare_list_role = "lead" if in_force(ctx.stated, start, "bare_list_lead") else "joint"
+    found = [(c.start, c.end, c.units) for c in find_clauses(norm, start, end, ctx.registry, blanked, text)]
+    closing = _closing_clause(text, norm, start, end, ctx, blanked)
+    if closing is not None and not any(a < closing[1] and closing[0] < b for a, b, _ in found):
+        found.append(closing)
+    if not found:
+        return None
+    found.sort(key=lambda c: c[0])
+    roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
+    for _, b, units in found:
+        units = _first_listed(units, in_force(ctx.stated, b, "first_listed_leads"))
+        for role, names in units.items():
+            roles[role] += [n for n in names if n not in roles[role]]
+    for note in in_force(ctx.stated, start, "support_everywhere"):
+        roles["support"] += [u for u in note.units if u not in roles["support"] and u not in roles["lead"]]
+    span = (found[0][0], max(b for _, b, _ in found))
+    raw = text[span[0]:span[1]].strip(_TRIM)
+    return Responsibility(lead=roles["lead"], support=roles["support"], joint=roles["joint"], raw=raw, span=span)
+
+
+def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, list[str]]:
+    """Under a stated 列第一位者为牵头单位, a clause naming units with no lead: the first leads."""
+    if rule and units["joint"] and not units["lead"] and not units["support"]:
+        return {"lead": units["joint"][:1], "support": units["joint"][1:], "joint": []}
+    return units
+
+
+def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseContext,
+                    blanked: list[tuple[int, int]]) -> tuple[int, int, dict[str, list[str]]] | None:
+    """The clause the older shapes find in a node (absolute span, units by role), or None."""
     view = list(norm[start:end])
-    for role, pat in shapes.conventions:
-        for m in pat.finditer(norm, start, end):
-            ctx.bare_list_role = role
-            view[m.start() - start : m.end() - start] = " " * (m.end() - m.start())
-    if shapes.first_listed.search(norm, start, end):
-        ctx.first_listed_leads = True
+    for a, b in blanked:
+        for i in range(max(a, start), min(b, end)):
+            view[i - start] = " "
     region = "".join(view)
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
@@ -121,7 +146,10 @@ def find_responsibility(
     clause = clause or _sentence(region, ctx) or _duty_sentences(region, ctx)
     if clause is None:
         return None
-    return _build(clause, text, start, ctx)
+    units = _names(clause, text, start, ctx)
+    if not any(units.values()):
+        return None
+    return start + clause.start, start + clause.end, units
 
 
 def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
@@ -404,14 +432,8 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
     return out if out or flagged else None
 
 
-def states_first_listed_leads(norm: str, start: int, end: int) -> bool:
-    """Whether norm[start:end] says that the first unit of each list is the lead."""
-    return _shapes().first_listed.search(norm, start, end) is not None
-
-
-def _build(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> Responsibility | None:
-    if ctx.first_listed_leads and clause.joint and not clause.lead and not clause.support:
-        clause.lead, clause.support, clause.joint = clause.joint[:1], clause.joint[1:], []
+def _names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> dict[str, list[str]]:
+    """The clause's units by role, as output names; repairs and unknown names reported."""
     roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
     for role in roles:
         for p in getattr(clause, role):
@@ -425,10 +447,4 @@ def _build(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> Respon
                 ctx.warnings.append(ParseWarning(code="repaired-unit", message=message, span=span))
             if name not in roles[role]:
                 roles[role].append(name)
-    if not any(roles.values()):
-        return None
-    raw = text[start + clause.start : start + clause.end].strip(_TRIM)
-    return Responsibility(
-        lead=roles["lead"], support=roles["support"], joint=roles["joint"], raw=raw,
-        span=(start + clause.start, start + clause.end),
-    )
+    return roles

@@ -1,0 +1,344 @@
+"""The clause grammar: every bracketed responsibility clause of a node, read by the clause forms and
+label fields of ``rules/clauses.yaml``, and the conventions a document states once
+(``rules/conventions.yaml``), with the span they hold from.
+
+A node's own text may hold several clauses — （A牵头，B、C按职责分工负责）, （责任单位：A、B）,
+（负责部门：A；适用范围：…）, 【A、B负责】 — in any bracket kind; each is read on its own and the
+node takes, per role, the union over its clauses in first-appearance order. A clause is read only
+when every piece of its unit lists is a unit name (the registry's, a group, or a name of the
+genre's shape); anything else stays in `raw` and is reported, never made a unit.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from ...rules import TableError, load_table
+from ...rules.units import UnitRegistry
+
+ROLES = ("lead", "support", "joint")
+
+
+@dataclass(frozen=True)
+class ClauseForm:
+    """One way the genre writes a clause: a pattern whose named groups hold unit lists by role."""
+
+    name: str
+    pattern: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A rule a document states once: its statement, its effect, where it holds, whether the
+    statement is blanked before clauses are read."""
+
+    name: str
+    pattern: regex.Pattern[str]
+    effect: str  # first_listed_leads | bare_list_lead | support_everywhere
+    scope: str  # rest_of_part | section
+    blank: bool
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The compiled clause tables."""
+
+    openers: dict[str, str]  # opening bracket → closing bracket (normalized text)
+    cue: regex.Pattern[str]  # a clause holds one of these (a duty verb or a label)
+    forms: tuple[ClauseForm, ...]
+    labels: tuple[tuple[regex.Pattern[str], str | None], ...]  # label → role (None: not units)
+    field_cut: regex.Pattern[str]  # a clause's field ends at ; or at a comma before the next label
+    conventions: tuple[Convention, ...]
+    trailing_group: regex.Pattern[str]  # 等 / 等有关部门 after the last named unit
+    separators: regex.Pattern[str]
+    and_words: tuple[str, ...]
+    levels: tuple[str, ...]
+    unit_suffixes: tuple[str, ...]
+    not_units: regex.Pattern[str]
+
+
+@functools.cache
+def grammar() -> Grammar:
+    """The clause and convention tables, loaded and compiled once."""
+    try:
+        t: dict[str, Any] = load_table("clauses.yaml")
+        c: dict[str, Any] = load_table("conventions.yaml")
+        g = t["grammar"]
+        return Grammar(
+            openers=dict(t["brackets"]),
+            cue=regex.compile(g["cue"]),
+            forms=tuple(ClauseForm(f["name"], regex.compile(f["pattern"])) for f in g["forms"]),
+            labels=tuple((regex.compile(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
+            field_cut=regex.compile(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
+                                    + ")\\s*:)"),
+            conventions=tuple(
+                Convention(r["name"], regex.compile(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
+                for r in c["conventions"]),
+            trailing_group=regex.compile(g["trailing_group"]),
+            separators=regex.compile(g["separators"]),
+            and_words=tuple(g["and_words"]),
+            levels=tuple(sorted(g["levels"], key=len, reverse=True)),
+            unit_suffixes=tuple(sorted(g["unit_suffixes"], key=len, reverse=True)),
+            not_units=regex.compile(g["not_units"]),
+        )
+    except (KeyError, TypeError, regex.error) as exc:
+        raise TableError(f"cannot load the clause grammar: {exc}") from exc
+
+
+@dataclass
+class Clause:
+    """A clause read: its content span (absolute offsets), its units by role, and what stayed unread."""
+
+    start: int
+    end: int
+    form: str
+    units: dict[str, list[str]] = field(default_factory=lambda: {r: [] for r in ROLES})
+    unread: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A convention found in the text: the record, where its statement stands, what it names."""
+
+    convention: Convention
+    start: int
+    end: int
+    section_end: int  # where a section-scoped convention stops holding
+    units: tuple[str, ...] = ()
+
+
+# --- conventions -------------------------------------------------------------------------------
+
+
+def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int, int]],
+                       registry: UnitRegistry) -> list[Stated]:
+    """Every convention stated in norm[start:end]; `sections` are the top-level sections' spans."""
+    out: list[Stated] = []
+    for conv in grammar().conventions:
+        for m in conv.pattern.finditer(norm, start, end):
+            section_end = next((b for a, b in sections if a <= m.start() < b), end)
+            units: tuple[str, ...] = ()
+            if m.groupdict().get("units"):
+                units = tuple(split_units(m.group("units"), registry)[0])
+            out.append(Stated(conv, m.start(), m.end(), section_end, units))
+    return sorted(out, key=lambda s: s.start)
+
+
+def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
+    """The conventions with `effect` that hold at offset `pos` (stated before it, still in scope)."""
+    def holds(s: Stated) -> bool:
+        scope = s.convention.scope
+        return scope == "part" or (s.start <= pos and (scope != "section" or pos < s.section_end))
+
+    return [s for s in stated if s.convention.effect == effect and holds(s)]
+
+
+# --- clauses -----------------------------------------------------------------------------------
+
+
+def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(content start, content end) of every outermost bracket pair in norm[start:end]."""
+    g = grammar()
+    closers = set(g.openers.values())
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for m in regex.finditer(r"[\(\[〔<\)\]〕>\n]", norm, pos=start, endpos=end):
+        ch = m.group()
+        if ch == "\n":
+            stack.clear()  # a clause never runs over a line break
+        elif ch in g.openers:
+            stack.append((ch, m.start()))
+        elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
+            _, at = stack.pop()
+            if not stack:
+                out.append((at + 1, m.start()))
+    return out
+
+
+def find_clauses(norm: str, start: int, end: int, registry: UnitRegistry, blanked: list[tuple[int, int]],
+                 source: str | None = None) -> list[Clause]:
+    """Every bracketed clause in norm[start:end] that reads as one, in order."""
+    g = grammar()
+    out: list[Clause] = []
+    for a, b in bracket_spans(norm, start, end):
+        content = _blank(norm, a, b, blanked)
+        if not g.cue.search(content):
+            continue
+        clause = read_clause(content, a, registry, source)
+        if clause is not None:
+            out.append(clause)
+    return out
+
+
+def _blank(norm: str, a: int, b: int, blanked: list[tuple[int, int]]) -> str:
+    chars = list(norm[a:b])
+    for s, e in blanked:
+        for i in range(max(s, a), min(e, b)):
+            chars[i - a] = " "
+    return "".join(chars)
+
+
+def read_clause(content: str, at: int, registry: UnitRegistry, source: str | None = None) -> Clause | None:
+    """One clause's content (bracket excluded) → a Clause, or None when it is not a clause."""
+    g = grammar()
+    bounds = [0, *(m.end() for m in g.field_cut.finditer(content)), len(content) + 1]
+    fields = [(a, content[a:b - 1]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    fields = [(off, f) for off, f in fields if f.strip(" ,。")]
+    fields = [(off + len(f) - len(f.lstrip(" ,")), f.strip(" ,。")) for off, f in fields]
+    clause = Clause(at, at + len(content), "")
+    if any(pat.match(f) for _, f in fields for pat, _ in g.labels):
+        clause.form = "labels"
+        for off, f in fields:
+            _read_label(f, at + off, clause, registry, source)
+    else:
+        for off, f in fields:
+            if not _read_form(f, at + off, clause, registry, source):
+                return None
+    if clause.units["lead"] and clause.units["joint"]:  # 责任单位 beside 牵头单位 are the ones who support
+        clause.units["support"] = clause.units["joint"] + clause.units["support"]
+        clause.units["joint"] = []
+    elif clause.units["support"] and clause.units["joint"]:  # 责任单位 beside 配合单位 are the ones who lead
+        clause.units["lead"], clause.units["joint"] = clause.units["joint"], []
+    if not any(clause.units.values()):
+        return None
+    return clause
+
+
+def _read_label(field_text: str, at: int, clause: Clause, registry: UnitRegistry, source: str | None) -> None:
+    for pat, role in grammar().labels:
+        m = pat.match(field_text)
+        if m is None:
+            continue
+        if role is None:
+            return  # 适用范围：… names no unit
+        units, unread = split_units(field_text[m.end():], registry, source, at + m.end())
+        clause.units[role] += units
+        clause.unread += unread
+        return
+    clause.unread.append(field_text)
+
+
+def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry, source: str | None) -> bool:
+    """Read one field by the first clause form that matches it with unit lists only."""
+    for form in grammar().forms:
+        m = form.pattern.fullmatch(field_text)
+        if m is None:
+            continue
+        found: dict[str, list[str]] = {}
+        ok = True
+        for role in ROLES:
+            written = m.groupdict().get(role)
+            if not written:
+                continue
+            units, unread = split_units(written, registry, source, at + m.start(role))
+            if unread or not units:
+                ok = False
+                break
+            found[role] = units
+        if ok and found:
+            clause.form = clause.form or form.name
+            for role, units in found.items():
+                clause.units[role] += units
+            return True
+    return False
+
+
+def split_units(written: str, registry: UnitRegistry, source: str | None = None, at: int = 0
+                ) -> tuple[list[str], list[str]]:
+    """A written unit list → (unit names, pieces that are not unit names).
+
+    `written` is normalized text standing at offset `at` of `source` (the decoded text), from which
+    unknown names are sliced as written. Split on 、，,；/ outside brackets (各县（市、区）人民政府
+    keeps its own), and on 和/及 only between two whole names (省财政厅和各市、县〔区〕人民政府, not
+    省文化和旅游厅); a bare level joins the name after it (各市、县〔区〕政府); a trailing 等 / 等有关部门
+    after a named unit is dropped; names run together are cut by the registry."""
+    g = grammar()
+    stripped = written.rstrip(" ,;。、")
+    m = g.trailing_group.search(stripped)
+    end = m.start() if m and m.start() > 0 else len(stripped)
+    spans: list[tuple[int, int]] = []
+    for a, b in _split_outside(written, 0, end, g.separators):
+        spans.extend(_split_and(written, a, b, g))
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and written[slice(*merged[-1])].removeprefix("各") in g.levels and written.startswith(g.levels, a):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    units: list[str] = []
+    unread: list[str] = []
+    for a, b in merged:
+        names = _unit_names(written, a, b, registry, g, source, at)
+        if names is None:
+            unread.append(written[a:b])
+        else:
+            units += [n for n in names if n not in units]
+    return units, unread
+
+
+def _split_outside(s: str, start: int, end: int, separators: regex.Pattern[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    depth, cur = 0, start
+    for i in range(start, end):
+        ch = s[i]
+        if ch in "([〔<":
+            depth += 1
+        elif ch in ")]〕>" and depth:
+            depth -= 1
+        elif not depth and separators.fullmatch(ch):
+            out.append((cur, i))
+            cur = i + 1
+    out.append((cur, end))
+    return [_trim(s, a, b) for a, b in out if s[a:b].strip()]
+
+
+def _trim(s: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and s[a] in " \t":
+        a += 1
+    while b > a and s[b - 1] in " \t":
+        b -= 1
+    return a, b
+
+
+def _split_and(s: str, a: int, b: int, g: Grammar) -> list[tuple[int, int]]:
+    for word in g.and_words:
+        i = s.find(word, a + 1, b)
+        while i > 0:
+            if s[a:i].endswith(g.unit_suffixes) and i + len(word) < b:
+                return [(a, i), *_split_and(s, i + len(word), b, g)]
+            i = s.find(word, i + 1, b)
+    return [(a, b)]
+
+
+def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, source: str | None,
+                at: int) -> list[str] | None:
+    """The units a piece names (the registry's name for a known one or a truncation it completes,
+    else as written; names run together cut apart), or None when it is not unit names."""
+    for lead_in in registry.lead_ins:
+        if s.startswith(lead_in, a) and b - a > len(lead_in) + 1:
+            a += len(lead_in)
+            break
+    piece = s[a:b]
+
+    def written(x: int, y: int) -> str:
+        return source[at + x:at + y] if source is not None else s[x:y]
+
+    if len(piece) < 2 or g.not_units.search(piece):
+        return None
+    known = registry.canonical(piece)
+    if known is not None:
+        return [known]
+    if registry.is_group(piece):
+        return [written(a, b)]
+    pieces = registry.split(piece)
+    if len(pieces) > 1 and all(p.kind in ("known", "repaired", "shaped") for p in pieces):
+        return [p.canonical or written(a + p.start, a + p.end) for p in pieces]
+    if len(pieces) == 1 and pieces[0].kind in ("known", "repaired"):
+        return [pieces[0].canonical or written(a, b)]  # a truncation or damage the registry completes
+    if piece.endswith(g.unit_suffixes):
+        return [written(a, b)]
+    return None
