@@ -12,6 +12,7 @@ genre's shape); anything else stays in `raw` and is reported, never made a unit.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,7 +187,7 @@ def read_clause(content: str, at: int, registry: UnitRegistry, source: str | Non
     """One clause's content (bracket excluded) → a Clause, or None when it is not a clause."""
     g = grammar()
     bounds = [0, *(m.end() for m in g.field_cut.finditer(content)), len(content) + 1]
-    fields = [(a, content[a:b - 1]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    fields = [(a, content[a:b - 1]) for a, b in itertools.pairwise(bounds)]
     fields = [(off, f) for off, f in fields if f.strip(" ,。")]
     fields = [(off + len(f) - len(f.lstrip(" ,")), f.strip(" ,。")) for off, f in fields]
     clause = Clause(at, at + len(content), "")
