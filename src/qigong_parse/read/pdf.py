@@ -14,6 +14,7 @@ reader. What it builds:
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -40,6 +41,7 @@ _MARKER = re.compile(
     r"|第[一二三四五六七八九十百\d]{1,4}[章节条部篇]|附\s*件)"
 )
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:、]")
+_HEADING = 20  # a marker line without punctuation up to this long is a heading, not a wrapped line
 _CELL_GAP = 1.5  # a gap wider than this many character widths separates cells
 _TALL = 1.5  # a run this many times taller than its neighbours is set on its own line (XX文件)
 
@@ -83,7 +85,9 @@ class _Line:
     top: float = 0.0
     bottom: float = 0.0
     size: float = 0.0  # median character width: the line's em
+    height: float = 0.0  # median glyph height: the type size
     table: bool = False
+    spaced: bool = False  # letter-spaced (山 东 省 商 务 厅): a display line, never a wrapped one
     cells: list[str] = field(default_factory=list)
 
 
@@ -156,7 +160,7 @@ def layout(pages: list[Page], fmt: str, *, scan_message: str) -> DecodedText:
     page_starts: list[int] = [-1] * len(pages)
     pos = 0
     left, right = _margins(body)
-    usual = statistics.median(ln.size for ln in body) if body else 0.0
+    usual = statistics.median(ln.height for ln in body) if body else 0.0
     prev: _Line | None = None
     for ln in body:
         if prev is not None:
@@ -233,22 +237,24 @@ def _build_line(glyphs: list[Glyph], page: int) -> _Line:
     widths = [g.right - g.left for g in glyphs if g.right > g.left]
     size = statistics.median(widths) if widths else statistics.median(g.height for g in glyphs)
     cells: list[list[Glyph]] = [[glyphs[0]]]
-    for a, b in zip(glyphs, glyphs[1:], strict=False):
+    for a, b in itertools.pairwise(glyphs):
         if b.left - a.right > _CELL_GAP * size:
             cells.append([b])
         else:
             cells[-1].append(b)
     texts = [_run_text(c, size) for c in cells]
-    if len(texts) > 1 and all(len(t) == 1 for t in texts):
+    spaced = len(texts) > 1 and all(len(t) == 1 for t in texts)
+    if spaced:
         texts = ["".join(texts)]  # letter-spaced: 山 东 省 商 务 厅, 通　　知
-    return _Line(glyphs=glyphs, page=page, text="\t".join(texts), cells=texts,
+    return _Line(glyphs=glyphs, page=page, text="\t".join(texts), cells=texts, spaced=spaced,
                  left=glyphs[0].left, right=max(g.right for g in glyphs),
-                 top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs), size=size)
+                 top=max(g.top for g in glyphs), bottom=min(g.bottom for g in glyphs), size=size,
+                 height=statistics.median(g.height for g in glyphs))
 
 
 def _run_text(glyphs: list[Glyph], size: float) -> str:
     out = [glyphs[0].ch]
-    for a, b in zip(glyphs, glyphs[1:], strict=False):
+    for a, b in itertools.pairwise(glyphs):
         # a word space between Latin letters or digits; CJK text has none
         if b.left - a.right > 0.2 * size and a.ch.isascii() and b.ch.isascii() and a.ch.isalnum() and b.ch.isalnum():
             out.append(" ")
@@ -303,29 +309,34 @@ def _mark_tables(body: list[_Line]) -> None:
 
 
 def _margins(body: list[_Line]) -> tuple[float, float]:
-    """The text block's left and right edges: where most full lines start and end."""
-    plain = [ln for ln in body if not ln.table] or body
+    """The text block's left and right edges: where most lines start, where the long lines end."""
+    plain = [ln for ln in body if not ln.table and not ln.spaced] or body
     if not plain:
         return 0.0, 0.0
     lefts = sorted(ln.left for ln in plain)
-    rights = sorted(ln.right for ln in plain)
-    return lefts[len(lefts) // 10], rights[(len(rights) * 9) // 10]
+    widest = max(ln.right for ln in plain)
+    em = statistics.median(ln.size for ln in plain)
+    long = sorted(ln.right for ln in plain if ln.right >= widest - 3 * em)
+    return lefts[len(lefts) // 10], long[len(long) // 2]
 
 
 def _joiner(prev: _Line, nxt: _Line, left: float, right: float, usual: float) -> str | None:
     """What joins `prev` and `nxt` when the page width broke one line in two; None: a line break."""
-    if prev.table or nxt.table or prev.size > 1.3 * usual:
-        return None  # a table row, or large type (the red header's issuer lines)
+    if prev.table or nxt.table or prev.spaced or nxt.spaced or prev.height > 1.3 * usual:
+        return None  # a table row, a letter-spaced line, or large type (the red header's issuer lines)
     em = max(prev.size, nxt.size)
     if prev.right < right - 1.5 * em:
         return None  # the line ends short of the margin: it ends there
-    if max(prev.size, nxt.size) > 1.3 * min(prev.size, nxt.size):
+    if max(prev.height, nxt.height) > 1.3 * min(prev.height, nxt.height):
         return None  # another type size: another block
     if nxt.left > left + 0.8 * em:
         return None  # indented: a new paragraph
+    if prev.left > left + 3 * em:
+        return None  # a centred or right-set line (a title, a signature) is no wrapped body line
     if _MARKER.match(nxt.text):
         return None
-    if _MARKER.match(prev.text) and not _SENTENCE_PUNCT.search(prev.text):
-        return None  # a bare heading
+    if _MARKER.match(prev.text) and not _SENTENCE_PUNCT.search(prev.text) and len(prev.text) <= _HEADING:
+        return None  # a bare heading (in a narrow column it can reach the margin)
     a, b = prev.text[-1:], nxt.text[:1]
-    return " " if a.isascii() and b.isascii() and a.isalnum() and b.isalnum() else ""
+    # Latin words broken at a line end had a space there; CJK text and numbers have none
+    return " " if a.isascii() and b.isascii() and a.isalpha() and b.isalpha() else ""
