@@ -2,7 +2,8 @@
 
 Draws the sample (tests/corpus/pdf.py, reportlab + STSong-Light) repeated to 10 and 100 pages,
 then times reading alone (bytes → text) and the whole parse, and prints per-page medians and the
-100-page / 10-page ratio per page (1.0 = linear). Needs the dev install (reportlab).
+100-page / 10-page ratio per page (1.0 = linear). Times are the CPU time of this process (pdfium
+runs in it), steadier than wall time on a shared machine. Needs the dev install (reportlab).
 
     python scripts/bench_pdf.py            # 5 runs each
     python scripts/bench_pdf.py --runs 3
@@ -41,9 +42,9 @@ def _median(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm-up: imports, first-call costs
     times = []
     for _ in range(runs):
-        t = time.perf_counter()
+        t = time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(time.process_time() - t)
     return statistics.median(times)
 
 

@@ -116,25 +116,32 @@ def _pdf_page(page: object) -> Page:
 
     import pypdfium2.raw as raw
 
-    ox, oy = ctypes.c_double(), ctypes.c_double()
+    ox, oy, rect = ctypes.c_double(), ctypes.c_double(), raw.FS_RECTF()
     width, height = page.get_size()  # type: ignore[attr-defined]
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     out = Page(width=width, height=height)
     try:
         handle = textpage.raw
-        for i in range(textpage.count_chars()):
-            if raw.FPDFText_IsGenerated(handle, i) == 1:
-                continue  # pdfium's guessed spaces and line breaks: the geometry says more
-            code = raw.FPDFText_GetUnicode(handle, i)
-            if code < 32 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        count = textpage.count_chars()
+        units = (ctypes.c_ushort * (count + 1))()
+        raw.FPDFText_GetText(handle, 0, count, units)  # one UTF-16 unit per character index
+        i = 0
+        while i < count:
+            code, at = units[i], i
+            i += 1
+            if 0xD800 <= code <= 0xDBFF and i < count and 0xDC00 <= units[i] <= 0xDFFF:
+                code = 0x10000 + ((code - 0xD800) << 10) + (units[i] - 0xDC00)  # a pair: one character
+                i += 1
+            elif code < 32 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
                 continue
             ch = chr(code)
             if ch.isspace():
-                continue  # spaces are gaps in the geometry
-            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+                continue  # spaces (pdfium's guessed ones too) are gaps in the geometry
+            raw.FPDFText_GetLooseCharBox(handle, at, rect)
+            left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
             if top <= bottom:
                 continue
-            raw.FPDFText_GetCharOrigin(handle, i, ox, oy)
+            raw.FPDFText_GetCharOrigin(handle, at, ox, oy)
             base = oy.value if bottom <= oy.value <= top else bottom
             out.glyphs.append(Glyph(ch, left, bottom, right, top, base))
     finally:
@@ -198,18 +205,18 @@ def layout(pages: list[Page], fmt: str, *, scan_message: str) -> DecodedText:
 
 def _page_lines(page: Page, number: int) -> list[_Line]:
     """The page's glyphs grouped into lines, top to bottom."""
-    glyphs = sorted(page.glyphs, key=lambda g: -g.base)
-    lines: list[list[Glyph]] = []
-    for g in glyphs:
-        h = g.height
-        for cand in reversed(lines[-4:]):
-            ref = cand[0]
-            if abs(ref.base - g.base) < 0.3 * min(ref.height, h) and max(ref.height, h) < 1.6 * min(ref.height, h):
-                cand.append(g)
+    entries = sorted(((g.base, g.top - g.bottom, g) for g in page.glyphs), key=lambda e: -e[0])
+    lines: list[tuple[float, float, list[Glyph]]] = []  # (baseline, height, glyphs) of the first glyph
+    for base, h, g in entries:
+        for k in range(len(lines) - 1, max(-1, len(lines) - 5), -1):  # the few lines just above
+            ref_base, ref_h, members = lines[k]
+            low, high = (ref_h, h) if ref_h < h else (h, ref_h)
+            if abs(ref_base - base) < 0.3 * low and high < 1.6 * low:
+                members.append(g)
                 break
         else:
-            lines.append([g])
-    built = [_build_line(gs, number) for gs in lines]
+            lines.append((base, h, [g]))
+    built = [_build_line(gs, number) for _, _, gs in lines]
     built.sort(key=lambda ln: -(ln.top + ln.bottom) / 2)
     return _tall_runs_last(built)
 
