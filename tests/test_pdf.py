@@ -379,3 +379,28 @@ def test_ofd_without_text_is_a_scan() -> None:
 def test_decoded_text_keeps_its_defaults_for_other_formats() -> None:
     decoded = decode(sample_text().encode())
     assert isinstance(decoded, DecodedText) and decoded.page_starts == [] and decoded.labelled == []
+
+
+def test_repeated_footer_and_header_lines_are_chrome_with_their_reason() -> None:
+    items: list[Item] = []
+    for k in range(3):
+        items += [Item(k, LEFT, 810, "内部资料 注意保存", 9), Item(k, LEFT, 700, f"第{k + 1}页的正文一句话。", BODY_SIZE),
+                  Item(k, LEFT, 60, "邵东市人民政府办公室发布", 9), Item(k, 280, 40, str(k + 1), 9)]
+    decoded = decode(pdf_bytes(items, chrome=False))
+    got = [(decoded.text[s:e], r) for s, e, r in decoded.labelled]
+    assert sorted(set(got)) == sorted({("内部资料 注意保存".replace(" ", ""), "page header"),
+                                       ("邵东市人民政府办公室发布", "page footer"),
+                                       ("1", "page number"), ("2", "page number"), ("3", "page number")})
+    assert _lines(decoded.text)[:3] == ["第1页的正文一句话。", "第2页的正文一句话。", "第3页的正文一句话。"]
+
+
+def test_parse_a_pdf_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qigong_parse.cli import run
+
+    path, out = tmp_path / "notice.pdf", tmp_path / "notice.yaml"
+    path.write_bytes(sample_pdf())
+    assert run(["parse", str(path), "-o", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert "format: pdf" in written and "reason: page number" in written and "page: 3" in written
+    assert run(["validate", str(out)]) == 0
+    capsys.readouterr()

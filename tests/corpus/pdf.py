@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 FONT = "STSong-Light"
 PAGE_W, PAGE_H = 595.0, 842.0
-LEFT, RIGHT, TOP, BOTTOM = 80.0, 515.0, 770.0, 90.0
+LEFT, RIGHT, TOP, BOTTOM = 80.0, 515.0, 740.0, 100.0
 BODY_SIZE, TITLE_SIZE, ISSUER_SIZE = 12.0, 16.0, 26.0
 HEADER = "邵东市人民政府公报 2025年第2期"
 _MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+\.|附件)")

@@ -42,6 +42,8 @@ _MARKER = re.compile(
 )
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:、]")
 _HEADING = 20  # a marker line without punctuation up to this long is a heading, not a wrapped line
+_MARGIN = 0.11  # running headers, footers and page numbers stand in the top or bottom 11% of the page
+_FULL_WIDTH = 0.66  # the text block's right edge lies past this share of the page width
 _CELL_GAP = 1.5  # a gap wider than this many character widths separates cells
 _TALL = 1.5  # a run this many times taller than its neighbours is set on its own line (XX文件)
 
@@ -167,6 +169,8 @@ def layout(pages: list[Page], fmt: str, *, scan_message: str) -> DecodedText:
     page_starts: list[int] = [-1] * len(pages)
     pos = 0
     left, right = _margins(body)
+    # a page whose lines all end short of two thirds of its width has no full lines to rejoin
+    right = max(right, _FULL_WIDTH * statistics.median(p.width for p in pages))
     usual = statistics.median(ln.height for ln in body) if body else 0.0
     prev: _Line | None = None
     for ln in body:
@@ -292,7 +296,7 @@ def _chrome(page_lines: list[list[_Line]], pages: list[Page]) -> dict[tuple[int,
         ends += [(j, "bottom") for j in range(max(0, len(lines) - 2), len(lines))]
         for j, side in ends:
             ln = lines[j]
-            margin = ln.bottom > 0.80 * height if side == "top" else ln.top < 0.20 * height
+            margin = ln.bottom > (1 - _MARGIN) * height if side == "top" else ln.top < _MARGIN * height
             if not margin:
                 continue
             flat = unicodedata.normalize("NFKC", ln.text).replace("\t", " ").strip()
