@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from qigong_parse.check.score import score
 from qigong_parse.errors import InputError, UsageError
 from qigong_parse.io.yaml_out import dump_yaml
 from qigong_parse.model.output import DecodedText, Document
@@ -34,7 +35,6 @@ from tests.corpus.pdf import (
 )
 
 from .conftest import GOLD, load_script
-from .gold_scoring import score
 
 pytest.importorskip("reportlab", reason="the test PDFs are drawn with reportlab (pip install -e '.[dev]')")
 
