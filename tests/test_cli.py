@@ -114,7 +114,7 @@ ERROR_ROWS = [
     ("empty file", lambda w: ["parse", _empty(w)], 1, "empty"),
     ("binary bytes", lambda w: ["parse", _binary(w)], 1, "binary"),
     ("directory without notices", lambda w: ["parse", _empty_dir(w)], 1, "no .txt, .html"),
-    ("unknown format", lambda w: ["parse", NAME, "--format", "pdf"], 2, "'pdf' is not one of"),
+    ("unknown format", lambda w: ["parse", NAME, "--format", "rtf"], 2, "'rtf' is not one of"),
     ("unknown encoding", lambda w: ["parse", NAME, "--encoding", "klingon"], 2, "unknown encoding"),
     ("zero jobs", lambda w: ["parse", NAME, "--jobs", "0"], 2, "--jobs must be at least 1"),
     ("bad max-bytes", lambda w: ["parse", NAME, "--max-bytes", "0"], 2, "--max-bytes must be"),

@@ -80,8 +80,8 @@ def test_bytes_that_do_not_decode_with_the_given_codec_name_the_offset() -> None
 
 
 def test_unknown_format_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown format 'pdf'"):
-        decode(HEAD.encode(), fmt="pdf")
+    with pytest.raises(UsageError, match="unknown format 'rtf'"):
+        decode(HEAD.encode(), fmt="rtf")
 
 
 def test_format_override_reads_markup_as_text() -> None:
@@ -111,8 +111,6 @@ RANDOM_WITH_NULS = bytes(_rng.randrange(256) for _ in range(4096)) + b"\x00" * 8
 # (bytes, what the error names)
 BINARY = [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "PNG"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "old Word .doc"),
     (_zip("xl/workbook.xml"), "ZIP"),
     (RANDOM_WITH_NULS, "NUL"),
     (bytes(range(1, 32)) * 64, "control characters"),
@@ -124,6 +122,21 @@ BINARY = [
 def test_binary_input_is_refused(data: bytes, named: str) -> None:
     with pytest.raises(InputError, match=f"looks like binary .*{named}.*not a notice"):
         decode(data)
+
+
+# Formats the reader knows but cannot read: sniffed and refused with what to do
+KNOWN = [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", r"not a readable PDF file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), r"old Word \.doc or WPS file .*save it as \.docx"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), KNOWN)
+def test_damaged_pdf_and_old_word_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        decode(data)
+    with pytest.raises(InputError, match="looks like binary"):
+        decode(data, fmt="text")  # forced as text: still binary
 
 
 def test_binary_is_refused_even_with_a_given_encoding() -> None:

@@ -5,6 +5,7 @@ Each stage is a pure function on typed data; this module only wires them togethe
 
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import re
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
-from .model.output import Document, Part, Source
+from .model.output import DecodedText, Document, Part, Source, Unassigned
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -87,8 +88,36 @@ def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = No
     from .read import decode
 
     decoded = decode(data, encoding=encoding, fmt=fmt)
-    return parse_text(decoded.text, file=file, sha256=hashlib.sha256(data).hexdigest(),
-                      encoding=decoded.encoding, fmt=decoded.format, outside=list(decoded.outside))
+    doc = parse_text(decoded.text, file=file, sha256=hashlib.sha256(data).hexdigest(),
+                     encoding=decoded.encoding, fmt=decoded.format, outside=list(decoded.outside))
+    return _stamp_pages(doc, decoded) if decoded.page_starts or decoded.labelled else doc
+
+
+def _stamp_pages(doc: Document, decoded: DecodedText) -> Document:
+    """Give each node the page it starts on; split page chrome out of the unassigned spans, each
+    piece with the reason the reader gave it (page number, page header …)."""
+    starts = decoded.page_starts
+    for part in doc.parts:
+        for node in part.walk():
+            node.page = max(1, bisect.bisect_right(starts, node.span[0])) if starts else None
+    text = decoded.text
+    unassigned: list[Unassigned] = []
+    for item in doc.unassigned:
+        pos, end = item.span
+        for start, stop, reason in decoded.labelled:
+            if stop <= pos or start >= end:
+                continue
+            if text[pos:start].strip():
+                unassigned.append(Unassigned(span=(pos, start), text=text[pos:start], reason=item.reason))
+                pos = start
+            stop = min(stop, end)
+            unassigned.append(Unassigned(span=(pos, stop), text=text[pos:stop], reason=reason))
+            pos = stop
+        if pos < end:
+            unassigned.append(item if pos == item.span[0] else
+                              Unassigned(span=(pos, end), text=text[pos:end], reason=item.reason))
+    doc.unassigned = unassigned
+    return doc
 
 
 def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,

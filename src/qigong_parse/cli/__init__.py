@@ -35,6 +35,8 @@ class Format(StrEnum):
     text = "text"
     html = "html"
     docx = "docx"
+    pdf = "pdf"
+    ofd = "ofd"
 
 
 app = typer.Typer(

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 SCHEMA_VERSION = "1.0"
 
@@ -48,7 +56,7 @@ class Source(Model):
     sha256: str = Field(description="SHA-256 of the raw bytes")
     encoding: str = Field(description="detected or given encoding")
     chars: int = Field(ge=0, description="length of the decoded text that offsets refer to")
-    format: Literal["text", "html", "docx"] = "text"
+    format: Literal["text", "html", "docx", "pdf", "ofd"] = "text"
 
 
 class Attachment(Model):
@@ -139,6 +147,15 @@ class Node(Model):
     responsibility: Responsibility | None = None
     targets: list[Target] = Field(default_factory=list)
     children: list[Node] = Field(default_factory=list)
+    page: int | None = Field(default=None, ge=1, description="the page the node starts on (PDF, OFD)")
+
+    @model_serializer(mode="wrap")
+    def _omit_unknown_page(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Text, HTML and DOCX have no pages: their output carries no page key at all.
+        data: dict[str, Any] = handler(self)
+        if data.get("page", 0) is None:
+            del data["page"]
+        return data
 
     def walk(self) -> list[Node]:
         """This node and all its descendants, in reading order."""
@@ -226,8 +243,11 @@ class DecodedText:
 
     text: str
     encoding: str
-    format: Literal["text", "html", "docx"] = "text"
+    format: Literal["text", "html", "docx", "pdf", "ofd"] = "text"
     outside: list[tuple[int, int]] = field(default_factory=list)  # spans known to be site chrome
+    # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
+    labelled: list[tuple[int, int, str]] = field(default_factory=list)
+    page_starts: list[int] = field(default_factory=list)  # offset where each page's text starts (PDF, OFD)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

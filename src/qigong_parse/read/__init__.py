@@ -1,4 +1,4 @@
-"""The read stage: bytes → `DecodedText` (format sniffing, encoding detection, HTML and DOCX readers).
+"""The read stage: bytes → `DecodedText` (format sniffing, encoding detection; HTML, DOCX, PDF, OFD readers).
 
 Text keeps exactly what the codec returns (no stripping, no newline conversion): every later
 offset refers to it. A leading byte-order mark is consumed by the codec, never left in the text.
@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..model.output import DecodedText
-from .sniff import is_zip, magic_kind, sniff_format
+from .sniff import OLD_WORD, is_zip, magic_kind, sniff_format
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-FORMATS = ("text", "html", "docx")
+FORMATS = ("text", "html", "docx", "pdf", "ofd")
 
 _SAMPLE = 1 << 16  # bytes looked at for byte statistics; the codecs themselves see everything
 _BOMS: tuple[tuple[bytes, str], ...] = (  # longest first: the UTF-32 LE BOM starts like UTF-16 LE's
@@ -84,6 +84,16 @@ def decode(data: bytes, encoding: str | None = None, fmt: str | None = None) -> 
     if not data:
         raise InputError("empty input")
     kind = fmt or sniff_format(data)
+    if kind == "doc":
+        raise InputError(OLD_WORD)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data)
+    if kind == "ofd":
+        from .ofd import read_ofd
+
+        return read_ofd(data)
     if kind == "docx":
         from .docx import read_docx
 

@@ -6,6 +6,9 @@ import io
 import re
 import zipfile
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_WORD = ("input is an old Word .doc or WPS file (OLE2), which is not read: open it in Word or WPS and "
+            "save it as .docx (文件 › 另存为 › .docx), then parse that")
 # Magic numbers of files people mistake for notices; ZIP is handled apart (a .docx is a ZIP).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "a PDF file"),
@@ -13,7 +16,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 file such as an old Word .doc; save it as .docx"),
+    (_OLE2, "an OLE2 file such as an old Word .doc; save it as .docx"),
     (b"\x1f\x8b", "gzip-compressed data"),
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
@@ -23,6 +26,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _HTML_HEAD = re.compile(rb"<\s*(?:!doctype\s+html|html|meta|body|head)\b", re.IGNORECASE)
 _HTML_HEAD_UTF16 = re.compile(r"<\s*(?:!doctype\s+html|html|meta|body|head)\b", re.IGNORECASE)
+_PDF_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s{0,64}%PDF-")  # some writers put blank lines first
 SNIFF_BYTES = 4096  # the markup that makes a page a page sits in its first few KB
 
 
@@ -51,10 +55,26 @@ def zip_is_docx(data: bytes) -> bool:
         return False
 
 
+def zip_is_ofd(data: bytes) -> bool:
+    """True when the ZIP archive `data` is an OFD package (OFD.xml at its root)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(name.upper() == "OFD.XML" for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def sniff_format(data: bytes) -> str:
-    """'docx' for a Word ZIP, 'html' when markup opens the first few KB, else 'text'."""
-    if is_zip(data) and zip_is_docx(data):
-        return "docx"
+    """'pdf', 'ofd', 'docx', 'doc' (old Word/WPS), 'html' when markup opens the first few KB, else 'text'."""
+    if _PDF_START.match(data):
+        return "pdf"
+    if data.startswith(_OLE2):
+        return "doc"
+    if is_zip(data):
+        if zip_is_docx(data):
+            return "docx"
+        if zip_is_ofd(data):
+            return "ofd"
     head = data[:SNIFF_BYTES]
     if _HTML_HEAD.search(head):
         return "html"
