@@ -35,10 +35,6 @@ SCAN = "06-shandong-2025-shouji-gouxin-butie-SCAN.pdf"
 OFD = {"12-luqiao-2011-pifu-sample.ofd": ("路桥区卫生局", "路卫发〔2011〕76号", "关于同意张阿三同志辞职的批复"),
        "13-bengbu-2023-han.ofd": (None, None, "关于加快南货场铁路涵洞下穿建设的函")}
 
-HEAD_XFAIL = ("segment.py (the lead's): of a joint red header (several issuer lines, then 文件, then the 文号 line, "
-              "plainly at the start of the rendered text) only the last line or two become the issuer "
-              "(山东省市场监督管理局; 济南市财政局济南市市场监督管理局), or the lines are left as leading chrome")
-
 
 def _flat(s: str | None) -> str:
     return unicodedata.normalize("NFKC", s or "").replace(" ", "")
@@ -71,7 +67,6 @@ def test_red_header_pdf_gives_doc_number_title_and_outline(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(RED_HEADER))
-@pytest.mark.xfail(strict=True, reason=HEAD_XFAIL)
 def test_red_header_pdf_gives_its_issuer(name: str) -> None:
     _path(name)
     doc = parsed(name)
@@ -131,8 +126,6 @@ def test_ofd_han_gives_title_and_date() -> None:
     assert str(doc.notice.date) == "2023-07-12"
 
 
-@pytest.mark.xfail(strict=True, reason="segment.py (the lead's): a 批复 with no plan after it gets no notice head, "
-                                       "though its rendered text opens with 文件 line, 文号, title")
 def test_ofd_pifu_gives_its_head() -> None:
     _path("12-luqiao-2011-pifu-sample.ofd")
     doc = parsed("12-luqiao-2011-pifu-sample.ofd")

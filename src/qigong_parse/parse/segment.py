@@ -109,6 +109,14 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, dict[str, str], s
     return end, fields, title
 
 
+def _opens_document(content: str) -> bool:
+    """A line that only a document's head or body opens with: a red header, a 文号, recipients."""
+    t = _tables()
+    squashed = _squash(content)
+    return bool(t["red_header"].match(squashed) or (len(squashed) <= 40 and t["doc_number"].fullmatch(squashed))
+                or _is_recipients(content))
+
+
 def _frame(state: ParseState) -> _Frame:
     lines, outside = state.lines, state.outside
     nonblank = [i for i, ln in enumerate(lines) if ln.content]
@@ -127,6 +135,8 @@ def _frame(state: ParseState) -> _Frame:
         front = (lead_end, end)
         lead_end = end
     for i in nonblank[known:known + 15]:
+        if _opens_document(lines[i].content):
+            break  # chrome after the document's first line is the page's, below it
         if i >= lead_end and _is_chrome(lines[i], outside):
             lead_end = i + 1
     while lead_end < len(lines) and lines[lead_end].blank:
@@ -382,7 +392,7 @@ def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _He
         is_date, date = _date_at(lines, i, state, frame.lead_end)
         if is_date:
             signers = _signers(lines, after[:k])
-            if signers and (head.issuer is None or len(signers) > 1):
+            if signers and (head.issuer is None or (len(signers) > 1 and "、" not in head.issuer)):
                 head.issuer = "、".join(signers)
             head.date, head.last = date, _after_notes(lines, body, i)
             return
