@@ -202,6 +202,12 @@ FRAGMENTS = ["增长", "6.5", "%", "以上", "，", ",", "、", "力争", "确�
              ";", "；", "\n", "亿元", "企业", "达到", "不低于", "左右", "内", "等", "指标", "个百分点", " "]
 
 
+def test_a_closing_bound_past_the_span_end_stays_outside() -> None:
+    # found by the property below: 内 right after the span's end is not the figure's bound
+    text = "增长%%%%%%%%%%十十3%内"
+    assert all(t.span[1] <= 16 for t in find_targets(text, normalize(text), 0, 16))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.integers(-5, 200), st.integers(-5, 200))
 def test_quotes_are_slices_inside_the_span(parts: list[str], start: int, end: int) -> None:

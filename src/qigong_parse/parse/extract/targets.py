@@ -427,7 +427,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
         qend = last.end
         obj = ""
         closing = raw["bounds_after_closing"]
-        if not last.after and norm[qend:qend + 1] in closing and (
+        if not last.after and qend < ce and norm[qend:qend + 1] in closing and (
                 qend + 1 >= ce or norm[qend + 1] in raw["object_ends"] or last.unit in raw["time_units"]):
             last.after = norm[qend]
             qend += 1
