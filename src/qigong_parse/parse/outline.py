@@ -469,6 +469,7 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
             marker_end = row.span[0] + len(row.number) if text.startswith(row.number, row.span[0]) else row.span[0]
             cands.append(Candidate(row.span[0], marker_end, row.span[1], "table_row", ("table_row",), None,
                                    None, False, row))
+    cands.extend(_bare_sections(norm, sl.body_start, end, cands, inside, g))
     cands.sort(key=lambda c: c.start)
     _hint_lost_numbers(cands)
     for cand in cands:
@@ -565,6 +566,26 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
 
 
 _CONTENTS = regex.compile(r"目\s*录")
+_BARE_HEADING = regex.compile(r"\p{Han}{2,12}")
+
+
+def _bare_sections(norm: str, start: int, end: int, cands: list[Candidate], inside: list[tuple[int, int]],
+                   g: _Grammar) -> list[Candidate]:
+    """Sections headed by bare lines (总体要求 / 重点整治内容 / 工作要求, their 一、 lost), where a part has
+    no 一、 of its own: short lines of Chinese words naming a section's role, at least two of them,
+    each followed by text. They take the ordinal numbers of their order and no marker."""
+    if any(c.styles == ("cn_dun",) and not c.damaged for c in cands):
+        return []
+    starts = {c.start for c in cands}
+    words = [w for _, ws in g.roles for w in ws]
+    lines = [ln for ln in split_lines(norm, start, end) if ln.content]
+    found = [ln for k, ln in enumerate(lines[:-1])
+             if _BARE_HEADING.fullmatch(ln.content) and ln.cstart not in starts
+             and any(w in ln.content for w in words) and not any(a <= ln.cstart < b for a, b in inside)]
+    if len(found) < 2:
+        return []
+    return [Candidate(ln.cstart, ln.cstart, ln.cend, "bare_section", ("cn_dun",), k, None, False)
+            for k, ln in enumerate(found, 1)]
 
 
 def _contents_lists(norm: str, start: int, end: int) -> list[tuple[int, int]]:

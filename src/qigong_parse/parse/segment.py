@@ -166,6 +166,7 @@ class _Head:
     date: dt.date | None = None
     recipients: list[str] = field(default_factory=list)
     signature: tuple[int, int] | None = None  # [first, last] lines of a direct document's signature
+    first_last: int = -1  # the head's last line before a covering notice's body was added to it
 
 
 def _parse_date(m: Any) -> dt.date | None:
@@ -394,6 +395,7 @@ def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _He
             signers = _signers(lines, after[:k])
             if signers and (head.issuer is None or (len(signers) > 1 and "、" not in head.issuer)):
                 head.issuer = "、".join(signers)
+            head.first_last = head.last
             head.date, head.last = date, _after_notes(lines, body, i)
             return
     # no signature date: the head ends before the first plan title or annex heading after it
@@ -404,6 +406,19 @@ def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _He
     dates = _chrome_dates(lines, frame.lead_end) or _field_dates(frame)
     head.date = dates[0] if dates else None
     state.warn("no-date", "no signature date found in the notice head", part="notice")
+
+
+def _body_is_outline(lines: list[Line], body: list[int], head: _Head) -> bool:
+    """A covering notice whose head swallowed three or more outline headings before its signature,
+    with no plan title in between: its body is the plan itself."""
+    if head.first_last < 0:
+        return False
+    t = _tables()
+    inside = [i for i in body if head.first_last < i <= head.last]
+    headings = [i for i in inside if t["outline_marker"].match(lines[i].content)]
+    if len(headings) < 3:
+        return False
+    return not any(_plan_title_like(lines[i].content) for i in inside if i < headings[0])
 
 
 def _covering_limit(lines: list[Line], after: list[int]) -> int:
@@ -640,6 +655,12 @@ def segment(state: ParseState) -> Segmentation:
             _close_direct(state, frame, body, head, stop)
         else:
             _close_covering(state, frame, body, head)
+            if _body_is_outline(lines, body, head):
+                # 印发…举措的通知 whose own body is the numbered measures (no plan title before them):
+                # the body is the plan, as in a document issued directly
+                head.form, head.last, head.date = "direct", head.first_last, None
+                annex_lines = _annexes(lines, body, head.last + 1)
+                _close_direct(state, frame, body, head, annex_lines[0][0] if annex_lines else frame.trail_start)
         annexes_after = head.last + 1
     search_from = head.first if head is not None else frame.lead_end
     attachments, att_first, att_last = _attachment_list(lines, body, search_from)
