@@ -40,8 +40,9 @@ def _signature(name: str) -> str:
 
 def floor_program(name: str) -> str:
     """An empty typer app whose one command has the real command's signature."""
-    enums = re.findall(r"^class \w+\(StrEnum\):\n(?:    .*\n|\n)*?(?=\n\S)", CLI_SOURCE.read_text(encoding="utf-8"),
-                       re.M)
+    source = CLI_SOURCE.read_text(encoding="utf-8")
+    enums = re.findall(r"^class \w+\(StrEnum\):\n(?:    .*\n|\n)*?(?=\n\S)", source, re.M)
+    enums += re.findall(r'^[A-Z_]+ = "[^"\n]*"\n', source, re.M)  # help texts the signature names
     return (
         "from __future__ import annotations\n"
         "import sys\nfrom enum import StrEnum\nfrom pathlib import Path\nfrom typing import Annotated\n"
