@@ -513,6 +513,8 @@ def _run(args: list[str], name: str | None) -> tuple[int, bool]:
     except click.ClickException as exc:  # usage errors: bad option, missing argument …
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "qigong"
+        if where == "qigong" and name:  # an option error raised before the command's context exists
+            where = f"qigong {name}"
         _say(f"{where}: error: {' '.join(exc.format_message().split())} (see '{where} --help')")
         return exc.exit_code, True
     except KeyboardInterrupt:
