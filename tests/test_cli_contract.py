@@ -371,3 +371,19 @@ def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "qigong_parse", "--version"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("qigong ")
+
+
+def test_readme_figures_are_the_sample_s(sample_doc: Document) -> None:
+    """The README quotes the sample's unit count and table sizes: they must be today's."""
+    import re
+
+    from qigong_parse.research.export import tables
+    from qigong_parse.research.matrix import responsibility_matrix
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    units = re.search(r"\*\*(\d+) units\*\*", readme)
+    assert units and int(units.group(1)) == len(responsibility_matrix(sample_doc))
+    sizes = {t.name: len(t.rows) for t in tables(sample_doc)}
+    claim = (f"{sizes['tasks']} tasks, {sizes['responsibilities']} responsibility rows, "
+             f"{sizes['targets']} targets and {sizes['task_forces']}")
+    assert claim in " ".join(readme.split())
