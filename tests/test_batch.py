@@ -70,7 +70,7 @@ def test_expand_reports_what_named_no_file(tmp_path: Path) -> None:
     assert [message for _, message in found.problems] == [
         "nope.txt: no such file",
         f"{tmp_path / '*.txt'}: no file matches this pattern",
-        f"{tmp_path}: no .txt, .html, .htm, .docx files in this directory",
+        f"{tmp_path}: no .txt, .html, .htm, .docx, .pdf, .ofd files in this directory",
     ]
 
 

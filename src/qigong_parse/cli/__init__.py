@@ -89,7 +89,7 @@ def _stderr() -> Console:
 def parse(
     notices: Annotated[list[str], typer.Argument(
         metavar="NOTICE...", show_default=False,
-        help="Notice files (.txt, .html, .htm, .docx), directories of them, or glob patterns; "
+        help="Notice files (.txt, .html, .htm, .docx, .pdf, .ofd), directories of them, or glob patterns; "
              "'-' reads one notice from stdin.")],
     output: Annotated[str | None, typer.Option(
         "-o", "--output", metavar="OUT", show_default=False,
@@ -542,6 +542,7 @@ def _run(args: list[str], name: str | None) -> tuple[int, bool]:
 _EXTRA_HINTS = {
     "openpyxl": "writing XLSX needs openpyxl: pip install 'qigong-parse[xlsx]'",
     "docx": "reading DOCX needs python-docx: pip install 'qigong-parse[docx]'",
+    "pypdfium2": "reading PDF needs pypdfium2: pip install 'qigong-parse[pdf]'",
 }
 
 

@@ -16,7 +16,7 @@ from ..errors import QigongError
 if TYPE_CHECKING:
     from ..model.output import Document
 
-NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd")
 _GLOB_CHARS = frozenset("*?[")
 _MAX_NAME_BYTES = 200  # file names are limited to 255 bytes; leave room for "-NN.yaml" and temp names
 
