@@ -11,7 +11,7 @@ SAMPLE_OUT := data/structured/shaodong-2025-qidagongjian.yaml
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --group dev -e '.[all]'
 	touch $(STAMP)
 
 # Byte-compile the package: an editable install is not, and where PYTHONDONTWRITEBYTECODE is set

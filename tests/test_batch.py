@@ -22,7 +22,8 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-q
         ("..\\..\\evil.txt", "evil"),
         ("..hidden.txt", "hidden"),
         ("a\x00b\nc.txt", "a_b_c"),
-        ("what is this?.html", "what_is_this_"),
+        ("what is this?.html", "what is this_"),
+            ("  通知 (1).txt", "通知 (1)"),
         (".txt", "txt"),
         ("", "notice"),
     ],
@@ -69,7 +70,7 @@ def test_expand_reports_what_named_no_file(tmp_path: Path) -> None:
     assert [message for _, message in found.problems] == [
         "nope.txt: no such file",
         f"{tmp_path / '*.txt'}: no file matches this pattern",
-        f"{tmp_path}: no .txt, .html, .htm, .docx files in this directory",
+        f"{tmp_path}: no .txt, .html, .htm, .docx, .pdf, .ofd files in this directory",
     ]
 
 

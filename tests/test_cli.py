@@ -121,7 +121,6 @@ ERROR_ROWS = [
     ("too large", lambda w: ["parse", NAME, "--max-bytes", "100"], 1, "larger than the limit"),
     ("stdout for a batch", lambda w: ["parse", NAME, NAME + "x", "-o", "-"], 2, "single document"),
     ("no notice", lambda w: ["parse"], 2, "Missing argument"),
-    ("no command", lambda w: [], 2, "Missing command"),
     ("unknown option", lambda w: ["parse", NAME, "--fast"], 2, "No such option"),
     ("validate missing", lambda w: ["validate", "nope.yaml"], 1, "1 of 1 file(s) invalid"),
 ]

@@ -261,12 +261,12 @@ def yaml_files(tmp_path_factory: pytest.TempPathFactory, seed: Document) -> dict
 
 # (arguments after OLD NEW, exit status)
 CLI_CASES = [
-    (("seed", "seed", "--format", "json"), 0),
-    (("suining", "seed", "--format", "json"), 1),
-    (("suining", "seed", "--format", "yaml"), 1),
-    (("suining", "seed", "--format", "markdown"), 1),
-    (("suining", "missing", "--format", "json"), 2),
-    (("suining", "seed", "--format", "xml"), 2),
+    (("seed", "seed", "--to", "json"), 0),
+    (("suining", "seed", "--to", "json"), 1),
+    (("suining", "seed", "--to", "yaml"), 1),
+    (("suining", "seed", "--to", "markdown"), 1),
+    (("suining", "missing", "--to", "json"), 2),
+    (("suining", "seed", "--to", "xml"), 2),
 ]
 
 
@@ -290,16 +290,16 @@ def test_exit_status_like_diff(yaml_files: dict[str, Path], tmp_path: Path, args
 
 def test_thresholds_are_options(yaml_files: dict[str, Path]) -> None:
     strict = CliRunner().invoke(app, ["diff", str(yaml_files["suining"]), str(yaml_files["seed"]),
-                                      "-f", "json", "--metric-threshold", "1.0"])
+                                      "--to", "json", "--metric-threshold", "1.0"])
     loose = CliRunner().invoke(app, ["diff", str(yaml_files["suining"]), str(yaml_files["seed"]),
-                                     "-f", "json", "--metric-threshold", "0.3"])
+                                     "--to", "json", "--metric-threshold", "0.3"])
     n_strict = len(json.loads(strict.stdout)["targets"])
     n_loose = len(json.loads(loose.stdout)["targets"])
     assert n_strict < n_loose
 
 
 def test_notice_text_is_parsed_on_the_fly(yaml_files: dict[str, Path]) -> None:
-    result = CliRunner().invoke(app, ["diff", str(RAW_2025), str(RAW_2025), "-f", "json"])
+    result = CliRunner().invoke(app, ["diff", str(RAW_2025), str(RAW_2025), "--to", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["parts"]) == 8 and data["equal"]

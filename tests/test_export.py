@@ -34,6 +34,9 @@ def _counts(doc: Document) -> dict[str, int]:
         "tasks": sum(1 for n in nodes if is_task(n)),
         "targets": sum(len(p.targets) for p in doc.parts) + sum(len(n.targets) for n in nodes),
         "task_forces": sum(1 for p in doc.parts if p.task_force),
+        "responsibilities": sum(len(dict.fromkeys(getattr(n.responsibility, role)))
+                                for n in nodes if n.responsibility and is_task(n)
+                                for role in ("lead", "support", "joint")),
     }
 
 
@@ -56,7 +59,8 @@ def _read_xlsx(path: Path) -> dict[str, list[dict[str, object]]]:
 
 def _read(fmt: str, out: Path) -> dict[str, list[dict[str, object]]]:
     if fmt == "csv":
-        return {name: list(_read_csv(out / f"{name}.csv")) for name in ("tasks", "targets", "task_forces")}
+        return {name: list(_read_csv(out / f"{name}.csv"))
+                for name in ("tasks", "responsibilities", "targets", "task_forces")}
     if fmt == "xlsx":
         return _read_xlsx(out)
     return dict(json.loads(out.read_text("utf-8")))
@@ -75,15 +79,15 @@ def test_exports_hold_the_yaml_counts(seed_yaml: Path, tmp_path: Path, fmt: str,
     first = tables["targets"][0]
     assert (first["metric"], first["quote"]) == ("社会消费品零售总额", "社会消费品零售总额增长6.5%以上")
     lead = {(r["part"], r["path"]): r["lead"] for r in tables["tasks"]}[("annex-1", "二/(一)/2")]
-    assert lead in ("市商务局、市发改局", ["市商务局", "市发改局"])
+    assert lead in ("市商务局 | 市发改局", ["市商务局", "市发改局"])
 
 
 def test_csv_prefix_names_one_file_per_table(seed_yaml: Path, tmp_path: Path) -> None:
     written = export(load_document(seed_yaml), "csv", tmp_path / "shaodong")
-    assert [p.name for p in written] == ["shaodong-tasks.csv", "shaodong-targets.csv",
-                                        "shaodong-task_forces.csv"]
-    forces = _read_csv(written[2])
-    assert forces[0]["office"] == "市发改局" and forces[0]["deputies"] == "市发改局、市商务局"
+    assert [p.name for p in written] == ["shaodong-tasks.csv", "shaodong-responsibilities.csv",
+                                        "shaodong-targets.csv", "shaodong-task_forces.csv"]
+    forces = _read_csv(written[3])
+    assert forces[0]["office"] == "市发改局" and forces[0]["deputies"] == "市发改局 | 市商务局"
 
 
 def test_refuses_to_overwrite_unless_forced(seed_yaml: Path, tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def seed_yaml(tmp_path_factory: pytest.TempPathFactory, seed: Document) -> Path:
 
 
 def test_command_lists_one_unit(seed_yaml: Path) -> None:
-    result = CliRunner().invoke(app, ["units", str(seed_yaml), "--unit", "市发改", "-f", "json"])
+    result = CliRunner().invoke(app, ["units", str(seed_yaml), "--unit", "市发改", "--to", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["unit"] == "市发改局"
@@ -92,7 +92,7 @@ def test_command_lists_one_unit(seed_yaml: Path) -> None:
 
 
 def test_command_matrix_and_unknown_unit(seed_yaml: Path) -> None:
-    result = CliRunner().invoke(app, ["units", str(seed_yaml), "-f", "markdown"])
+    result = CliRunner().invoke(app, ["units", str(seed_yaml), "--to", "markdown"])
     assert result.exit_code == 0
     assert "| 市发改局 | 18 | 22 | 29 | 69 |" in result.stdout
     missing = CliRunner().invoke(app, ["units", str(seed_yaml), "--unit", "市不存在局"])

@@ -32,7 +32,7 @@ def test_dump_is_readable(doc: Document) -> None:
     text = dump_yaml(doc)
     assert text.startswith('schema_version: "1.0"\nsource:\n  file: ')
     assert "issuer: 邵东市人民政府办公室" in text  # unicode as is, not \u escapes
-    assert "date: 2025-03-06\n" in text  # a date, not a quoted string
+    assert 'date: "2025-03-06"\n' in text  # quoted: YAML loaders read the string the JSON Schema wants
     assert f"  span: {list(doc.parts[0].span)}\n" in text  # spans in flow style
     escaped = {chr(int(code, 16)) for code in re.findall(r"\\u([0-9a-f]{4})", text)}
     assert all(not ch.isprintable() for ch in escaped)  # only invisible characters are escaped

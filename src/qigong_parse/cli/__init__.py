@@ -39,12 +39,22 @@ class Format(StrEnum):
     ofd = "ofd"
 
 
+class OutputFormat(StrEnum):
+    """What `parse --to` writes: YAML (the contract), indented JSON, or one JSON line per document."""
+
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
+
+
+DEBUG_HELP = "Show tracebacks of errors."
+
 app = typer.Typer(
     name="qigong",
     help="Turn Chinese government policy notices (通知 + 总体方案 + 实施方案) into validated YAML.\n\n"
     "Example: qigong parse notice.txt -o notice.yaml\n\n" + EXIT_HELP,
-    add_completion=False,
-    no_args_is_help=False,
+    add_completion=True,
+    no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -78,12 +88,16 @@ def _stderr() -> Console:
 @app.command()
 def parse(
     notices: Annotated[list[str], typer.Argument(
-        metavar="NOTICE", show_default=False,
-        help="Notice files (.txt, .html, .htm, .docx), directories of them, or glob patterns.")],
+        metavar="NOTICE...", show_default=False,
+        help="Notice files (.txt, .html, .htm, .docx, .pdf, .ofd), directories of them, or glob patterns; "
+             "'-' reads one notice from stdin.")],
     output: Annotated[str | None, typer.Option(
         "-o", "--output", metavar="OUT", show_default=False,
         help="Output file, '-' for stdout, or a directory (required to be one for several inputs). "
-             "Default: <stem>.yaml beside each input.")] = None,
+             "Default: <stem>.yaml beside each input (stdout for stdin).")] = None,
+    to: Annotated[OutputFormat, typer.Option(
+        "--to", "-t", help="Output format: yaml (the contract), json, or jsonl (one line per document).")
+    ] = OutputFormat.yaml,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", metavar="ENC", show_default=False,
         help="Decode with this encoding instead of detecting it (utf-8, gb18030 …).")] = None,
@@ -101,7 +115,7 @@ def parse(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     summary: Annotated[bool, typer.Option(
         "--summary", help="Print the summary even when stderr is not a terminal (as `make run` does).")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Parse notices into YAML: one <stem>.yaml per input.
 
@@ -112,6 +126,8 @@ def parse(
     qigong parse notice.html -o - | less
 
     qigong parse raw/ -o structured/ --jobs 4
+
+    curl -s https://example.gov.cn/notice.html | qigong parse - --to json
 
     Overwrites only earlier qigong outputs (or any file with --force), never the input; writes atomically.
 
@@ -128,7 +144,14 @@ def parse(
 
         lookup_codec(encoding)
     opts = _ParseOptions(encoding, fmt.value if fmt else None, strict, force, max_bytes, jobs, quiet, debug,
-                         summary)
+                         summary, OutputFormat(to).value)
+    if "-" in notices:
+        if len(notices) > 1:
+            raise UsageError("'-' (stdin) is one notice: give it alone")
+        code = _parse_stdin(output, opts)
+        if code:
+            raise typer.Exit(code)
+        return
     inputs = expand_inputs(notices)
     if not inputs.files:
         more = f" (and {len(inputs.problems) - 1} more)" if len(inputs.problems) > 1 else ""
@@ -152,6 +175,7 @@ class _ParseOptions:
     quiet: bool
     debug: bool
     summary: bool = False
+    to: str = "yaml"
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -168,43 +192,84 @@ def _make_dir(path: Path) -> None:
         raise OutputError(f"cannot create directory {path}: {exc.strerror or exc}") from None
 
 
-def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
-    from ..io.yaml_out import check_writable, dump_yaml, write_yaml
-    from ..pipeline import parse_path
-    from .batch import safe_stem, with_file
+def _destination(source: Path | None, output: str | None, to: str) -> Path | None:
+    """Where one document goes: None for stdout, else a file (a directory gets <stem>.<to> inside)."""
+    from .batch import output_name
 
-    dest: Path | None = None
+    if output == "-" or (output is None and source is None):
+        return None
     if output is None:
-        dest = source.with_name(f"{source.stem}.yaml")
-    elif output != "-":
-        dest = Path(output)
-        if output.endswith(("/", os.sep)):
-            _make_dir(dest)
-        if dest.is_dir():
-            dest = dest / f"{safe_stem(source.name)}.yaml"
+        assert source is not None
+        return source.with_name(output_name(source.name, to))
+    dest = Path(output)
+    if output.endswith(("/", os.sep)):
+        _make_dir(dest)
+    if dest.is_dir():
+        dest = dest / output_name(source.name if source is not None else "stdin", to)
+    return dest
+
+
+def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
+    from ..pipeline import parse_path
+    from .batch import with_file
+
+    dest = _destination(source, output, opts.to)
     if dest is not None:
-        if _same_file(dest, source):
-            message = f"refusing to write {dest}: it is the input file"
-            raise UsageError(message) if output is not None else OutputError(message)
-        check_writable(dest, force=opts.force)  # fail before the work, not after it
+        _check_destination(dest, source, explicit=output is not None, force=opts.force)
     try:
         doc = parse_path(source, encoding=opts.encoding, fmt=opts.fmt, max_bytes=opts.max_bytes)
     except QigongError as exc:
         exc.message = with_file(exc.message, str(source))
         raise
+    return _emit(doc, dest, source, opts)
+
+
+def _check_destination(dest: Path, source: Path | None, *, explicit: bool, force: bool) -> None:
+    from ..io.yaml_out import check_writable
+
+    if source is not None and _same_file(dest, source):
+        message = f"refusing to write {dest}: it is the input file"
+        raise UsageError(message) if explicit else OutputError(message)
+    check_writable(dest, force=force)  # fail before the work, not after it
+
+
+def _parse_stdin(output: str | None, opts: _ParseOptions) -> int:
+    """`qigong parse -`: one notice read from stdin; output to stdout unless -o says otherwise."""
+    from ..pipeline import parse_bytes
+    from ..read import DEFAULT_MAX_BYTES
+
+    dest = _destination(None, output, opts.to)
+    if dest is not None:
+        _check_destination(dest, None, explicit=True, force=opts.force)
+    limit = opts.max_bytes or DEFAULT_MAX_BYTES
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("stdin: not available")
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"stdin: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise InputError(f"stdin: more than the limit of {limit} bytes; raise it with --max-bytes")
+    if not data:
+        raise InputError("stdin: empty input")
+    try:
+        doc = parse_bytes(data, file="<stdin>", encoding=opts.encoding, fmt=opts.fmt)
+    except QigongError as exc:
+        exc.message = f"stdin: {exc.message}"
+        raise
+    return _emit(doc, dest, Path("<stdin>"), opts)
+
+
+def _emit(doc: Document, dest: Path | None, source: Path, opts: _ParseOptions) -> int:
+    """Write the document (to `dest`, or stdout when None), print the summary, apply --strict."""
+    from ..io.yaml_out import dump_document, write_yaml
+    from .output import write_stdout
+
     if dest is None:
-        if sys.stdout is None:
-            raise OutputError("cannot write to stdout: it is closed")
-        data = dump_yaml(doc).encode("utf-8")
-        sys.stdout.flush()
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is not None:
-            stream.write(data)
-            stream.flush()
-        else:
-            sys.stdout.write(data.decode("utf-8"))
+        write_stdout(dump_document(doc, opts.to))
     else:
-        write_yaml(doc, dest, force=opts.force)
+        write_yaml(doc, dest, force=opts.force, to=opts.to)
     if not opts.quiet and (opts.summary or sys.stderr.isatty()):  # rich costs start-up: load it for a person
         _stderr().print(render_summary(doc, "stdout" if dest is None else str(dest)))
     if opts.strict and doc.warnings:
@@ -213,13 +278,23 @@ def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
     return 0
 
 
+def warning_counts(codes: Sequence[str]) -> str:
+    """`32 warning(s)`, and which kinds: `32 warning(s): 20 unit-unknown, 12 marker-gap`."""
+    from collections import Counter
+
+    if not codes:
+        return "0 warning(s)"
+    kinds = ", ".join(f"{n} {code}" for code, n in sorted(Counter(codes).items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{len(codes)} warning(s): {kinds}"
+
+
 def render_summary(doc: Document, written: str) -> object:
     """A short rich summary of one parsed document: head, parts with counts, warnings."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    head = Text()
+    head = Text()  # Text.append never parses markup: a `[/]` in a title or a file name stays text
     head.append("wrote ", style="green").append(written)
     notice = doc.notice
     head.append(f"\nissuer      {notice.issuer if notice and notice.issuer else '—'}")
@@ -230,11 +305,11 @@ def render_summary(doc: Document, written: str) -> object:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for part in doc.parts:
         nodes = part.walk()
-        table.add_row(part.id, part.title or "", str(len(nodes)),
+        table.add_row(Text(part.id), Text(part.title or ""), str(len(nodes)),
                       str(len(part.targets) + sum(len(n.targets) for n in nodes)),
                       str(sum(n.responsibility is not None for n in nodes)))
     style = "yellow" if doc.warnings else "green"
-    tail = Text(f"{len(doc.warnings)} warning(s)", style=style)
+    tail = Text(warning_counts([w.code for w in doc.warnings]), style=style)
     body = table if doc.parts else Text("no parts found", style="yellow")
     return Group(head, body, tail)
 
@@ -250,8 +325,8 @@ def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str 
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"-o {output}: must be a directory when parsing several files")
         _make_dir(out_dir)
-    jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug)
-            for src, dest in zip(files, plan_outputs(files, out_dir), strict=True)]
+    jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug, opts.to)
+            for src, dest in zip(files, plan_outputs(files, out_dir, opts.to), strict=True)]
     order = {job.source: i for i, job in enumerate(jobs)}
     results: list[Result] = [Result(Job(item, ""), error=message) for item, message in problems]
     console = _stderr()
@@ -273,16 +348,18 @@ def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str 
             results.append(result)
             _report(console, result, opts)
     results.sort(key=lambda r: order.get(r.job.source, -1))
-    if not opts.quiet:
+    if not opts.quiet and console.is_terminal:  # off a terminal the per-file lines above are the record
         console.print(render_batch_table(results))
     failed = sum(not r.ok for r in results)
     warned = sum(1 for r in results if r.stats and r.stats.warnings)
     written = len(results) - failed
     line = f"{written} written, {failed} failed"
     if warned:
-        line += f", {warned} with parser warnings" + (" (--strict)" if opts.strict else "")
+        codes = [code for r in results if r.stats for code in r.stats.warning_codes]
+        line += (f", {warned} with parser warnings" + (" (--strict)" if opts.strict else "")
+                 + f" ({warning_counts(codes)})")
     if not opts.quiet or failed:
-        console.print(line, markup=False)
+        console.print(line, markup=False, highlight=False)
     return 1 if failed or (opts.strict and warned) else 0
 
 
@@ -301,18 +378,19 @@ def _report(console: Console, result: Result, opts: _ParseOptions) -> None:
 def render_batch_table(results: Sequence[Result]) -> object:
     """The end-of-batch table: one row per input with its output, counts and status."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="qigong parse", header_style="bold", title_justify="left")
     for name in ("input", "output", "parts", "nodes", "targets", "warnings", "status"):
         numeric = name in ("parts", "nodes", "targets", "warnings")
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
-    for r in results:
+    for r in results:  # file names are Text, never markup: a `[/]` in a name must not break the table
         if r.stats is None:
-            table.add_row(r.job.source, "", "", "", "", "", "[red]failed[/red]")
+            table.add_row(Text(r.job.source), "", "", "", "", "", Text("failed", style="red"))
             continue
         s = r.stats
-        status = "[yellow]warnings[/yellow]" if s.warnings else "[green]ok[/green]"
-        table.add_row(r.job.source, r.job.output, str(s.parts), str(s.nodes), str(s.targets),
+        status = Text("warnings", style="yellow") if s.warnings else Text("ok", style="green")
+        table.add_row(Text(r.job.source), Text(r.job.output), str(s.parts), str(s.nodes), str(s.targets),
                       str(s.warnings), status)
     return table
 
@@ -325,47 +403,57 @@ def validate(
     files: Annotated[list[Path], typer.Argument(
         metavar="FILE", show_default=False, help="qigong YAML outputs to check.")],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
 ) -> None:
     """Check qigong YAML files: the schema, then the offsets, paths and ids it cannot check.
 
     Example: qigong validate structured/*.yaml
 
-    Prints one line per problem on stdout: FILE: YAML.path: message.
+    Prints one line per problem on stdout: FILE: YAML.path: message. Every 1.x schema_version is read;
+    a file of another major gets one line saying so.
 
     Exit status: 0 all valid; 1 a file is unreadable or invalid; 2 bad usage.
     """
     from ..check.validate import validate_file
+    from .output import write_stdout
 
     bad = 0
     for path in files:
         problems = validate_file(path)
+        version = [p for p in problems if getattr(p, "where", "") == "schema_version"]
+        if version:  # another major: the rest would be noise about a format this qigong does not know
+            problems = version
+        lines: list[str] = []
         if problems:
             bad += 1
-            for problem in problems[:MAX_PROBLEMS_SHOWN]:
-                print(f"{path}: {problem}")
+            lines += [f"{path}: {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN]]
             if len(problems) > MAX_PROBLEMS_SHOWN:
-                print(f"{path}: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
+                lines.append(f"{path}: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
         elif not quiet:
-            print(f"{path}: ok")
+            lines.append(f"{path}: ok")
+        if lines:
+            write_stdout("".join(line + "\n" for line in lines))
     if bad:
         print(f"qigong validate: {bad} of {len(files)} file(s) invalid", file=sys.stderr)
         raise typer.Exit(1)
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the YAML output (the `Document` model) on stdout.
+def schema(
+    debug: Annotated[bool, typer.Option("--debug", help=DEBUG_HELP)] = False,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the YAML output (the `Document` model) on stdout.
 
     Example: qigong schema > qigong.schema.json
 
-    Exit status: 0; 2 bad usage.
+    Exit status: 0; 1 stdout cannot be written; 2 bad usage.
     """
     import json
 
     from ..model.output import Document
+    from .output import write_stdout
 
-    print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+    write_stdout(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 def _register_research() -> None:
@@ -388,10 +476,26 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _command(args: list[str]) -> str | None:
+    return args[0] if args and not args[0].startswith("-") else None
+
+
 def run(argv: Sequence[str]) -> int:
-    """Run the CLI on `argv`; return the exit status. Errors become one line on stderr."""
-    args = list(argv)
+    """Run the CLI on `argv`; return the exit status. Errors become one line on stderr.
+
+    `diff` exits 1 for "different", so every error of `diff` exits 2.
+    """
+    args = list(argv) or ["--help"]  # bare `qigong` shows the help, exit 0
+    name = _command(args)
+    code, failed = _run(args, name)
+    return 2 if failed and name == "diff" else code
+
+
+def _run(args: list[str], name: str | None) -> tuple[int, bool]:
+    import click
+
     debug = "--debug" in args
+    command = "qigong" + (f" {name}" if name else "")
     try:
         rv = app(args=args, prog_name="qigong", standalone_mode=False)
     except QigongError as exc:
@@ -399,30 +503,62 @@ def run(argv: Sequence[str]) -> int:
             import traceback
 
             traceback.print_exc()
-        command = "qigong" + (f" {args[0]}" if args and not args[0].startswith("-") else "")
         _say(f"{command}: error: {exc.message}")
-        return exc.exit_code
-    except typer.Abort:
+        return exc.exit_code, True
+    except click.exceptions.Exit as exc:
+        return exc.exit_code, False
+    except click.Abort:
         _say("qigong: aborted")
-        return 1
-    except typer.TyperException as exc:  # click's usage errors: bad option, missing argument …
+        return 1, True
+    except click.ClickException as exc:  # usage errors: bad option, missing argument …
         ctx = getattr(exc, "ctx", None)
-        command = ctx.command_path if ctx is not None else "qigong"
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        _say(f"{command}: error: {' '.join(message.split())} (see '{command} --help')")
-        return int(getattr(exc, "exit_code", 2))
+        where = ctx.command_path if ctx is not None else "qigong"
+        if where == "qigong" and name:  # an option error raised before the command's context exists
+            where = f"qigong {name}"
+        _say(f"{where}: error: {' '.join(exc.format_message().split())} (see '{where} --help')")
+        return exc.exit_code, True
     except KeyboardInterrupt:
         _say("qigong: interrupted")
-        return 130
+        return 130, True
+    except ModuleNotFoundError as exc:
+        if debug:
+            raise
+        hint = _EXTRA_HINTS.get((exc.name or "").split(".")[0])
+        if hint is None:
+            _say(f"{command}: internal error: {exc} (rerun with --debug for details)")
+        else:
+            _say(f"{command}: error: {hint}")
+        return 1, True
     except Exception as exc:
         if debug:
             raise
         detail = " ".join(str(exc).split())[:300]
-        _say(f"qigong: internal error: {type(exc).__name__}: {detail} (rerun with --debug for details)")
-        return 1
-    return rv if isinstance(rv, int) else 0
+        _say(f"{command}: internal error: {type(exc).__name__}: {detail} (rerun with --debug for details)")
+        return 1, True
+    return (rv if isinstance(rv, int) else 0), False
+
+
+# A missing optional dependency is a hint, not an internal error.
+_EXTRA_HINTS = {
+    "openpyxl": "writing XLSX needs openpyxl: pip install 'qigong-parse[xlsx]'",
+    "docx": "reading DOCX needs python-docx: pip install 'qigong-parse[docx]'",
+    "pypdfium2": "reading PDF needs pypdfium2: pip install 'qigong-parse[pdf]'",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
-    sys.exit(run(sys.argv[1:] if argv is None else argv))
+    args = sys.argv[1:] if argv is None else list(argv)
+    code = run(args)
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        from .output import silence_stdout
+
+        silence_stdout()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        name = _command(args)
+        _say(f"qigong{' ' + name if name else ''}: error: cannot write to stdout: {reason}")
+        code = 2 if name == "diff" else (code or 1)
+    sys.exit(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from ..errors import QigongError
 if TYPE_CHECKING:
     from ..model.output import Document
 
-NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd")
 _GLOB_CHARS = frozenset("*?[")
 _MAX_NAME_BYTES = 200  # file names are limited to 255 bytes; leave room for "-NN.yaml" and temp names
 
@@ -30,8 +31,14 @@ class Inputs:
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
-def expand_inputs(items: Sequence[str]) -> Inputs:
-    """Expand directories (their notice files) and globs (for shells that don't); keep order, drop repeats."""
+def natural_key(path: str | Path) -> list[str | int]:
+    """Sort key that orders `附件2` before `附件10` and `notice-9` before `notice-10`."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", str(path))]
+
+
+def expand_inputs(items: Sequence[str], suffixes: tuple[str, ...] = NOTICE_SUFFIXES) -> Inputs:
+    """Expand directories (their files with `suffixes`) and globs (for shells that don't), in natural
+    order; keep the command line's order otherwise, drop repeats."""
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
     batch = len(items) > 1
@@ -44,9 +51,9 @@ def expand_inputs(items: Sequence[str]) -> Inputs:
             files.append(path)
 
     def add_dir(path: Path) -> None:
-        found = sorted(p for p in path.iterdir() if p.suffix.lower() in NOTICE_SUFFIXES and p.is_file())
+        found = sorted((p for p in path.iterdir() if p.suffix.lower() in suffixes and p.is_file()), key=natural_key)
         if not found:
-            problems.append((str(path), f"{path}: no {', '.join(NOTICE_SUFFIXES)} files in this directory"))
+            problems.append((str(path), f"{path}: no {', '.join(suffixes)} files in this directory"))
         for p in found:
             add(p)
 
@@ -59,7 +66,7 @@ def expand_inputs(items: Sequence[str]) -> Inputs:
             add(path)
         elif _GLOB_CHARS & set(item):
             batch = True
-            matches = sorted(m for m in glob.glob(item) if os.path.isfile(m))
+            matches = sorted((m for m in glob.glob(item) if os.path.isfile(m)), key=natural_key)
             if not matches:
                 problems.append((item, f"{item}: no file matches this pattern"))
             for match in matches:
@@ -70,29 +77,35 @@ def expand_inputs(items: Sequence[str]) -> Inputs:
 
 
 def safe_stem(name: str) -> str:
-    """A file-name stem from an input name: no separators, control characters or leading dots."""
+    """A file-name stem from an input name: no separators, control characters, leading dots or
+    outer spaces (inner spaces are kept: `通知 (1).txt` → `通知 (1)`, the same for one file or a batch)."""
     stem = Path(name.replace("\\", "/")).stem
     out = "".join(
-        ch if (ch.isalnum() or ch in "-_.+=@,()（）【】《》") and unicodedata.category(ch)[0] != "C" else "_"
+        ch if (ch.isalnum() or ch in " -_.+=@,()（）【】《》") and unicodedata.category(ch)[0] != "C" else "_"
         for ch in stem
-    ).lstrip(".")
+    ).strip(" ").lstrip(".")
     encoded = out.encode("utf-8")[:_MAX_NAME_BYTES]
     out = encoded.decode("utf-8", errors="ignore")
     return out or "notice"
 
 
-def plan_outputs(files: Sequence[Path], out_dir: Path | None) -> list[Path]:
-    """One distinct `.yaml` path per input: in `out_dir` (or beside the input), never one of the inputs."""
+def output_name(source_name: str, to: str = "yaml") -> str:
+    """The one naming rule for outputs, single file or batch: `<safe stem>.<format>`."""
+    return f"{safe_stem(source_name)}.{to}"
+
+
+def plan_outputs(files: Sequence[Path], out_dir: Path | None, to: str = "yaml") -> list[Path]:
+    """One distinct `.<to>` path per input: in `out_dir` (or beside the input), never one of the inputs."""
     taken = {os.path.realpath(f).casefold() for f in files}
     outputs: list[Path] = []
     for path in files:
         folder = out_dir if out_dir is not None else path.parent
         stem = safe_stem(path.name)
-        candidate = folder / f"{stem}.yaml"
+        candidate = folder / output_name(path.name, to)
         n = 1
         while os.path.realpath(candidate).casefold() in taken:
             n += 1
-            candidate = folder / f"{stem}-{n}.yaml"
+            candidate = folder / f"{stem}-{n}.{to}"
         taken.add(os.path.realpath(candidate).casefold())
         outputs.append(candidate)
     return outputs
@@ -109,6 +122,7 @@ class Job:
     max_bytes: int | None = None
     force: bool = False
     debug: bool = False
+    to: str = "yaml"
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,7 @@ class Stats:
     targets: int = 0
     responsibilities: int = 0
     warnings: int = 0
+    warning_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +160,7 @@ def doc_stats(doc: Document) -> Stats:
         targets=sum(len(p.targets) for p in doc.parts) + sum(len(n.targets) for n in nodes),
         responsibilities=sum(n.responsibility is not None for n in nodes),
         warnings=len(doc.warnings),
+        warning_codes=tuple(w.code for w in doc.warnings),
     )
 
 
@@ -160,7 +176,7 @@ def run_job(job: Job) -> Result:
 
     try:
         doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes)
-        write_yaml(doc, job.output, force=job.force)
+        write_yaml(doc, job.output, force=job.force, to=job.to)
         return Result(job, stats=doc_stats(doc))
     except QigongError as exc:
         return Result(job, error=with_file(exc.message, job.source), detail=_trace(job))

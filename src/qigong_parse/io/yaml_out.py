@@ -21,6 +21,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Anything larger is not worth loading just to decide whether it is one of ours.
 _MAX_PROBE_BYTES = 64 * 1024 * 1024
 _OUR_HEAD = re.compile(rb'schema_version: "?[0-9.]+"?\nsource:\n  file: ')
+_OUR_JSON_HEAD = re.compile(rb'\{\s*"schema_version":\s*"[0-9.]+",\s*"source":\s*\{\s*"file":')
 
 # Our own block-style emitter: PyYAML's representer and resolver run in Python per scalar and made
 # dumping the slowest step of a cold `qigong parse`. The data is plain JSON-like values, so a small
@@ -144,13 +145,42 @@ def to_yaml(data: dict[str, Any]) -> str:
 
 
 def dump_yaml(doc: Document) -> str:
-    """The document as YAML: keys in model order, unicode as is, spans and paths as ``[a, b]``."""
-    data = doc.model_dump(mode="json")
-    notice = data.get("notice")
-    if notice and notice.get("date"):
-        # A real date emits unquoted (2025-03-06) and loads back as a date.
-        notice["date"] = dt.date.fromisoformat(notice["date"])
-    return to_yaml(data)
+    """The document as YAML: keys in model order, unicode as is, spans and paths as ``[a, b]``.
+
+    Dates are written as quoted strings ("2025-03-06"): a YAML loader then reads the same string the
+    JSON Schema describes, where an unquoted date would load as a date object and fail the schema.
+    """
+    return to_yaml(doc.model_dump(mode="json"))
+
+
+OUTPUT_FORMATS = ("yaml", "json", "jsonl")
+
+
+def finite(data: Any) -> Any:
+    """JSON-like data with NaN and ±Infinity replaced by None: JSON has no such numbers."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(v) for v in data]
+    return data
+
+
+def json_text(data: Any, *, lines: bool = False) -> str:
+    """Strict JSON (no NaN/Infinity): indented, or one line when `lines` (JSON Lines)."""
+    if lines:
+        return json.dumps(finite(data), ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    return json.dumps(finite(data), ensure_ascii=False, allow_nan=False, indent=2) + "\n"
+
+
+def dump_document(doc: Document, to: str = "yaml") -> str:
+    """The document as `yaml`, `json` (indented) or `jsonl` (one line)."""
+    if to == "yaml":
+        return dump_yaml(doc)
+    if to in ("json", "jsonl"):
+        return json_text(doc.model_dump(mode="json"), lines=to == "jsonl")
+    raise ValueError(f"unknown output format {to!r}")
 
 
 def is_qigong_output(path: Path) -> bool:
@@ -159,7 +189,8 @@ def is_qigong_output(path: Path) -> bool:
         if not path.is_file():
             return False
         with path.open("rb") as stream:
-            if _OUR_HEAD.match(stream.read(256)):
+            head = stream.read(256)
+            if _OUR_HEAD.match(head) or _OUR_JSON_HEAD.match(head):
                 return True  # how dump_yaml starts: no need to load the whole file
         if path.stat().st_size > _MAX_PROBE_BYTES:
             return False
@@ -221,12 +252,13 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-def write_yaml(doc: Document, path: str | Path, force: bool = False) -> Path:
-    """Write `doc` as YAML to `path` atomically; refuse to overwrite a file that is not a qigong output."""
+def write_yaml(doc: Document, path: str | Path, force: bool = False, to: str = "yaml") -> Path:
+    """Write `doc` as YAML (or `to` json/jsonl) to `path` atomically; refuse to overwrite a file that is
+    not a qigong output."""
     path = Path(path)
     check_writable(path, force=force)
     try:
-        atomic_write(path, dump_yaml(doc).encode("utf-8"))
+        atomic_write(path, dump_document(doc, to).encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path

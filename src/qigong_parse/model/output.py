@@ -22,6 +22,18 @@ from pydantic import (
 )
 
 SCHEMA_VERSION = "1.0"
+# Additive changes bump the minor; a reader of 1.x accepts every 1.x file and refuses another major.
+SCHEMA_MAJOR = 1
+SCHEMA_ID = "urn:qigong-parse:schema:document:1"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _check_schema_version(value: str) -> str:
+    major, _, minor = value.partition(".")
+    if major != str(SCHEMA_MAJOR) or not minor.isdigit():
+        raise ValueError(f"schema_version {value!r} is not supported: this qigong reads {SCHEMA_MAJOR}.x files")
+    return value
+
 
 def _check_span(span: tuple[int, int]) -> tuple[int, int]:
     start, end = span
@@ -110,8 +122,29 @@ class Target(Model):
     bound: Bound
     aspirational: bool = Field(default=False, description="力争 / 争取 / 努力")
     commitment: Commitment = Field(
-        default="plain", description="hard (确保/必须), soft (力争/争取), plain"
+        default="plain", description="hard (确保/必须), soft (力争/争取), plain; soft exactly when aspirational"
     )
+    commitment_span: Span | None = Field(
+        default=None, description="the commitment word (力争, 确保 …) when it stands outside the quote"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_commitment(cls, data: object) -> object:
+        # One place ties the two: `aspirational` is the stored truth for soft; `commitment` follows it.
+        if isinstance(data, dict):
+            if "commitment" not in data and "aspirational" in data:
+                data = {**data, "commitment": "soft" if data["aspirational"] is True else "plain"}
+            elif "aspirational" not in data and "commitment" in data:
+                data = {**data, "aspirational": data["commitment"] == "soft"}
+        return data
+
+    @model_validator(mode="after")
+    def _commitment_agrees(self) -> Target:
+        if self.aspirational != (self.commitment == "soft"):
+            raise ValueError(f"commitment {self.commitment!r} contradicts aspirational {self.aspirational}: "
+                             "a target is soft exactly when it is aspirational")
+        return self
 
 
 class TaskForce(Model):
@@ -209,7 +242,14 @@ class ParseWarning(Model):
 class Document(Model):
     """One parsed notice: the root of the YAML output."""
 
-    schema_version: str = SCHEMA_VERSION
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False,
+        json_schema_extra={"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID},
+    )
+
+    schema_version: Annotated[str, AfterValidator(_check_schema_version)] = Field(
+        default=SCHEMA_VERSION, json_schema_extra={"pattern": r"^1\.[0-9]+$"},
+        description="major.minor; additive changes bump the minor, readers accept every 1.x")
     source: Source
     notice: Notice | None = None
     parts: list[Part] = Field(default_factory=list)

@@ -1,28 +1,43 @@
-"""A parsed notice as three flat tables (tasks, targets, task forces) in CSV, XLSX or JSON.
+"""Parsed notices as flat tables (tasks, responsibilities, targets, task forces) in CSV, XLSX or JSON.
 
-CSV is UTF-8 with a BOM so Excel (and WPS) open the Chinese correctly; XLSX has one sheet per
-table with a frozen header and column widths that count CJK characters as two.
+Every row carries its document (`source`, `issuer`, `doc_number`, `date`, `year`), so that the tables
+of several notices can be stacked. CSV is UTF-8 with a BOM so Excel (and WPS) open the Chinese
+correctly; XLSX has one sheet per table with a frozen header and column widths that count CJK
+characters as two. Lists of units are arrays in JSON and joined with `LIST_SEP` in CSV/XLSX; text
+cells that a spreadsheet would run as a formula are defused (OWASP CSV injection guidance).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import OutputError, UsageError
+from ..errors import OutputError, QigongError, UsageError
 from ..model.output import Document, Part, Target
 from .diff import is_task, part_targets
 
 ExportFormat = Literal["csv", "xlsx", "json"]
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
-LIST_SEP = "、"  # how lists of units read in one spreadsheet cell
+# How a list reads in one spreadsheet cell: 、 and ， occur inside unit names (各县（市、区）人民政府),
+# an ASCII bar does not (a test checks every name of the unit registry).
+LIST_SEP = " | "
 MAX_WIDTH = 60
 MIN_WIDTH = 6
+# A cell starting with one of these is run as a formula by Excel, LibreOffice or WPS (fullwidth forms
+# too: WPS and Excel's CJK input turn them into their ASCII forms).
+FORMULA_FIRST = frozenset("=+-@\t\r＝＋－＠")
+DOC_COLUMNS = ["source", "issuer", "doc_number", "date", "year"]
+
+
+class MissingExtra(QigongError):
+    """An optional dependency is not installed: the message is the install hint."""
+
+    exit_code = 1
 
 
 @dataclass
@@ -38,8 +53,23 @@ def _path(path: list[str]) -> str:
     return "/".join(path)
 
 
-def _target_words(t: Target) -> str:
-    return t.quote
+def doc_columns(doc: Document) -> dict[str, Any]:
+    """The columns that say which notice a row comes from."""
+    notice = doc.notice
+    date = notice.date if notice else None
+    return {
+        "source": doc.source.file,
+        "issuer": notice.issuer if notice else None,
+        "doc_number": notice.doc_number if notice else None,
+        "date": date.isoformat() if date else None,
+        "year": date.year if date else None,
+    }
+
+
+def target_record(t: Target) -> dict[str, Any]:
+    """A target as a JSON object (the tasks table's `targets` cell in JSON)."""
+    return {"metric": t.metric, "change": t.change, "value": t.value, "value_max": t.value_max,
+            "unit": t.unit, "bound": t.bound, "commitment": t.commitment, "quote": t.quote}
 
 
 def task_rows(part: Part) -> list[dict[str, Any]]:
@@ -53,8 +83,22 @@ def task_rows(part: Part) -> list[dict[str, Any]]:
             "part": part.id, "path": _path(node.path), "title": node.title,
             "lead": list(r.lead) if r else [], "support": list(r.support) if r else [],
             "joint": list(r.joint) if r else [],
-            "targets": "; ".join(_target_words(t) for t in node.targets),
+            "targets": [target_record(t) for t in node.targets],
         })
+    return rows
+
+
+def responsibility_rows(part: Part) -> list[dict[str, Any]]:
+    """The long (tidy) form of responsibility: one row per (task, unit, role)."""
+    rows = []
+    for node in part.walk():
+        r = node.responsibility
+        if r is None or not is_task(node):
+            continue
+        for role in ("lead", "support", "joint"):
+            for unit in dict.fromkeys(getattr(r, role)):
+                rows.append({"part": part.id, "path": _path(node.path), "task": node.title,
+                             "unit": unit, "role": role})
     return rows
 
 
@@ -79,31 +123,48 @@ def task_force_rows(part: Part) -> list[dict[str, Any]]:
     }]
 
 
-def tables(doc: Document) -> list[Table]:
-    """The three tables of a document, parts in reading order."""
+def tables(docs: Document | Sequence[Document]) -> list[Table]:
+    """The four tables of one or several documents, documents in the order given, parts in reading order."""
     out = [
-        Table("tasks", ["part", "path", "title", "lead", "support", "joint", "targets"]),
-        Table("targets", ["part", "path", "metric", "change", "value", "value_max", "unit", "bound",
-                          "commitment", "aspirational", "quote"]),
-        Table("task_forces", ["part", "name", "convener", "executive_deputy", "deputies", "members",
-                              "office"]),
+        Table("tasks", [*DOC_COLUMNS, "part", "path", "title", "lead", "support", "joint", "targets"]),
+        Table("responsibilities", [*DOC_COLUMNS, "part", "path", "task", "unit", "role"]),
+        Table("targets", [*DOC_COLUMNS, "part", "path", "metric", "change", "value", "value_max", "unit",
+                          "bound", "commitment", "aspirational", "quote"]),
+        Table("task_forces", [*DOC_COLUMNS, "part", "name", "convener", "executive_deputy", "deputies",
+                              "members", "office"]),
     ]
-    for part in doc.parts:
-        out[0].rows.extend(task_rows(part))
-        out[1].rows.extend(target_rows(part))
-        out[2].rows.extend(task_force_rows(part))
+    for doc in [docs] if isinstance(docs, Document) else docs:
+        head = doc_columns(doc)
+        for part in doc.parts:
+            for table, rows in zip(out, (task_rows(part), responsibility_rows(part), target_rows(part),
+                                         task_force_rows(part)), strict=True):
+                table.rows.extend(head | row for row in rows)
     return out
 
 
+def defuse(text: str) -> str:
+    """A text cell a spreadsheet will not run: a leading = + - @ TAB CR gets a `'` (OWASP)."""
+    return "'" + text if text and text[0] in FORMULA_FIRST else text
+
+
 def _cell(value: Any) -> Any:
-    """A cell for CSV/XLSX: lists joined, whole floats as ints, None empty."""
+    """A cell for CSV/XLSX: lists joined (targets by their quotes), whole floats as ints, None and
+    non-finite numbers empty."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEP.join(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return LIST_SEP.join(v["quote"] if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer():
+            return int(value)
     return value
+
+
+def _csv_cell(value: Any) -> Any:
+    cell = _cell(value)
+    return defuse(cell) if isinstance(cell, str) else cell
 
 
 def display_width(text: str) -> int:
@@ -138,8 +199,20 @@ def default_output(source: Path, fmt: ExportFormat) -> Path:
     return stem if fmt == "csv" else stem.with_suffix(f".{fmt}")
 
 
-def _check(paths: list[Path], force: bool) -> None:
+def _same_file(a: Path, b: Path) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check(paths: list[Path], force: bool, inputs: Sequence[Path] = ()) -> None:
     for path in paths:
+        for source in inputs:  # --force or not: an input is never an output
+            if _same_file(path, source):
+                raise OutputError(f"refusing to write {path}: it is an input file")
         if not path.parent.is_dir():
             raise OutputError(f"cannot write {path}: directory {path.parent} does not exist")
         if path.is_dir():
@@ -153,17 +226,22 @@ def _csv_bytes(table: Table) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([_cell(row[c]) for c in table.columns])
+        writer.writerow([_csv_cell(row[c]) for c in table.columns])
     return buf.getvalue().encode("utf-8-sig")
 
 
 def json_text(doc_tables: list[Table]) -> str:
-    """One object with an array of row objects per table."""
-    return json.dumps({t.name: t.rows for t in doc_tables}, ensure_ascii=False, indent=2) + "\n"
+    """One object with an array of row objects per table (strict JSON: no NaN or Infinity)."""
+    from ..io.yaml_out import json_text as strict_json
+
+    return strict_json({t.name: t.rows for t in doc_tables})
 
 
 def _xlsx_bytes(doc_tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
+    try:
+        from openpyxl import Workbook
+    except ModuleNotFoundError:
+        raise MissingExtra("writing XLSX needs openpyxl: pip install 'qigong-parse[xlsx]'") from None
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -174,8 +252,12 @@ def _xlsx_bytes(doc_tables: list[Table]) -> bytes:
         ws.append(table.columns)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
-            ws.append([_cell(row[c]) for c in table.columns])
+        for r, row in enumerate(table.rows, start=2):
+            for c, name in enumerate(table.columns, start=1):
+                value = _cell(row[name])
+                cell = ws.cell(r, c, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, never a formula, whatever its first character
         ws.freeze_panes = "A2"
         for i, width in enumerate(column_widths(table), start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -184,15 +266,17 @@ def _xlsx_bytes(doc_tables: list[Table]) -> bytes:
     return buf.getvalue()
 
 
-def export(doc: Document, fmt: str, out: Path, *, force: bool = False) -> list[Path]:
-    """Write the tables of `doc` in `fmt` to `out`; return the files written."""
+def export(docs: Document | Sequence[Document], fmt: str, out: Path, *, force: bool = False,
+           inputs: Sequence[Path] = ()) -> list[Path]:
+    """Write the tables of `docs` in `fmt` to `out`; return the files written. Never writes over one
+    of `inputs`, even with `force`."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")
     from ..io.yaml_out import atomic_write
 
-    doc_tables = tables(doc)
+    doc_tables = tables(docs)
     paths = output_paths(fmt, out, [t.name for t in doc_tables])  # type: ignore[arg-type]
-    _check(paths, force)
+    _check(paths, force, inputs)
     if fmt == "csv":
         payloads = [_csv_bytes(t) for t in doc_tables]
     elif fmt == "xlsx":
