@@ -515,14 +515,19 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     return out
 
 
+@functools.cache
+def _ends_pattern(ends: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(ends)}]")
+
+
 def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     s = start
-    for i in range(start, end):
-        if norm[i] in ends:
-            if i > s:
-                out.append((s, i))
-            s = i + 1
+    for m in _ends_pattern(ends).finditer(norm, start, end):  # one C scan, not a loop per character
+        i = m.start()
+        if i > s:
+            out.append((s, i))
+        s = i + 1
     if end > s:
         out.append((s, end))
     return out
