@@ -137,7 +137,7 @@ def test_notice_without_red_header_takes_its_title_from_the_page_heading() -> No
 
 def test_normalize_of_a_long_text_is_the_table_translation() -> None:
     """The long-text path (replacements one after another) gives what str.translate gives."""
-    from qigong_parse.text.normalize import _TABLE
+    from qigong_parse.text.normalize import _TABLE, normalize
 
     text = "".join(map(chr, sorted(_TABLE))) * 3 + "一、总体要求（一）目标：１．增长５％；——〜【】" * 40
     assert len(text) >= 512
