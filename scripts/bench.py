@@ -214,7 +214,8 @@ def worker_scale(src: str | None, k: int, runs: int, traced: bool) -> dict[str, 
     tk = statistics.median(tks)
     nodes = sum(len(p.walk()) for p in doc.parts)
     del doc
-    out = {"t1": statistics.median(t1), "tk": tk, "c1": len(one), "ck": len(big), "nodes": nodes, "rss_mib": _maxrss_kib() / 1024}
+    out = {"t1": statistics.median(t1), "tk": tk, "c1": len(one), "ck": len(big), "nodes": nodes,
+           "rss_mib": _maxrss_kib() / 1024}
     if traced:
         tracemalloc.start()
         parse_text(big)
