@@ -412,7 +412,7 @@ def section_scale(rep: Report, k: int, runs: int, base: str | None) -> None:
     for tree, src in (("now", ""), (BASELINE, base)):
         if src is None:
             continue
-        r = _run_worker("scale", src or "-", k, runs, int(tree == "now"))
+        r = _run_worker("scale", src or "-", k, runs if tree == "now" else 1, int(tree == "now"))
         lin = (r["tk"] / r["ck"]) / (r["t1"] / r["c1"])
         per_char = r.get("peak", float("nan")) / r["ck"]
         rep.say(f"  {tree:<8} 1x {r['c1']:,.0f} chars {_ms1(r['t1'])}; {k}x {r['ck']:,.0f} chars {_ms(r['tk'])}, "
@@ -528,7 +528,7 @@ def write_doc(rep: Report, path: Path) -> None:
     else:
         doc += "\n" + block + "\n"
     path.write_text(doc, encoding="utf-8")
-    print(f"bench: figures written to {path.relative_to(ROOT)}")
+    print(f"bench: figures written to {path}")
 
 
 SECTIONS = ("cold", "warm", "scale", "batch", "checks", "hostile")
