@@ -7,7 +7,7 @@
 
 Every comparison is made inside the same run on the same machine, interleaved: cold commands
 round-robin (CPU = user+sys of each child, from wait4), warm parses in fresh processes that
-alternate between this tree and the baseline commit (unpacked from git), each kind several
+alternate between this tree, the baseline commit and `main` (unpacked from git), each kind several
 times; the report gives medians and minimums and their ratios, never a lone time.
 """
 
@@ -364,28 +364,27 @@ def section_cold(rep: Report, reps: int, tmp: Path) -> None:
             "1 s", f"{_med(d['wall']):.2f}", "< 1 s")
 
 
-def _baseline_tree(tmp: Path) -> str | None:
-    """`src` of the baseline commit, unpacked from git (None outside a git checkout)."""
+def _baseline_tree(tmp: Path, rev: str = BASELINE) -> str | None:
+    """`src` of a commit, unpacked from git (None outside a git checkout or when `rev` is unknown)."""
     import tarfile
 
-    archive = tmp / "base.tar"
-    got = subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), BASELINE, "src"], cwd=ROOT,
+    archive = tmp / f"{rev}.tar"
+    got = subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), rev, "src"], cwd=ROOT,
                          capture_output=True, check=False)
     if got.returncode:
         return None
     with tarfile.open(archive) as tar:
-        tar.extractall(tmp / "base", filter="data")
-    return str(tmp / "base" / "src")
+        tar.extractall(tmp / f"tree-{rev}", filter="data")
+    return str(tmp / f"tree-{rev}" / "src")
 
 
-def section_warm(rep: Report, runs: int, pairs: int, base: str | None) -> None:
+def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> None:
+    """`refs`: other trees by revision (the baseline, and `main` for this branch's own gain)."""
     rep.say(f"\n## warm parse_text of the sample: CPU, {pairs} fresh processes per tree (alternating), "
             f"{runs} runs each")
-    got: dict[str, dict[str, list[float]]] = {"now": {"parse": [], "scan": []}, "base": {"parse": [], "scan": []}}
+    got: dict[str, dict[str, list[float]]] = {t: {"parse": [], "scan": []} for t in ("now", *refs)}
     for _ in range(pairs):
-        for tree, src in (("base", base), ("now", "")):
-            if tree == "base" and base is None:
-                continue
+        for tree, src in (*refs.items(), ("now", "")):
             r = _run_worker("warm", src or "-", runs)
             got[tree]["parse"] += r["parse"]
             got[tree]["scan"] += r["scan"]
@@ -397,12 +396,13 @@ def section_warm(rep: Report, runs: int, pairs: int, base: str | None) -> None:
             f"(min {_ms1(min(now['scan']))}); parse / pass = {p_med / s_med:.0f}x")
     rep.row("warm `parse_text` of the sample", f"{_ms1(p_med)} ({chars / p_med / 1e6:.2f} M chars/s)",
             f"one compiled-regex pass over the outline markers: {_ms1(s_med)}", f"{p_med / s_med:.0f}×", "-")
-    if got["base"]["parse"]:
-        b_med, b_min = _med(got["base"]["parse"]), min(got["base"]["parse"])
-        rep.say(f"  parse_text at {BASELINE}: median {_ms1(b_med)} (min {_ms1(b_min)}); speed-up "
-                f"{b_med / p_med:.2f}x (medians), {b_min / p_min:.2f}x (mins)  [target >= 3x]")
-        rep.row(f"warm `parse_text`, {BASELINE} / now", _ms1(p_med), f"{_ms1(b_med)} at {BASELINE}",
-                f"{b_med / p_med:.2f}× faster (min {b_min / p_min:.2f}×)", ">= 3×")
+    for rev in refs:
+        b_med, b_min = _med(got[rev]["parse"]), min(got[rev]["parse"])
+        target = ">= 3×" if rev == BASELINE else "-"
+        rep.say(f"  parse_text at {rev}: median {_ms1(b_med)} (min {_ms1(b_min)}); speed-up "
+                f"{b_med / p_med:.2f}x (medians), {b_min / p_min:.2f}x (mins)  [target {target}]")
+        rep.row(f"warm `parse_text`, {rev} / now", _ms1(p_med), f"{_ms1(b_med)} at {rev}",
+                f"{b_med / p_med:.2f}× faster (min {b_min / p_min:.2f}×)", target)
 
 
 def section_scale(rep: Report, k: int, runs: int, base: str | None) -> None:
@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", choices=SECTIONS, default=list(DEFAULT))
     ap.add_argument("--quick", action="store_true", help="fewer runs, smaller sizes")
     ap.add_argument("--batch", type=int, default=100, help="notices in the batch section")
-    ap.add_argument("--no-base", action="store_true", help=f"skip the {BASELINE} reference runs")
+    ap.add_argument("--no-base", action="store_true", help=f"skip the {BASELINE} and main reference runs")
     ap.add_argument("--write", type=Path, default=None,
                     help="write the figures to this file (default: docs/performance.md on a full run)")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -569,7 +569,9 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" in args.only:
             section_cold(rep, 5 if args.quick else 9, tmp)
         if "warm" in args.only:
-            section_warm(rep, 8 if args.quick else 15, 2 if args.quick else 3, base)
+            refs = {rev: tree for rev in (BASELINE, "main") if not args.no_base
+                    and (tree := (base if rev == BASELINE else _baseline_tree(tmp, rev)))}
+            section_warm(rep, 8 if args.quick else 15, 2 if args.quick else 3, refs)
         if "scale" in args.only:
             section_scale(rep, 10 if args.quick else 100, 1 if args.quick else 2, base)
         if "batch" in args.only:
