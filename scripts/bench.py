@@ -1,12 +1,14 @@
-"""Benchmark: cold CLI vs the import floor, warm throughput, scaling, hostile sizes, batch, checks.
+"""Benchmark: the rows of issue 12 as ratios measured within one run, written to docs/performance.md.
 
-Prints medians and ratios (never lone times) with the machine, Python and date:
+    python scripts/bench.py                    # `make bench`: every row (~3 min on 2 cores), writes the doc
+    python scripts/bench.py --only cold warm   # some sections (prints only)
+    python scripts/bench.py --only hostile     # hostile sizes (not in the default run)
+    python scripts/bench.py --quick            # fewer runs, smaller sizes (prints only)
 
-    python scripts/bench.py                    # everything (a few minutes on 2 cores)
-    python scripts/bench.py --only cold warm   # some sections
-    python scripts/bench.py --quick            # fewer runs, smaller hostile sizes
-
-Sizes run in a fresh subprocess each (`--worker`), so peak RSS (ru_maxrss) belongs to one input.
+Every comparison is made inside the same run on the same machine, interleaved: cold commands
+round-robin (CPU = user+sys of each child, from wait4), warm parses in fresh processes that
+alternate between this tree, the baseline commit and `main` (unpacked from git), each kind several
+times; the report gives medians and minimums and their ratios, never a lone time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
@@ -137,308 +140,451 @@ def scaled(k: int) -> str:
     return text[:start] + text[start:] * k
 
 
-# --- Worker: one input, one fresh process ------------------------------------------------------
+# --- Workers: one fresh process each -----------------------------------------------------------
+
+BASELINE = "061769a"  # the commit issue 12's warm-path target is measured against
+
+
+def _use_src(src: str | None) -> None:
+    """Import qigong_parse from `src` (another revision's tree) instead of this one."""
+    if src:
+        sys.path.insert(0, src)
+        import qigong_parse
+
+        assert qigong_parse.__file__ and qigong_parse.__file__.startswith(src), qigong_parse.__file__
 
 
 def _maxrss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
+def _cpu() -> float:
+    return time.process_time()
+
+
+def worker_warm(src: str | None, runs: int) -> dict[str, object]:
+    """CPU times of `parse_text(sample)` and of one compiled-regex pass over the outline markers,
+    interleaved run by run."""
+    _use_src(src)
+    from qigong_parse.pipeline import parse_text
+
+    text = sample_text()
+    scan = _marker_scan()
+    parse_text(text)
+    parse_t, scan_t = [], []
+    for _ in range(runs):
+        started = _cpu()
+        parse_text(text)
+        parse_t.append(_cpu() - started)
+        started = _cpu()
+        sum(1 for _ in scan.finditer(text))
+        scan_t.append(_cpu() - started)
+    return {"parse": parse_t, "scan": scan_t, "chars": len(text)}
+
+
+def _marker_scan() -> Any:
+    """The reference: one compiled pattern of every outline marker style at a line start."""
+    import regex
+
+    from qigong_parse.rules import load_table
+
+    styles = load_table("markers.yaml")["styles"]
+    return regex.compile(r"^[ \t\u3000]*(?:" + "|".join(f"(?:{st['pattern']})" for st in styles) + ")",
+                         regex.MULTILINE)
+
+
+def worker_scale(src: str | None, k: int, runs: int, traced: bool) -> dict[str, float]:
+    """CPU time of `k` parses of the sample and of one parse of k x the sample (one long plan),
+    alternating `runs` times (the same work, so the same exposure to a busy machine), and the
+    tracemalloc peak of the k x parse."""
+    _use_src(src)
+    from qigong_parse.pipeline import parse_text
+
+    one, big = scaled(1), scaled(k)
+    parse_text(one)
+    t1, tks = [], []
+    for _ in range(runs):
+        started = _cpu()
+        for _ in range(k):
+            parse_text(one)
+        t1.append((_cpu() - started) / k)
+        started = _cpu()
+        doc = parse_text(big)
+        tks.append(_cpu() - started)
+    tk = statistics.median(tks)
+    nodes = sum(len(p.walk()) for p in doc.parts)
+    del doc
+    out = {"t1": statistics.median(t1), "tk": tk, "c1": len(one), "ck": len(big), "nodes": nodes,
+           "rss_mib": _maxrss_kib() / 1024}
+    if traced:
+        tracemalloc.start()
+        parse_text(big)
+        out["peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return out
+
+
+def worker_write(src: str | None, folder: str, count: int) -> dict[str, float]:
+    """CPU per document of a warm parse plus its write (write_yaml, as a single file is written)."""
+    _use_src(src)
+    from qigong_parse.io.yaml_out import write_yaml
+    from qigong_parse.pipeline import parse_text
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.txt"))][:count]
+    out = Path(tempfile.mkdtemp(prefix="qigong-bench-"))
+    parse_text(texts[0])
+    started = _cpu()
+    for i, text in enumerate(texts):
+        write_yaml(parse_text(text), out / f"{i}.yaml", force=True)
+    took = _cpu() - started
+    shutil.rmtree(out, ignore_errors=True)
+    return {"per_doc": took / len(texts)}
+
+
 def worker(kind: str, size: int, runs: int) -> dict[str, float]:
-    """Build input `kind` of `size`, parse it `runs` times; time and peak RSS."""
+    """Hostile input `kind` of `size`, parsed `runs` times: time, peak RSS, traced peak."""
     from qigong_parse.pipeline import parse_text
 
     parse_text("一、热身\n")  # load the tables outside the timing
-    text = scaled(size) if kind == "scaled" else HOSTILE[kind][0](size)
-    base = _maxrss_kib()
+    text = HOSTILE[kind][0](size)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         doc = parse_text(text)
         times.append(time.perf_counter() - started)
     peak = _maxrss_kib()
-    nodes, parts = sum(len(p.walk()) for p in doc.parts), len(doc.parts)
+    nodes = sum(len(p.walk()) for p in doc.parts)
     del doc
-    tracemalloc.start()  # a separate, slower run: Python allocations of one parse
+    tracemalloc.start()
     parse_text(text)
     traced = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {"chars": len(text), "bytes": len(text.encode("utf-8")), "seconds": statistics.median(times),
-            "base_mib": base / 1024, "peak_mib": peak / 1024, "traced_mib": traced / 2**20,
-            "nodes": nodes, "parts": parts}
+            "peak_mib": peak / 1024, "traced_mib": traced / 2**20, "nodes": nodes}
 
 
-def run_worker(kind: str, size: int, runs: int = 1) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--worker", kind, str(size), str(runs)],
-                         capture_output=True, text=True, check=False, timeout=1800)
+def _run_worker(*args: object) -> Any:
+    out = subprocess.run([sys.executable, __file__, "--worker", *map(str, args)], capture_output=True, text=True,
+                         check=False, timeout=1800, cwd=ROOT)
     if out.returncode:
-        raise RuntimeError(f"worker {kind} {size} failed:\n{out.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+        raise RuntimeError(f"worker {args} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-# --- Sections --------------------------------------------------------------------------------------
+# --- Timing whole processes ------------------------------------------------------------------------
 
 
-def _fmt_s(seconds: float) -> str:
+def _child(cmd: list[str]) -> tuple[float, float, int]:
+    """Run `cmd`: (wall seconds, CPU seconds user+sys of the child, exit status)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, proc.returncode
+
+
+def _interleaved(cmds: dict[str, list[str]], reps: int) -> dict[str, dict[str, list[float]]]:
+    """Each command `reps` times, round-robin (the order rotates each round): wall and CPU times."""
+    out: dict[str, dict[str, list[float]]] = {k: {"wall": [], "cpu": []} for k in cmds}
+    names = list(cmds)
+    for k in names:  # warm the page cache and the byte-code
+        _child(cmds[k])
+    for r in range(reps):
+        for k in names[r % len(names):] + names[:r % len(names)]:
+            wall, cpu, _ = _child(cmds[k])
+            out[k]["wall"].append(wall)
+            out[k]["cpu"].append(cpu)
+    return out
+
+
+def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
-def _timed(cmd: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+def _ms1(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms" if seconds < 0.01 else f"{seconds * 1000:.1f} ms"
 
 
-def section_cold(runs: int) -> None:
-    print(f"\n## cold CLI (whole process, median of {runs}, interleaved with the import floor)")
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "x.yaml"
-        cli = [str(QIGONG), "parse", str(SAMPLE.relative_to(ROOT)), "-o", str(out), "--force"]
-        floor = [sys.executable, "-c", FLOOR_IMPORTS]
-        _timed(floor)
-        subprocess.run(cli, check=True, cwd=ROOT, capture_output=True)  # warm the page cache
-        f_times, c_times = [], []
-        for _ in range(runs):
-            f_times.append(_timed(floor))
-            started = time.perf_counter()
-            subprocess.run(cli, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            c_times.append(time.perf_counter() - started)
-    f_med, c_med = statistics.median(f_times), statistics.median(c_times)
-    print(f"  floor  python -c '{FLOOR_IMPORTS}'   median {_fmt_s(f_med)}  (min {_fmt_s(min(f_times))})")
-    print(f"  qigong parse <sample> -o x.yaml --force     median {_fmt_s(c_med)}  (min {_fmt_s(min(c_times))})")
-    print(f"  ratio cli/floor: {c_med / f_med:.2f}x (median), {min(c_times) / min(f_times):.2f}x (min)  "
-          f"[target <= 2.0x, goal 1.5x]")
-    phases: dict[str, list[float]] = {}
-    for _ in range(max(3, runs // 2)):
-        proc = subprocess.run([sys.executable, "-c", _PHASES, str(SAMPLE)], capture_output=True, text=True,
-                              check=True, cwd=ROOT)
-        for key, value in json.loads(proc.stdout).items():
-            phases.setdefault(key, []).append(value)
-    print("  where a cold run goes (in-process, fresh process each, medians): "
-          + ", ".join(f"{k} {_fmt_s(statistics.median(v))}" for k, v in phases.items()))
+# --- The report --------------------------------------------------------------------------------------
 
 
-_PHASES = r"""
-import json, sys, time
-t0 = time.perf_counter()
-import typer, pydantic, yaml, regex, rich
-t1 = time.perf_counter()
-import qigong_parse.cli
-t2 = time.perf_counter()
-from qigong_parse.pipeline import parse_text
-from qigong_parse.io.yaml_out import dump_yaml
-import qigong_parse.parse.extract, qigong_parse.parse.outline, qigong_parse.parse.segment, qigong_parse.read
-t3 = time.perf_counter()
-parse_text("一、总体要求\n（一）目标\n1.市发改局牵头,确保增长5%。\n")
-t4 = time.perf_counter()
-text = open(sys.argv[1], encoding="utf-8").read()
-doc = parse_text(text)
-t5 = time.perf_counter()
-dump_yaml(doc)
-t6 = time.perf_counter()
-print(json.dumps({"floor imports": t1 - t0, "cli import": t2 - t1, "pipeline imports": t3 - t2,
-                  "tables+regex (first tiny parse)": t4 - t3, "parse sample": t5 - t4, "dump_yaml": t6 - t5}))
-"""
+class Report:
+    """Lines printed as they come, and the rows of the summary table."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def say(self, line: str = "") -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def row(self, measure: str, ours: str, reference: str, ratio: str, target: str) -> None:
+        self.rows.append((measure, ours, reference, ratio, target))
 
 
-def section_warm(runs: int) -> None:
-    import yaml
+def _med(xs: list[float]) -> float:
+    return statistics.median(xs)
 
-    from qigong_parse.pipeline import parse_text
 
-    print(f"\n## warm library throughput on the sample (median of {runs})")
+def section_cold(rep: Report, reps: int, tmp: Path) -> None:
+    rep.say(f"\n## cold commands: whole processes, {reps} rounds interleaved; CPU = user+sys of the child")
+    out = tmp / "x.yaml"
+    subprocess.run([str(QIGONG), "parse", str(SAMPLE), "-o", str(out), "--force"], check=True, capture_output=True)
+    other = ROOT / "tests" / "data" / "heldout" / "yueyang-2025-yingshanghuanjing.txt"
+    small = tmp / "small.yaml"
+    subprocess.run([str(QIGONG), "parse", str(other), "-o", str(small), "--force"], check=True, capture_output=True)
+    empty = [sys.executable, str(ROOT / "scripts" / "empty_typer_app.py")]
+    cmds = {
+        "import floor": [sys.executable, "-c", FLOOR_IMPORTS],
+        "empty typer app: parse": [*empty, "parse", str(SAMPLE), "-o", str(tmp / "e.yaml"), "--force"],
+        "qigong parse": [str(QIGONG), "parse", str(SAMPLE), "-o", str(out), "--force"],
+        "empty typer app: validate": [*empty, "validate", str(out)],
+        "qigong validate": [str(QIGONG), "validate", str(out)],
+        "qigong diff": [str(QIGONG), "diff", str(small), str(out), "--format", "json"],
+    }
+    t = _interleaved(cmds, reps)
+    for k, v in t.items():
+        rep.say(f"  {k:<27} CPU median {_ms(_med(v['cpu'])):>7} (min {_ms(min(v['cpu'])):>7})   "
+                f"wall median {_ms(_med(v['wall'])):>7} (min {_ms(min(v['wall'])):>7})")
+
+    def ratio(a: str, b: str, target: str, measure: str) -> None:
+        med = _med(t[a]["cpu"]) / _med(t[b]["cpu"])
+        low = min(t[a]["cpu"]) / min(t[b]["cpu"])
+        rep.say(f"  {a} / {b}: {med:.2f}x (medians), {low:.2f}x (mins)  [target {target}]")
+        rep.row(measure, _ms(_med(t[a]["cpu"])), _ms(_med(t[b]["cpu"])), f"{med:.2f}× (min {low:.2f}×)", target)
+
+    ratio("qigong parse", "import floor", "-", f"cold `qigong parse` vs `python -c \"{FLOOR_IMPORTS}\"`")
+    ratio("qigong parse", "empty typer app: parse", "<= 1.5x",
+          "cold `qigong parse` vs an empty typer app with the same `parse` signature")
+    ratio("qigong validate", "empty typer app: validate", "<= 1.5x", "cold `qigong validate` vs the empty typer app")
+    d = t["qigong diff"]
+    rep.row("`qigong diff` of two small YAML files (cold)", f"{_ms(_med(d['wall']))} wall, {_ms(_med(d['cpu']))} CPU",
+            "1 s", f"{_med(d['wall']):.2f}", "< 1 s")
+
+
+def _baseline_tree(tmp: Path, rev: str = BASELINE) -> str | None:
+    """`src` of a commit, unpacked from git (None outside a git checkout or when `rev` is unknown)."""
+    import tarfile
+
+    archive = tmp / f"{rev}.tar"
+    got = subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), rev, "src"], cwd=ROOT,
+                         capture_output=True, check=False)
+    if got.returncode:
+        return None
+    with tarfile.open(archive) as tar:
+        tar.extractall(tmp / f"tree-{rev}", filter="data")
+    return str(tmp / f"tree-{rev}" / "src")
+
+
+def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> None:
+    """`refs`: other trees by revision (the baseline, and `main` for this branch's own gain)."""
+    rep.say(f"\n## warm parse_text of the sample: CPU, {pairs} fresh processes per tree (alternating), "
+            f"{runs} runs each")
+    got: dict[str, dict[str, list[float]]] = {t: {"parse": [], "scan": []} for t in ("now", *refs)}
+    for _ in range(pairs):
+        for tree, src in (*refs.items(), ("now", "")):
+            r = _run_worker("warm", src or "-", runs)
+            got[tree]["parse"] += r["parse"]
+            got[tree]["scan"] += r["scan"]
+            chars = r["chars"]
+    now = got["now"]
+    p_med, p_min, s_med = _med(now["parse"]), min(now["parse"]), _med(now["scan"])
+    rep.say(f"  parse_text now: median {_ms1(p_med)} (min {_ms1(p_min)}), {chars / p_med / 1e6:.2f} M chars/s")
+    rep.say(f"  one compiled-regex pass over the outline markers: median {_ms1(s_med)} "
+            f"(min {_ms1(min(now['scan']))}); parse / pass = {p_med / s_med:.0f}x")
+    rep.row("warm `parse_text` of the sample", f"{_ms1(p_med)} ({chars / p_med / 1e6:.2f} M chars/s)",
+            f"one compiled-regex pass over the outline markers: {_ms1(s_med)}", f"{p_med / s_med:.0f}×", "-")
+    for rev in refs:
+        b_med, b_min = _med(got[rev]["parse"]), min(got[rev]["parse"])
+        target = ">= 3×" if rev == BASELINE else "-"
+        rep.say(f"  parse_text at {rev}: median {_ms1(b_med)} (min {_ms1(b_min)}); speed-up "
+                f"{b_med / p_med:.2f}x (medians), {b_min / p_min:.2f}x (mins)  [target {target}]")
+        rep.row(f"warm `parse_text`, {rev} / now", _ms1(p_med), f"{_ms1(b_med)} at {rev}",
+                f"{b_med / p_med:.2f}× faster (min {b_min / p_min:.2f}×)", target)
+
+
+def section_scale(rep: Report, k: int, runs: int, base: str | None) -> None:
+    rep.say(f"\n## {k}x the sample (one long plan: head once, plan + annexes {k} times) against {k} parses of the "
+            f"sample, alternating, {runs} times each (medians), fresh process per tree; linearity = CPU per char "
+            f"at {k}x / CPU per char at 1x")
+    for tree, src in (("now", ""), (BASELINE, base)):
+        if src is None:
+            continue
+        r = _run_worker("scale", src or "-", k, runs if tree == "now" else 1, int(tree == "now"))
+        lin = (r["tk"] / r["ck"]) / (r["t1"] / r["c1"])
+        per_char = r.get("peak", float("nan")) / r["ck"]
+        rep.say(f"  {tree:<8} 1x {r['c1']:,.0f} chars {_ms1(r['t1'])}; {k}x {r['ck']:,.0f} chars {_ms(r['tk'])}, "
+                f"{r['nodes']:,.0f} nodes; linearity {lin:.3f}; peak RSS {r['rss_mib']:.0f} MiB"
+                + (f"; tracemalloc peak {r['peak'] / 2**20:.0f} MiB = {per_char:.1f} B per input char"
+                   if "peak" in r else ""))
+        if tree == "now":
+            rep.row(f"warm, {k}× the sample", _ms(r["tk"]), f"{k} × 1× ({_ms(k * r['t1'] * r['ck'] / r['c1'] / k)})",
+                    f"{lin:.3f} per char", "<= 1.02")
+            rep.row(f"memory, tracemalloc peak at {k}×", f"{per_char:.1f} B per input char", "-", "-", "<= 20 B")
+        else:
+            rep.row(f"the same at {BASELINE}", _ms(r["tk"]), "-", f"{lin:.3f} per char", "-")
+
+
+def _variants(folder: Path, count: int) -> None:
     text = sample_text()
-    parse_text(text)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        doc = parse_text(text)
-        times.append(time.perf_counter() - started)
-    med = statistics.median(times)
-    print(f"  parse_text (text -> validated Document): median {_fmt_s(med)}, "
-          f"{len(text) / med / 1e6:.2f} M chars/s  [target >= 1 M chars/s]")
-    try:
-        from qigong_parse.io.yaml_out import dump_yaml
-    except ImportError:  # pragma: no cover - the writer is another module's
-        dump_yaml = None
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    writers: list[tuple[str, Callable[[], str]]] = []
-    if dump_yaml is not None:
-        writers.append(("write.dump_yaml (project emitter)", lambda: dump_yaml(doc)))
-    writers.append((f"yaml.dump(model_dump(json), {dumper.__name__})",
-                    lambda: yaml.dump(doc.model_dump(mode="json"), Dumper=dumper, allow_unicode=True,
-                                      sort_keys=False)))
-    for label, write in writers:
-        write()
-        w_times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            out = write()
-            w_times.append(time.perf_counter() - started)
-        w_med = statistics.median(w_times)
-        print(f"  {label}: median {_fmt_s(w_med)}, {len(text) / w_med / 1e6:.2f} M input chars/s, "
-              f"{len(out) / w_med / 1e6:.2f} M YAML chars/s")
+    folder.mkdir()
+    for i in range(count):
+        variant = text.replace("2025", str(2025 + i % 7), 1).replace("，", ",", i % 3) + f"\n(变体 {i})\n"
+        (folder / f"notice-{i:03d}.txt").write_text(variant, encoding="utf-8")
 
 
-def section_scaling() -> None:
-    print("\n## scaling: one long plan (head once, plan + annexes repeated k times), fresh process each")
-    rows = []
-    for k, runs in ((1, 5), (10, 3), (100, 1)):
-        r = run_worker("scaled", k, runs)
-        rows.append((k, r))
-        print(f"  {k:>4}x  {r['chars']:>10,.0f} chars  {_fmt_s(r['seconds']):>8}  "
-              f"{r['chars'] / r['seconds'] / 1e6:5.2f} M chars/s  {_memory(r)}  "
-              f"{r['parts']:.0f} parts, {r['nodes']:.0f} nodes")
-    t1, t100 = rows[0][1]["seconds"], rows[-1][1]["seconds"]
-    print(f"  time(100x)/time(1x) = {t100 / t1:.0f}  (size ratio "
-          f"{rows[-1][1]['chars'] / rows[0][1]['chars']:.0f}) [target <= 100]")
+def section_batch(rep: Report, count: int, tmp: Path) -> None:
+    rep.say(f"\n## batch: {count} variants of the sample, `qigong parse DIR -o OUT`; CPU per document")
+    src = tmp / "raw"
+    _variants(src, count)
+    results: dict[str, list[float]] = {"batch": [], "warm": []}
+    for _ in range(2):  # interleaved: the batch, then warm parses plus writes in one process
+        shutil.rmtree(tmp / "out", ignore_errors=True)
+        _, cpu, status = _child([str(QIGONG), "parse", str(src), "-o", str(tmp / "out"), "--jobs", "1", "--quiet"])
+        written = len(list((tmp / "out").glob("*.yaml")))
+        if status or written != count:
+            rep.say(f"  batch failed: exit {status}, {written} of {count} written")
+            return
+        results["batch"].append(cpu / count)
+        results["warm"].append(_run_worker("write", "-", src, count)["per_doc"])
+    b, w = min(results["batch"]), min(results["warm"])
+    rep.say(f"  --jobs 1: {_ms1(b)} CPU per document (best of 2); warm parse_text + write_yaml in one process: "
+            f"{_ms1(w)}; ratio {b / w:.2f}x  [target <= 1.3x]")
+    rep.row(f"batch of {count} copies, per document (CPU)", _ms1(b), f"warm parse + its write {_ms1(w)}",
+            f"{b / w:.2f}×", "<= 1.3×")
+    shutil.rmtree(tmp / "out", ignore_errors=True)
+    wall2, _, _ = _child([str(QIGONG), "parse", str(src), "-o", str(tmp / "out"), "--jobs", "2", "--quiet"])
+    rep.say(f"  --jobs 2: {_ms(wall2)} wall for {count} ({os.cpu_count()} CPUs; the machine is shared)")
 
 
-def _memory(r: dict[str, float]) -> str:
-    return (f"peak RSS {r['peak_mib']:4.0f} MiB, traced {r['traced_mib']:5.1f} MiB = "
-            f"{r['traced_mib'] * 2**20 / r['bytes']:4.1f}x input")
-
-
-def section_hostile(quick: bool) -> None:
-    print("\n## hostile sizes: two sizes each, fresh process each; growth = time ratio / size ratio "
-          "(1.0 = linear)")
+def section_hostile(rep: Report, quick: bool) -> None:
+    rep.say("\n## hostile sizes: two sizes each, fresh process each; growth = time ratio / size ratio (1.0 = linear)")
     for name, (_, small, large, unit) in HOSTILE.items():
         if quick:
             small, large = small // 10, large // 10
         try:
-            a, b = run_worker(name, small), run_worker(name, large)
+            a, b = _run_worker("hostile", name, small, 1), _run_worker("hostile", name, large, 1)
         except RuntimeError as exc:
-            print(f"  {name:<9} FAILED: {str(exc).strip().splitlines()[-1]}")
+            rep.say(f"  {name:<9} FAILED: {str(exc).strip().splitlines()[-1]}")
             continue
         for size, r in ((small, a), (large, b)):
-            print(f"  {name:<9} {size:>11,} {unit:<15} {r['chars']:>11,.0f} chars  {_fmt_s(r['seconds']):>8}  "
-                  f"{_memory(r)}  {r['nodes']:.0f} nodes")
+            rep.say(f"  {name:<10} {size:>11,} {unit:<15} {r['chars']:>11,.0f} chars  {_ms(r['seconds']):>8}  "
+                    f"peak RSS {r['peak_mib']:4.0f} MiB, traced {r['traced_mib'] * 2**20 / r['chars']:5.1f} B/char  "
+                    f"{r['nodes']:.0f} nodes")
         growth = (b["seconds"] / a["seconds"]) / (b["chars"] / a["chars"])
-        print(f"  {name:<9} growth {growth:.2f}  (time x{b['seconds'] / a['seconds']:.1f} for size "
-              f"x{b['chars'] / a['chars']:.1f})")
-    from qigong_parse import read
-
-    print(f"  read stage default limit: read.DEFAULT_MAX_BYTES = {read.DEFAULT_MAX_BYTES:,} bytes "
-          f"({read.DEFAULT_MAX_BYTES / 2**20:.0f} MiB), raised with --max-bytes")
+        rep.say(f"  {name:<10} growth {growth:.2f}")
 
 
-def section_batch(count: int) -> None:
-    print(f"\n## batch: {count} variants of the sample, qigong parse DIR -o OUT")
-    text = sample_text()
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "raw"
-        src.mkdir()
-        for i in range(count):
-            variant = text.replace("2025", str(2025 + i % 7), 1).replace("，", ",", i % 3) + f"\n(变体 {i})\n"
-            (src / f"notice-{i:03d}.txt").write_text(variant, encoding="utf-8")
-        help_out = subprocess.run([str(QIGONG), "parse", "--help"], capture_output=True, text=True, check=False)
-        if "--jobs" not in help_out.stdout:
-            print("  the batch CLI (--jobs) is not there yet: timing a Python loop instead")
-            from qigong_parse.io.yaml_out import write_yaml
-            from qigong_parse.pipeline import parse_path
-
-            started = time.perf_counter()
-            for path in sorted(src.iterdir()):
-                write_yaml(parse_path(path), Path(tmp) / "out" / (path.stem + ".yaml"), force=True)
-            took = time.perf_counter() - started
-            print(f"  loop: {_fmt_s(took)}, {count / took:.1f} notices/s")
-            return
-        results: dict[int, list[float]] = {}
-        for jobs in (1, 2, 1, 2):  # interleaved, best of two each
-            out = Path(tmp) / f"out-{jobs}"
-            shutil.rmtree(out, ignore_errors=True)
-            took = _timed([str(QIGONG), "parse", str(src), "-o", str(out), "--jobs", str(jobs), "--quiet"])
-            written = len(list(out.glob("*.yaml")))
-            if written != count:
-                print(f"  --jobs {jobs}: only {written} of {count} files written")
-            results.setdefault(jobs, []).append(took)
-        for jobs, times in results.items():
-            best = min(times)
-            print(f"  --jobs {jobs}: {_fmt_s(best)} (best of {len(times)}), {count / best:.1f} notices/s, "
-                  f"{best / count * 1000:.0f} ms per notice")
-        print(f"  speed-up --jobs 2 vs 1: {min(results[1]) / min(results[2]):.2f}x  (machine has "
-              f"{os.cpu_count()} CPUs)")
-
-
-def section_checks() -> None:
-    print("\n## what gets loaded")
+def section_checks(rep: Report) -> None:
+    rep.say("\n## what gets loaded")
     code = (
-        "import sys, yaml\n"
+        "import sys\n"
         "import qigong_parse.cli\n"
-        "after_import = sorted(m for m in ('jieba', 'qigong_parse.rules', 'qigong_parse.pipeline',"
-        " 'qigong_parse.parse.outline', 'qigong_parse.parse.segment', 'qigong_parse.parse.extract',"
-        " 'selectolax', 'docx',"
-        " 'openpyxl') if m in sys.modules)\n"
-        "from qigong_parse import rules as d\n"
-        "tables_at_import = getattr(getattr(d, 'load_table', None), 'cache_info', lambda: None)()\n"
+        "after_import = sorted(m for m in ('jieba', 'rjieba', 'qigong_parse.pipeline', 'qigong_parse.parse.outline',"
+        " 'qigong_parse.parse.extract', 'selectolax', 'docx', 'openpyxl') if m in sys.modules)\n"
         "from qigong_parse.pipeline import parse_path\n"
         "parse_path(sys.argv[1])\n"
-        "jieba = sys.modules.get('jieba')\n"
-        "jieba_init = bool(jieba and getattr(getattr(jieba, 'dt', None), 'initialized', False))\n"
-        "import qigong_parse.io.yaml_out as w\n"
-        "src = open(w.__file__, encoding='utf-8').read()\n"
-        "print(after_import, tables_at_import, 'jieba' in sys.modules, jieba_init,"
-        " getattr(yaml, '__with_libyaml__', False), 'CSafeDumper' in src or 'CDumper' in src, sep='|')\n"
+        "print(after_import, 'jieba' in sys.modules, 'rjieba' in sys.modules, sep='|')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True,
-                         check=False, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, check=False,
+                         cwd=ROOT)
     if out.returncode:
-        print(f"  check failed: {out.stderr.strip().splitlines()[-1]}")
+        rep.say(f"  check failed: {out.stderr.strip().splitlines()[-1]}")
         return
-    mods, tables, jieba_loaded, jieba_init, libyaml, c_dumper = out.stdout.strip().split("|")
-    print(f"  modules loaded by `import qigong_parse.cli`: {mods}")
-    print(f"  data tables loaded at import (load_table cache): {tables}")
-    print(f"  after a parse: jieba imported: {jieba_loaded}, jieba default dictionary loaded: {jieba_init}")
-    print(f"  libyaml available: {libyaml}; write.py uses a C dumper: {c_dumper}")
+    mods, jieba, rjieba = out.stdout.strip().split("|")
+    rep.say(f"  modules loaded by `import qigong_parse.cli`: {mods}; after a parse: jieba {jieba}, rjieba {rjieba}")
 
 
-def header() -> None:
+def header(rep: Report) -> None:
     import pydantic
     import regex
+    import typer
     import yaml
 
-    print(f"# qigong-parse bench  {dt.datetime.now().isoformat(timespec='seconds')}")
-    print(f"  machine: {platform.machine()}, nproc {os.cpu_count()}, load avg "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; Python {platform.python_version()}; "
-          f"pydantic {pydantic.VERSION}, PyYAML {yaml.__version__}, regex {regex.__version__}")
-    print(f"  command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    print(f"  sample: {SAMPLE.relative_to(ROOT)} ({len(sample_text()):,} chars, "
-          f"{SAMPLE.stat().st_size:,} bytes)")
+    rep.say(f"# qigong-parse bench  {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}")
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                         check=False).stdout.strip()
+    rep.say(f"  machine: {platform.machine()}, nproc {os.cpu_count()}, load avg "
+            f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}; Python {platform.python_version()}; "
+            f"typer {typer.__version__}, pydantic {pydantic.VERSION}, PyYAML {yaml.__version__}, "
+            f"regex {regex.__version__}")
+    rep.say(f"  code: {rev or '?'} (+ working tree); command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    rep.say(f"  sample: {SAMPLE.relative_to(ROOT)} ({len(sample_text()):,} chars, {SAMPLE.stat().st_size:,} bytes)")
 
 
-SECTIONS = ("cold", "warm", "scaling", "hostile", "batch", "checks")
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def write_doc(rep: Report, path: Path) -> None:
+    """Replace the figures between the bench markers of docs/performance.md."""
+    table = ["| measure | qigong now | reference | ratio | target |", "|---|---|---|---|---|"]
+    table += ["| " + " | ".join(r) + " |" for r in rep.rows]
+    block = "\n".join([BEGIN, *table, "", "```", *rep.lines, "```", END])
+    doc = path.read_text(encoding="utf-8") if path.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN in doc and END in doc:
+        doc = doc[: doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+    else:
+        doc += "\n" + block + "\n"
+    path.write_text(doc, encoding="utf-8")
+    print(f"bench: figures written to {path}")
+
+
+SECTIONS = ("cold", "warm", "scale", "batch", "checks", "hostile")
+DEFAULT = ("cold", "warm", "scale", "batch", "checks")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
-    ap.add_argument("--quick", action="store_true", help="fewer runs, hostile sizes / 10")
-    ap.add_argument("--runs", type=int, default=None, help="runs for the cold and warm medians")
-    ap.add_argument("--batch", type=int, default=200, help="notices in the batch section")
-    ap.add_argument("--worker", nargs=3, metavar=("KIND", "SIZE", "RUNS"), help=argparse.SUPPRESS)
+    ap.add_argument("--only", nargs="+", choices=SECTIONS, default=list(DEFAULT))
+    ap.add_argument("--quick", action="store_true", help="fewer runs, smaller sizes")
+    ap.add_argument("--batch", type=int, default=100, help="notices in the batch section")
+    ap.add_argument("--no-base", action="store_true", help=f"skip the {BASELINE} and main reference runs")
+    ap.add_argument("--write", type=Path, default=None,
+                    help="write the figures to this file (default: docs/performance.md on a full run)")
+    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        kind, size, runs = args.worker
-        print(json.dumps(worker(kind, int(size), int(runs))))
+        kind, *rest = args.worker
+        src = None if not rest or rest[0] == "-" else rest[0]
+        if kind == "warm":
+            print(json.dumps(worker_warm(src, int(rest[1]))))
+        elif kind == "scale":
+            print(json.dumps(worker_scale(src, int(rest[1]), int(rest[2]), bool(int(rest[3])))))
+        elif kind == "write":
+            print(json.dumps(worker_write(src, rest[1], int(rest[2]))))
+        else:
+            print(json.dumps(worker(rest[0], int(rest[1]), int(rest[2]))))
         return 0
-    runs = args.runs or (5 if args.quick else 9)
-    header()
+    rep = Report()
+    header(rep)
     started = time.perf_counter()
-    if "cold" in args.only:
-        section_cold(max(runs, 7) if not args.quick else runs)
-    if "warm" in args.only:
-        section_warm(runs)
-    if "scaling" in args.only:
-        section_scaling()
-    if "hostile" in args.only:
-        section_hostile(args.quick)
-    if "batch" in args.only:
-        section_batch(args.batch if not args.quick else 40)
-    if "checks" in args.only:
-        section_checks()
-    print(f"\nbench: done in {time.perf_counter() - started:.0f} s")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        base = None if args.no_base else _baseline_tree(tmp)
+        if base is None and not args.no_base:
+            rep.say(f"  (no git checkout: the {BASELINE} reference is skipped)")
+        if "cold" in args.only:
+            section_cold(rep, 5 if args.quick else 9, tmp)
+        if "warm" in args.only:
+            refs = {rev: tree for rev in (BASELINE, "main") if not args.no_base
+                    and (tree := (base if rev == BASELINE else _baseline_tree(tmp, rev)))}
+            section_warm(rep, 8 if args.quick else 15, 2 if args.quick else 3, refs)
+        if "scale" in args.only:
+            section_scale(rep, 10 if args.quick else 100, 1 if args.quick else 2, base)
+        if "batch" in args.only:
+            section_batch(rep, 40 if args.quick else args.batch, tmp)
+        if "hostile" in args.only:
+            section_hostile(rep, args.quick)
+        if "checks" in args.only:
+            section_checks(rep)
+    rep.say(f"\nbench: done in {time.perf_counter() - started:.0f} s")
+    full = set(DEFAULT) <= set(args.only) and not args.quick
+    target = args.write or (ROOT / "docs" / "performance.md" if full else None)
+    if target is not None:
+        write_doc(rep, target)
     return 0
 
 

@@ -92,3 +92,27 @@ def test_failures_stay_with_their_file(tmp_path: Path) -> None:
     assert results["good.txt"].ok
     assert results["empty.txt"].error is not None and results["empty.txt"].error.startswith(str(empty))
     assert (tmp_path / "good.yaml").exists() and not (tmp_path / "empty.yaml").exists()
+
+
+def test_a_batch_syncs_each_file_and_each_folder_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fsync per output file (durable content) but one directory fsync per output folder, at the end."""
+    import os
+    import stat
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    text = SAMPLE.read_text(encoding="utf-8")[:3000]
+    jobs = []
+    for i in range(4):
+        (tmp_path / f"n{i}.txt").write_text(text, encoding="utf-8")
+        folder = tmp_path / ("a" if i < 3 else "b")
+        folder.mkdir(exist_ok=True)
+        jobs.append(Job(str(tmp_path / f"n{i}.txt"), str(folder / f"n{i}.yaml")))
+    assert all(r.ok for r in run_jobs(jobs, workers=1))
+    assert synced == ["file"] * 4 + ["dir"] * 2

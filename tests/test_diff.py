@@ -350,3 +350,23 @@ def test_title_similarity_is_word_level(a: str, b: str, similar: bool) -> None:
 
     scorer = Scorer([a, b, "创新消费场景", "丰富消费活动", "搭建消费平台"], title_tokens)
     assert (scorer.score(a, b) >= 0.6) is similar
+
+
+def test_titles_are_cut_by_rjieba_as_by_jieba(seed: Document) -> None:
+    """rjieba (loads in ~0.1 s) is the word segmenter, and it cuts every title and metric of the
+    test notices as jieba's default dictionary does (jieba takes ~1 s to build it)."""
+    import jieba
+    import rjieba
+
+    from qigong_parse.research import similarity
+
+    similarity._word_segmenter.cache_clear()
+    assert similarity._word_segmenter()("推动增收减负") == ["推动", "增收", "减负"]
+    assert not jieba.dt.initialized  # jieba's default dictionary was never loaded
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(jieba.get_dict_file())
+    phrases = {p.title or "" for p in seed.parts} | {n.title for p in seed.parts for n in p.walk()}
+    phrases |= {t.metric for p in seed.parts for n in p.walk() for t in n.targets}
+    assert len(phrases) > 100
+    for phrase in sorted(phrases):
+        assert rjieba.cut(phrase, hmm=False) == tokenizer.lcut(phrase, HMM=False), phrase

@@ -133,3 +133,13 @@ def test_notice_without_red_header_takes_its_title_from_the_page_heading() -> No
         "醴陵市人民政府办公室", "关于印发《醴陵市2024年陶瓷产业提质发展工作方案》的通知", dt.date(2024, 5, 8))
     assert [w.code for w in s.warnings] == ["title-from-page"]
     assert [(p.id, p.title) for p in s.parts] == [("general", "醴陵市2024年陶瓷产业提质发展工作方案")]
+
+
+def test_normalize_of_a_long_text_is_the_table_translation() -> None:
+    """The long-text path (replacements one after another) gives what str.translate gives."""
+    from qigong_parse.text.normalize import _TABLE, normalize
+
+    text = "".join(map(chr, sorted(_TABLE))) * 3 + "一、总体要求（一）目标：１．增长５％；——〜【】" * 40
+    assert len(text) >= 512
+    assert normalize(text) == text.translate(_TABLE)
+    assert normalize(text[:100]) == text[:100].translate(_TABLE)

@@ -312,3 +312,21 @@ def test_many_figures_in_one_clause() -> None:
     for text in ("新增企业" + "10家" * 3000, "增长10%;" * 3000):
         targets = find_targets(text, normalize(text), 0, len(text))
         assert all(text[t.span[0]:t.span[1]] == t.quote for t in targets)
+
+
+_FIGURE_TEXT = "一是新增10个，增长5.5%以上，百分之十五，一百二十亿元，二〇二五年，三到五家，1-2个；" \
+    "零星7吨、十万吨，第一批，一二三四，一十项，增长十%，百分之3点5，１２３万元，x9个"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=sorted(set(_FIGURE_TEXT)), max_size=60))
+def test_figure_scan_is_the_pattern_scan(text: str) -> None:
+    """Figures are looked for only where one can start (a fast prefilter): the same matches as
+    the figure pattern's own scan."""
+    from qigong_parse.parse.extract import targets
+
+    t = targets._tables()
+    for s in (text, _FIGURE_TEXT):
+        norm = normalize(s)
+        fast = [m.span() for m in targets._figure_matches(norm, 0, len(norm), t)]
+        assert fast == [m.span() for m in t.figure.finditer(norm, 0, len(norm))]

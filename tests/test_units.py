@@ -226,3 +226,56 @@ def test_jieba_is_not_loaded_for_lists_the_registry_splits() -> None:
 )
 def test_names_of_other_places_stay_whole(issuer: str, written: str, pieces: list[str]) -> None:
     assert [p.written for p in UnitRegistry.for_issuer(issuer).split(written)] == pieces
+
+
+class _CharByChar(UnitRegistry):
+    """The list splitter as it was: every position tried in turn (the oracle of the fast scan)."""
+
+    def _split_chunk(self, s: str, start: int, end: int) -> list:  # type: ignore[type-arg]
+        from qigong_parse.rules.units import Piece
+
+        for lead_in in self.lead_ins:
+            if s.startswith(lead_in, start) and start + len(lead_in) < end:
+                start += len(lead_in)
+                break
+        chunk = s[start:end]
+        if any(p.match(chunk) for p in self._groups):
+            return [Piece(start, end, chunk, None, "group")]
+        out: list[Piece] = []
+        buf_start = None
+        pos = start
+        while pos < end:
+            if s[pos] == "等" and (out or buf_start is not None):
+                break
+            if s[pos] == "各" and any(p.match(s[pos:end]) for p in self._groups):
+                self._flush(s, buf_start, pos, out)
+                buf_start = None
+                out.append(Piece(pos, end, s[pos:end], None, "group"))
+                break
+            m = self._match_at(s, pos)
+            if m is None:
+                if buf_start is None:
+                    buf_start = pos
+                pos += 1
+                continue
+            self._flush(s, buf_start, pos, out)
+            buf_start = None
+            out.append(Piece(pos, m[0], s[pos:m[0]], m[1], "known"))
+            pos = m[0]
+        self._flush(s, buf_start, pos, out)
+        return self._merge(s, out)
+
+
+_LIST_WORDS = ["县发改局", "市发改局", "县人社局", "发改", "由", "各乡镇", "人民政府", "等", "、", ",", "负责",
+               "相关部门", "县", "市", "中心", "茶叶产业发展中心", "蚕桑站", "国家税务总局", "自然资源", "规划局",
+               "推进", "工作", "(", ")", "牵头", "邵阳", "经开区管委会", "局", "省"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_WORDS), max_size=14))
+def test_fast_list_scan_splits_as_the_character_loop(words: list[str]) -> None:
+    """Skipping, in one scan, the characters no name starts with splits every list as before."""
+    fast = UnitRegistry.for_issuer("邵东市人民政府")
+    slow = _CharByChar(fast.level, fast.overlays)
+    written = "".join(words)
+    assert fast.split(written) == slow.split(written)

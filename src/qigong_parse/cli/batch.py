@@ -176,7 +176,7 @@ def run_job(job: Job) -> Result:
 
     try:
         doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes)
-        write_yaml(doc, job.output, force=job.force, to=job.to)
+        write_yaml(doc, job.output, force=job.force, to=job.to, sync_dir=False)  # run_jobs syncs the folders
         return Result(job, stats=doc_stats(doc))
     except QigongError as exc:
         return Result(job, error=with_file(exc.message, job.source), detail=_trace(job))
@@ -195,7 +195,25 @@ def _trace(job: Job) -> str | None:
 
 def run_jobs(jobs: Sequence[Job], workers: int = 1,
              run: Callable[[Job], Result] = run_job) -> Iterator[Result]:
-    """Run jobs, `workers` at a time in separate processes (in this one when 1); yield results as they end."""
+    """Run jobs, `workers` at a time in separate processes (in this one when 1); yield results as they end.
+
+    Each output file is fsynced as it is written; the folders they were renamed into are synced
+    once each when the batch ends (also when it is interrupted), not once per file.
+    """
+    written: set[str] = set()
+    try:
+        for result in _run_jobs(jobs, workers, run):
+            if result.ok and result.job.output:
+                written.add(os.path.dirname(os.path.abspath(result.job.output)))
+            yield result
+    finally:
+        from ..io.yaml_out import sync_directory
+
+        for folder in sorted(written):
+            sync_directory(Path(folder))
+
+
+def _run_jobs(jobs: Sequence[Job], workers: int, run: Callable[[Job], Result]) -> Iterator[Result]:
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield run(job)

@@ -226,8 +226,12 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the whole new one, never a part."""
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Write `data` to `path` so that readers see the old file or the whole new one, never a part.
+
+    The file is always fsynced; `sync_dir=False` leaves the directory's fsync (which makes the
+    rename durable) to the caller, who writes many files and syncs their folder once (`sync_directory`).
+    """
     mode = _new_file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -240,8 +244,14 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    try:  # make the rename itself durable; not every platform can open a directory
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    if sync_dir:
+        sync_directory(path.parent)
+
+
+def sync_directory(folder: Path) -> None:
+    """fsync a directory: make the renames done in it durable (a no-op where directories cannot be opened)."""
+    try:  # not every platform can open a directory
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -252,13 +262,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-def write_yaml(doc: Document, path: str | Path, force: bool = False, to: str = "yaml") -> Path:
+def write_yaml(doc: Document, path: str | Path, force: bool = False, to: str = "yaml", *,
+               sync_dir: bool = True) -> Path:
     """Write `doc` as YAML (or `to` json/jsonl) to `path` atomically; refuse to overwrite a file that is
-    not a qigong output."""
+    not a qigong output. `sync_dir=False`: see `atomic_write` (a batch syncs each output folder once)."""
     path = Path(path)
     check_writable(path, force=force)
     try:
-        atomic_write(path, dump_document(doc, to).encode("utf-8"))
+        atomic_write(path, dump_document(doc, to).encode("utf-8"), sync_dir=sync_dir)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path

@@ -6,7 +6,7 @@ weighted by rarity among the phrases being matched: bigrams every metric shares 
 weigh less than the ones that tell metrics apart (规模, 第一). Bigrams need no dictionary.
 Titles (parts, tasks) are compared on jieba words as well as bigrams, so that 推动增收减负 and
 推动居民增收 share the words 推动 and 增收 rather than only characters; jieba's default
-dictionary is built in memory on first need (~0.6 s, only in `qigong diff`, never in `parse`).
+dictionary is loaded on first need (rjieba, ~0.1 s; only in `qigong diff`, never in `parse`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from ..model.output import Document
 from ..rules import load_table
@@ -128,19 +127,29 @@ def tokens(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _word_segmenter() -> Any:
-    """jieba over its default dictionary, built in memory (no cache file, no log lines)."""
-    import jieba
+def _word_segmenter() -> Callable[[str], list[str]]:
+    """Words of a phrase over jieba's default dictionary, without its HMM for unknown words.
 
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(jieba.get_dict_file())
-    tokenizer.initialized = True
-    return tokenizer
+    rjieba (jieba-rs: the same dictionary and algorithm, in Rust) loads in ~0.1 s where jieba
+    builds its prefix dictionary in ~1 s; both cut the 3,238 titles and metrics of the test and
+    corpus notices identically. jieba, in memory (no cache file, no log lines), when rjieba is
+    not installed.
+    """
+    try:
+        import rjieba
+    except ImportError:
+        import jieba
+
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(jieba.get_dict_file())
+        tokenizer.initialized = True
+        return lambda text: list(tokenizer.lcut(text, HMM=False))
+    return lambda text: list(rjieba.cut(text, hmm=False))
 
 
 def title_tokens(text: str) -> list[str]:
     """Words (jieba) and character bigrams of a title: word-level overlap, bigram robustness."""
-    words = [w for w in _word_segmenter().lcut(text, HMM=False) if len(w) > 1 and _RUN.fullmatch(w)]
+    words = [w for w in _word_segmenter()(text) if len(w) > 1 and _RUN.fullmatch(w)]
     return [f"w:{w}" for w in words] + tokens(text)
 
 

@@ -13,6 +13,7 @@ registry (built in memory on first need; jieba's default dictionary is never loa
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -141,6 +142,15 @@ class UnitRegistry:
             by_first.setdefault(f[0], set()).add(len(f))
         # Lengths of the written forms starting with each character, longest first.
         self._lengths = {c: sorted(ns, reverse=True) for c, ns in by_first.items()}
+        # Where `_split_chunk` has something to do: a form's first character, a level (or 省)
+        # before another level's body, 等 and 各. Every other character is skipped by one C scan.
+        starts = "".join(sorted({*by_first, *self.levels, "省", "等", "各"}))
+        self._busy = re.compile(f"[{re.escape(starts)}]")
+        self._suffix_ends = frozenset(x[-1] for x in self.suffixes if x)
+        self._level_chars = frozenset((*self.levels, "省"))
+        # One pattern for "any group pattern matches" (patterns with groups of their own kept apart).
+        self._any_group = (regex.compile("|".join(f"(?:{p.pattern})" for p in self._groups))
+                           if self._groups and not any(p.groups for p in self._groups) else None)
         self.canonical_names = frozenset(forms.values())
 
     @classmethod
@@ -183,6 +193,8 @@ class UnitRegistry:
 
     def is_group(self, name: str) -> bool:
         """A group name (各产业链责任部门, 市直各行政执法主管部门 …), kept as written."""
+        if self._any_group is not None:
+            return self._any_group.match(name) is not None
         return any(p.match(name) for p in self._groups)
 
     def is_unit_shaped(self, name: str) -> bool:
@@ -196,7 +208,7 @@ class UnitRegistry:
                 got = self._forms.get(s[pos : pos + n])
                 if got is not None:
                     return pos + n, got
-        if s[pos] in (*self.levels, "省"):
+        if s[pos] in self._level_chars:
             for n in range(min(12, len(s) - pos - 1), 0, -1):
                 stem = self._stems.get(s[pos + 1 : pos + 1 + n])
                 if stem is not None:
@@ -242,7 +254,7 @@ class UnitRegistry:
         return pieces
 
     def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
-        for lead_in in self.lead_ins:  # 由县经信局…, 该项工作由县人社局…: the words before the name
+        for lead_in in self.lead_ins if s.startswith(self.lead_ins, start) else ():  # 由县经信局…: lead-in words
             if s.startswith(lead_in, start) and start + len(lead_in) < end:
                 start += len(lead_in)
                 break
@@ -253,6 +265,12 @@ class UnitRegistry:
         buf_start = None
         pos = start
         while pos < end:
+            busy = self._busy.search(s, pos, end)
+            if busy is None or busy.start() > pos:  # no name starts before `busy`: leftover text
+                if buf_start is None:
+                    buf_start = pos
+                pos = busy.start() if busy is not None else end
+                continue
             if s[pos] == "等" and (out or buf_start is not None):
                 break  # 等 closes the list; what follows describes it (等相关单位, 等负有…部门)
             if s[pos] == "各" and self.is_group(s[pos:end]):
@@ -281,7 +299,7 @@ class UnitRegistry:
             return
         cut = start
         for i in range(start + 2, end):
-            if s[cut:i].endswith(self.suffixes) and self._starts_name(s, i):
+            if s[i - 1] in self._suffix_ends and s.endswith(self.suffixes, cut, i) and self._starts_name(s, i):
                 self._flush_name(s, cut, i, out)
                 cut = i
         self._flush_name(s, cut, end, out)

@@ -130,11 +130,13 @@ def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, 
 def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseContext,
                     blanked: list[tuple[int, int]]) -> tuple[int, int, dict[str, list[str]]] | None:
     """The clause the older shapes find in a node (absolute span, units by role), or None."""
-    view = list(norm[start:end])
-    for a, b in blanked:
-        for i in range(max(a, start), min(b, end)):
-            view[i - start] = " "
-    region = "".join(view)
+    region = norm[start:end]
+    if blanked:  # a copy to blank stated conventions in, made only when there are some
+        view = list(region)
+        for a, b in blanked:
+            for i in range(max(a, start), min(b, end)):
+                view[i - start] = " "
+        region = "".join(view)
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
         # an item of several paragraphs may close an earlier one with its clause (the last few

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,6 +185,34 @@ def _name_spans(norm: str, start: int, end: int, t: _Tables) -> list[tuple[int, 
     return out
 
 
+@functools.cache
+def _figure_starts() -> re.Pattern[str]:
+    """Where a figure can start (as in `_tables`: a digit, 百分之, a Chinese numeral's first
+    character): found by one fast stdlib scan, so that the large figure pattern is tried only there."""
+    raw = _tables().raw
+    digits = "".join(raw["chinese_digits"])
+    mults = "".join(raw["chinese_multipliers"])
+    nonone = digits.replace("一", "").replace("零", "").replace("〇", "")
+    prefix = re.escape(raw["percent_prefix"])
+    return re.compile(rf"[0-9{re.escape(nonone + mults[0])}]|一(?=[{re.escape(mults)}])|{prefix}")
+
+
+def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[regex.Match[str]]:
+    """What `t.figure.finditer(norm, start, end)` yields (figures are never empty), faster."""
+    starts = _figure_starts()
+    pos = start
+    while True:
+        c = starts.search(norm, pos, end)
+        if c is None:
+            return
+        m = t.figure.match(norm, c.start(), end)
+        if m is None:
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
     raw = t.raw
     nt = raw["non_target"]
@@ -195,7 +225,7 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
         name_reach.append(max(b, name_reach[-1]) if name_reach else b)
     blockers: dict[str, list[str]] = raw["unit_blockers"]
     out: list[_Figure] = []
-    for m in t.figure.finditer(norm, start, end):
+    for m in _figure_matches(norm, start, end, t):
         s, e = m.span()
         prev = norm[s - 1] if s > start else ""
         if prev and (prev.isascii() and (prev.isalnum() or prev in nt["name_prefixes"])):
@@ -485,14 +515,19 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     return out
 
 
+@functools.cache
+def _ends_pattern(ends: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(ends)}]")
+
+
 def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     s = start
-    for i in range(start, end):
-        if norm[i] in ends:
-            if i > s:
-                out.append((s, i))
-            s = i + 1
+    for m in _ends_pattern(ends).finditer(norm, start, end):  # one C scan, not a loop per character
+        i = m.start()
+        if i > s:
+            out.append((s, i))
+        s = i + 1
     if end > s:
         out.append((s, end))
     return out
