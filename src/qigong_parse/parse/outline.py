@@ -138,10 +138,21 @@ def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
     out: list[Candidate] = []
     for line_start, line_end in _iter_lines(norm, start, end):
         cand = _match_line(norm, line_start, line_end, g)
-        if cand is not None:
+        # a line whose next line starts with a TAB is the first cell of a table row flattened one
+        # cell per line (四川 ⏎ ⇥90 …), not a heading
+        if cand is not None and not _flattened_cell(norm, line_end + 1):
             out.append(cand)
         out.extend(_inline_candidates(norm, line_start, line_end, g))
     return _consistent_decimals(out, g)
+
+
+def _flattened_cell(norm: str, pos: int) -> bool:
+    """Whether the line at `pos` is one cell of a table flattened one cell per line: a TAB, then a
+    value with no further TAB."""
+    if not norm.startswith("\t", pos):
+        return False
+    nl = norm.find("\n", pos)
+    return norm.find("\t", pos + 1, nl if nl >= 0 else len(norm)) < 0
 
 
 def _consistent_decimals(cands: list[Candidate], g: _Grammar) -> list[Candidate]:

@@ -229,7 +229,7 @@ def split_recipients(s: str) -> list[str]:
     levels = tuple(sorted(t["admin_levels"], key=len, reverse=True))
     suffix_only = set(t["office_words"])
     out: list[str] = []
-    for chunk in _split_outside_brackets(s, ",;"):
+    for chunk in _split_outside_brackets(s, ",;，；"):
         pieces = _split_outside_brackets(chunk, "、")
         merged: list[str] = []
         for p in pieces:
@@ -339,7 +339,8 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
     last = max(x for x in (found[1] if found else None, doc_idx, rec_idx) if x is not None)
     head = _Head(form=_form_of(title), first=first, last=last, title=title, issuer=issuer)
     if rec_idx is not None:
-        head.recipients = split_recipients(lines[rec_idx].content.rstrip(":"))
+        written_list = state.text[lines[rec_idx].cstart:lines[rec_idx].cend].strip()
+        head.recipients = split_recipients(written_list.rstrip(":："))
     if doc_idx is not None:
         written = state.text[lines[doc_idx].cstart:lines[doc_idx].cend].strip()
         head.doc_number, repaired = _restore_doc_number(_squash(written))
@@ -508,13 +509,6 @@ def _field_dates(frame: _Frame) -> list[dt.date]:
 def _from_front_matter(state: ParseState, frame: _Frame, notice: dict[str, Any]) -> None:
     """Head fields the text lacks, taken from the repository's front matter (flagged)."""
     names = _tables()["front_matter_fields"]
-    if not notice.get("doc_number"):
-        found = next((m for ln in state.lines[:frame.lead_end]
-                      if (m := _tables()["chrome_doc_number"].search(ln.content))), None)
-        if found is not None:
-            notice["doc_number"] = found.group("doc")
-            state.warn("head-from-page", f"doc_number {found.group('doc')!r} is not in the text; taken from the "
-                       "page's metadata", part="notice")
     for field_name in ("doc_number", "issuer"):
         if notice.get(field_name):
             continue
@@ -523,6 +517,13 @@ def _from_front_matter(state: ParseState, frame: _Frame, notice: dict[str, Any])
             notice[field_name] = value
             state.warn("head-from-front-matter", f"{field_name} {value!r} is not in the text; taken from the "
                        "repository's front matter", part="notice")
+    if not notice.get("doc_number"):
+        found = next((m for ln in state.lines[:frame.lead_end]
+                      if (m := _tables()["chrome_doc_number"].search(ln.content))), None)
+        if found is not None:
+            notice["doc_number"] = found.group("doc")
+            state.warn("head-from-page", f"doc_number {found.group('doc')!r} is not in the text; taken from the "
+                       "page's metadata", part="notice")
 
 
 # --- 3. attachments and annexes ----------------------------------------------------------------
