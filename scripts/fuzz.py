@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import re
 import sys
 import time
 import traceback
@@ -30,74 +31,11 @@ SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
+from qigong_parse.check.invariants import check_document, tiling_errors  # noqa: E402
 from qigong_parse.errors import QigongError  # noqa: E402
 from qigong_parse.model.output import Document  # noqa: E402
 from qigong_parse.pipeline import parse_bytes  # noqa: E402
 from qigong_parse.read import decode  # noqa: E402
-from qigong_parse.text.normalize import normalize  # noqa: E402
-
-# --- The tiling check (shared with the test suite) -------------------------------------------
-
-
-def leaf_spans(doc: Document) -> list[tuple[str, tuple[int, int]]]:
-    """Every leaf piece of `doc` as (label, span): the pieces that must tile the text."""
-    out: list[tuple[str, tuple[int, int]]] = [("unassigned", u.span) for u in doc.unassigned]
-    if doc.notice is not None:
-        out.append(("notice", doc.notice.span))
-        if doc.notice.attachments_span is not None:
-            out.append(("notice.attachments", doc.notice.attachments_span))
-    for part in doc.parts:
-        if part.head_span is not None:
-            out.append((f"{part.id}.head", part.head_span))
-        if part.preamble_span is not None:
-            out.append((f"{part.id}.preamble", part.preamble_span))
-        for node in part.walk():
-            out.append((f"{part.id}:{'/'.join(node.path)}", node.span))
-    return out
-
-
-def tiling_errors(doc: Document, text: str, limit: int = 10) -> list[str]:
-    """What breaks the "nothing lost" guarantee for `doc` parsed from `text` (empty list: none).
-
-    The leaf pieces sorted by start must be contiguous from 0 to len(text); markers, target
-    quotes and unassigned texts must be the text at their spans, titles that text or its
-    normalized view (`Node.title` is documented as punctuation-normalized).
-    """
-    errors: list[str] = []
-    pieces = sorted(leaf_spans(doc), key=lambda p: (p[1][0], p[1][1]))
-    pos = 0
-    for label, (start, end) in pieces:
-        if start != pos:
-            gap = "gap" if start > pos else "overlap"
-            errors.append(f"{gap}: before {label} {[start, end]}, expected start {pos} "
-                          f"({text[min(pos, start):max(pos, start)][:40]!r})")
-        pos = max(pos, end)
-    if pos != len(text):
-        errors.append(f"end: pieces end at {pos}, text has {len(text)} chars")
-    if doc.source.chars != len(text):
-        errors.append(f"chars: source.chars {doc.source.chars} != len(text) {len(text)}")
-    if "".join(text[s:e] for _, (s, e) in pieces) != text and not errors:
-        errors.append("join: joined pieces differ from the text")
-    for u in doc.unassigned:
-        if u.text != text[u.span[0]:u.span[1]]:
-            errors.append(f"unassigned: text at {list(u.span)} is not the text at its span")
-    for part in doc.parts:
-        for node in part.walk():
-            where = f"{part.id}:{'/'.join(node.path)}"
-            ts, te = node.title_span
-            if node.title not in (text[ts:te], normalize(text[ts:te])):
-                errors.append(f"title: {where}: {node.title[:30]!r} != text[title_span] {text[ts:te][:30]!r}")
-            s = node.span[0]
-            if node.marker != text[s:s + len(node.marker)]:
-                errors.append(f"marker: {where}: {node.marker!r} is not at the start of its span")
-            for target in node.targets:
-                if target.quote != text[target.span[0]:target.span[1]]:
-                    errors.append(f"quote: {where}: {target.quote[:30]!r} is not text[span]")
-        for target in part.targets:
-            if target.quote != text[target.span[0]:target.span[1]]:
-                errors.append(f"quote: {part.id} preamble: {target.quote[:30]!r} is not text[span]")
-    return errors[:limit]
-
 
 # --- Mutations ---------------------------------------------------------------------------------
 
@@ -275,6 +213,7 @@ class Summary:
     rejected: int = 0  # QigongError: an accepted answer for damaged bytes
     crashes: int = 0
     tiling: int = 0
+    invariant: int = 0  # check_document problems other than the known ones
     slow: int = 0  # cases over the slow threshold: reported and saved, not failures
     slowest: float = 0.0
     seconds: float = 0.0
@@ -283,11 +222,13 @@ class Summary:
 
     @property
     def failures(self) -> int:
-        return self.crashes + self.tiling
+        return self.crashes + self.tiling + self.invariant
 
     def line(self) -> str:
+        known = ", ".join(f"{n} {k!r}" for k, n in sorted(known_seen.items())) or "none"
         return (f"fuzz: {self.cases} cases, {self.crashes} unexpected exceptions, {self.tiling} tiling "
-                f"failures, {self.rejected} rejected as QigongError, {self.slow} slow (slowest "
+                f"failures, {self.invariant} invariant failures (known, issue 16 item 9: {known}), "
+                f"{self.rejected} rejected as QigongError, {self.slow} slow (slowest "
                 f"{self.slowest:.2f} s), {self.seconds:.1f} s")
 
 
@@ -304,11 +245,33 @@ def check(data: bytes) -> tuple[str, str] | None:
     try:
         Document.model_validate(doc.model_dump())
         errors = tiling_errors(doc, decode(data).text)
+        problems = [str(p) for p in check_document(doc) if not _known(str(p))]
     except Exception:
         return ("crash while checking the Document", traceback.format_exc())
     if errors:
-        return (f"tiling {errors[0].split(':')[0]}", "\n".join(errors))
+        return (f"tiling {_kind(errors[0])}", "\n".join(errors))
+    if problems:
+        return (f"invariant {_kind(problems[0])}", "\n".join(problems))
     return None
+
+
+# Invariant failures already filed, reported apart instead of failing the run: issue 16 item 9
+# (the parser writes duplicate part ids and title spans outside their node). Empty this once fixed.
+KNOWN_PROBLEMS = ("duplicate part id", "title_span")
+known_seen: Counter[str] = Counter()
+
+
+def _known(message: str) -> bool:
+    for known in KNOWN_PROBLEMS:
+        if known in message:
+            known_seen[known] += 1
+            return True
+    return False
+
+
+def _kind(error: str) -> str:
+    """A failure's kind for counting: its message without locations and numbers."""
+    return re.sub(r"\[[^\]]*\]|\d+|'[^']*'", "_", error)[:70]
 
 
 def _save(crash_dir: Path, data: bytes, kind: str, details: str, ops: list[str], seed: int,
@@ -355,6 +318,8 @@ def run(cases: int, seed: int = 0, crash_dir: Path | None = None, sample: str | 
             else:
                 if kind.startswith("tiling"):
                     summary.tiling += 1
+                elif kind.startswith("invariant"):
+                    summary.invariant += 1
                 else:
                     summary.crashes += 1
                 summary.kinds[kind] += 1
