@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import math
 import os
@@ -222,10 +223,20 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-# Temporary files of writes in progress in this process: a SIGTERM handler (batch workers) removes
-# them before exiting; those of a process killed outright are removed by the next write beside them.
-pending_temp_files: set[str] = set()
+# Targets being written by this process: a SIGTERM handler (batch workers) removes their temporary
+# files before exiting; those of a process killed outright are removed by the next write beside them.
+_writing: set[Path] = set()
 _TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
+
+
+def remove_own_temp_files() -> None:
+    """Remove the temporary files of this process's writes in progress (for a signal handler)."""
+    for path in list(_writing):
+        try:
+            for tmp in path.parent.glob(f".{glob.escape(path.name)}.{os.getpid()}.*.tmp"):
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _remove_stale_temp_files(path: Path) -> None:
@@ -281,8 +292,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OutputError(f"refusing to write {path}: not a regular file")
     _remove_stale_temp_files(path)
     mode = _new_file_mode(path)
+    _writing.add(path)  # before the file exists: a signal between the two lines finds it all the same
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
-    pending_temp_files.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -294,7 +305,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     finally:
-        pending_temp_files.discard(tmp)
+        _writing.discard(path)
     try:  # make the rename itself durable; not every platform can open a directory
         dir_fd = os.open(path.parent, os.O_RDONLY)
     except OSError:
