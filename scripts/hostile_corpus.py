@@ -65,7 +65,7 @@ def _doc_rels(numbering: bool, theme: bool) -> str:
             f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}</Relationships>')
 
 
-def _paragraph(text: str, num: tuple[int, int] | None = None) -> str:
+def paragraph(text: str, num: tuple[int, int] | None = None) -> str:
     ppr = f'<w:pPr><w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr></w:pPr>' if num else ""
     return f"<w:p>{ppr}<w:r><w:t>{text}</w:t></w:r></w:p>"
 
@@ -75,7 +75,7 @@ def _document_xml(body: str) -> str:
             "</w:body></w:document>")
 
 
-def _numbering_xml(fmt: str = "decimal", text: str = "%1.", start: str = "1", ilvl: str = "0") -> str:
+def numbering_xml(fmt: str = "decimal", text: str = "%1.", start: str = "1", ilvl: str = "0") -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="{_W_NS}">'
             f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/>'
             f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
@@ -150,7 +150,7 @@ def _stream_part(z: zipfile.ZipFile, name: str, head: bytes, chunk: bytes, count
 
 def sample_docx_body(lines: int = 60) -> str:
     text = SAMPLE.read_text(encoding="utf-8").splitlines()[:lines]
-    return "".join(_paragraph(line.replace("&", "&amp;").replace("<", "&lt;")) for line in text)
+    return "".join(paragraph(line.replace("&", "&amp;").replace("<", "&lt;")) for line in text)
 
 
 def alias_bomb(levels: int = 9, fan: int = 10) -> str:
@@ -258,18 +258,18 @@ def _docx_paragraph_bomb(d: Path) -> list[str]:
 
 def _docx_numbers(kind: str) -> Callable[[Path], list[str]]:
     def build(d: Path) -> list[str]:
-        lines = "".join(_paragraph(f"第{i}项工作", (1, 0)) for i in range(200))
+        lines = "".join(paragraph(f"第{i}项工作", (1, 0)) for i in range(200))
         if kind == "gridspan":
             row = '<w:tr><w:trPr><w:gridBefore w:val="100000000"/></w:trPr><w:tc><w:tcPr><w:gridSpan ' \
                   'w:val="100000000"/></w:tcPr><w:p><w:r><w:t>单元格</w:t></w:r></w:p></w:tc></w:tr>'
             data = docx_bytes(sample_docx_body() + f"<w:tbl>{row * 20}</w:tbl>")
         elif kind == "start":
-            data = docx_bytes(lines, _numbering_xml("lowerLetter", "%1.", start="1000000000"))
+            data = docx_bytes(lines, numbering_xml("lowerLetter", "%1.", start="1000000000"))
         elif kind == "lvltext":
-            data = docx_bytes(lines, _numbering_xml("lowerLetter", "%1" * 5000, start="30000"))
+            data = docx_bytes(lines, numbering_xml("lowerLetter", "%1" * 5000, start="30000"))
         else:  # ilvl beyond Word's nine levels
-            body = "".join(_paragraph(f"第{i}项", (1, 12)) for i in range(5))
-            data = docx_bytes(body, _numbering_xml(ilvl="12"))
+            body = "".join(paragraph(f"第{i}项", (1, 12)) for i in range(5))
+            data = docx_bytes(body, numbering_xml(ilvl="12"))
         _write(d / f"{kind}.docx", data)
         return ["parse", str(d / f"{kind}.docx"), "-o", str(d / f"{kind}.yaml")]
     return build

@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,7 +183,7 @@ def _trace(job: Job) -> str | None:
 
 
 def run_jobs(jobs: Sequence[Job], workers: int = 1, run: Callable[[Job], Result] = run_job,
-             finished: list[Result] | None = None) -> Iterator[Result]:
+             finished: list[Result] | None = None) -> Generator[Result, None, None]:
     """Run jobs, `workers` at a time in separate processes (in this one when 1); yield results as they end.
 
     Interrupted (Ctrl-C, or the caller closing the generator), it cancels what has not started,

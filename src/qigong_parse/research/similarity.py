@@ -179,18 +179,18 @@ class Scorer:
                 postings.setdefault(token, []).append(j)
         out: list[list[int]] = []
         for phrase in olds:
-            shared: Counter[int] = Counter()
+            shared: dict[int, float] = {}
             for token in self.bag(phrase):
                 found = postings.get(token)
                 if found is None or len(found) > max_postings:
                     continue
                 weight = self.weight(token)
                 for j in found:
-                    shared[j] += weight
+                    shared[j] = shared.get(j, 0.0) + weight
             if len(shared) <= k:
                 out.append(sorted(shared))
             else:
-                out.append(sorted(j for j, _ in shared.most_common(k)))
+                out.append(sorted(sorted(shared, key=lambda j: (-shared[j], j))[:k]))
         return out
 
     def weight(self, token: str) -> float:
