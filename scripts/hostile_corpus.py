@@ -154,13 +154,14 @@ def sample_docx_body(lines: int = 60) -> str:
 
 
 def alias_bomb(levels: int = 9, fan: int = 10) -> str:
-    """A qigong-looking YAML whose nodes list expands to fan**levels nodes through aliases."""
+    """A qigong-looking YAML whose outline tree expands to fan**levels nodes through aliases."""
+    node = 'path: ["1"], marker: "", title: "", span: [0, 0], title_span: [0, 0]'
     lines = ['schema_version: "1.0"',
              "source: {file: x.txt, sha256: x, encoding: utf-8, chars: 0, format: text}",
-             'bomb0: &a0 [{path: ["1"], marker: "", title: "", span: [0, 0], title_span: [0, 0]}]']
+             f"bomb0: &a0 {{{node}}}"]
     for i in range(1, levels + 1):
-        lines.append(f"bomb{i}: &a{i} [{', '.join([f'*a{i - 1}'] * fan)}]")
-    lines.append(f"parts: [{{id: general, kind: general_plan, span: [0, 0], nodes: *a{levels}}}]")
+        lines.append(f"bomb{i}: &a{i} {{{node}, children: [{', '.join([f'*a{i - 1}'] * fan)}]}}")
+    lines.append(f"parts: [{{id: general, kind: general_plan, span: [0, 0], nodes: [*a{levels}]}}]")
     return "\n".join(lines) + "\n"
 
 
@@ -439,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="case names (default: all)")
     ap.add_argument("--limit-mib", type=int, default=MEMORY_LIMIT >> 20)
     ap.add_argument("--python", default=sys.executable, help="the interpreter whose qigong_parse to run")
+    ap.add_argument("--timeout", type=float, default=TIMEOUT, help="kill a case after this many seconds")
     args = ap.parse_args(argv)
     print("| item | case | owner | exit | peak MiB | s | message |")
     print("|---|---|---|---|---|---|---|")
@@ -446,8 +448,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and case.name not in args.only:
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            result = run_case(case, Path(tmp), limit=args.limit_mib << 20, python=args.python)
+            result = run_case(case, Path(tmp), limit=args.limit_mib << 20, python=args.python,
+                              timeout=args.timeout)
         lines = [ln for ln in result.stderr.splitlines() if ln.strip()] or [result.stdout.strip()[-100:]]
+        if case.build.__qualname__.startswith("_validate") or "validate" in case.name:
+            lines = [ln for ln in result.stdout.splitlines() if ln.strip()][:1] or lines
         message = lines[-1][:110].replace("|", "\\|").replace(tmp, "…")
         print(f"| {case.item} | {case.name} | {case.owner} | {result.status} | {result.peak_mib:.0f} | "
               f"{result.seconds:.1f} | {message} |", flush=True)
