@@ -209,8 +209,6 @@ def test_check_document_finds_overlapping_parts_and_gaps(sample_doc: Document) -
     assert any("gap:" in m for m in messages)  # the part's own leaves no longer start at its start
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 9 (lead, parse/segment.py): duplicate annex ids; "
-                                        "when this passes, drop 'duplicate part id' from fuzz.KNOWN_PROBLEMS")
-def test_repeated_annex_heading_gives_unique_ids() -> None:
+def test_repeated_annex_heading_gives_unique_ids() -> None:  # issue 16 item 9, fixed by the lead
     doc = parse_text("附件7\n附件7\n")
     assert [p for p in check_document(doc) if "duplicate part id" in p.message] == []
