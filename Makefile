@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 fuzz: $(STAMP)
-	$(BIN)/python scripts/fuzz.py --cases 10000
+	$(BIN)/python scripts/fuzz.py --cases 10000 --hypothesis 2000
 
 bench: compile
 	$(BIN)/python scripts/bench.py

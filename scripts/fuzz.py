@@ -1,14 +1,21 @@
-"""Mutation fuzzer: damaged variants of the sample notice through `parse_bytes`.
+"""Mutation fuzzer: damaged variants of the sample notice, as text, HTML, DOCX and YAML inputs.
 
 Each case applies a few random mutations to the sample (punctuation dropped or swapped between
 full and half width, lines deleted/duplicated/swapped, the file cut, random Unicode inserted:
 combining marks, RTL, astral characters, NULs, CRs, lone brackets, digits, stray markers), then
 encodes it (UTF-8 mostly, sometimes GB18030/UTF-16/BOM, sometimes with the bytes cut or flipped)
-and parses it. A `QigongError` is an accepted answer; any other exception is a crash; a Document
-whose pieces do not tile the decoded text is a tiling failure. Each failing input is saved
-under ``fuzz-crashes/`` with its traceback. Exit status 1 on any failure.
+and parses it. Some cases wrap the mutated text in an HTML page (random nesting, tables, declared
+charsets true, false or unknown) or a DOCX (random numbering definitions, spans, levels); others
+mutate the sample's YAML output (lines cut, values swapped for huge, negative, float, NaN, string
+ones, anchors and aliases) and run `validate` on it. A `QigongError` is an accepted answer; any
+other exception is a crash; a Document whose pieces do not tile the decoded text is a tiling
+failure, one that breaks another `check_document` invariant an invariant failure; a YAML that
+`validate` passes must load and keep every invariant. Each failing input is saved under
+``fuzz-crashes/`` with its traceback. Exit status 1 on any failure. `--hypothesis N` adds N
+examples drawn by Hypothesis (which shrinks a failure to a small input).
 
-    python scripts/fuzz.py --cases 10000 [--seed S] [--crash-dir DIR]
+    python scripts/fuzz.py --cases 10000 [--seed S] [--crash-dir DIR] [--kinds text html docx yaml]
+        [--hypothesis N]
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import re
 import sys
 import time
 import traceback
@@ -23,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
@@ -30,74 +39,11 @@ SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
+from qigong_parse.check.invariants import check_document, tiling_errors  # noqa: E402
 from qigong_parse.errors import QigongError  # noqa: E402
 from qigong_parse.model.output import Document  # noqa: E402
 from qigong_parse.pipeline import parse_bytes  # noqa: E402
 from qigong_parse.read import decode  # noqa: E402
-from qigong_parse.text.normalize import normalize  # noqa: E402
-
-# --- The tiling check (shared with the test suite) -------------------------------------------
-
-
-def leaf_spans(doc: Document) -> list[tuple[str, tuple[int, int]]]:
-    """Every leaf piece of `doc` as (label, span): the pieces that must tile the text."""
-    out: list[tuple[str, tuple[int, int]]] = [("unassigned", u.span) for u in doc.unassigned]
-    if doc.notice is not None:
-        out.append(("notice", doc.notice.span))
-        if doc.notice.attachments_span is not None:
-            out.append(("notice.attachments", doc.notice.attachments_span))
-    for part in doc.parts:
-        if part.head_span is not None:
-            out.append((f"{part.id}.head", part.head_span))
-        if part.preamble_span is not None:
-            out.append((f"{part.id}.preamble", part.preamble_span))
-        for node in part.walk():
-            out.append((f"{part.id}:{'/'.join(node.path)}", node.span))
-    return out
-
-
-def tiling_errors(doc: Document, text: str, limit: int = 10) -> list[str]:
-    """What breaks the "nothing lost" guarantee for `doc` parsed from `text` (empty list: none).
-
-    The leaf pieces sorted by start must be contiguous from 0 to len(text); markers, target
-    quotes and unassigned texts must be the text at their spans, titles that text or its
-    normalized view (`Node.title` is documented as punctuation-normalized).
-    """
-    errors: list[str] = []
-    pieces = sorted(leaf_spans(doc), key=lambda p: (p[1][0], p[1][1]))
-    pos = 0
-    for label, (start, end) in pieces:
-        if start != pos:
-            gap = "gap" if start > pos else "overlap"
-            errors.append(f"{gap}: before {label} {[start, end]}, expected start {pos} "
-                          f"({text[min(pos, start):max(pos, start)][:40]!r})")
-        pos = max(pos, end)
-    if pos != len(text):
-        errors.append(f"end: pieces end at {pos}, text has {len(text)} chars")
-    if doc.source.chars != len(text):
-        errors.append(f"chars: source.chars {doc.source.chars} != len(text) {len(text)}")
-    if "".join(text[s:e] for _, (s, e) in pieces) != text and not errors:
-        errors.append("join: joined pieces differ from the text")
-    for u in doc.unassigned:
-        if u.text != text[u.span[0]:u.span[1]]:
-            errors.append(f"unassigned: text at {list(u.span)} is not the text at its span")
-    for part in doc.parts:
-        for node in part.walk():
-            where = f"{part.id}:{'/'.join(node.path)}"
-            ts, te = node.title_span
-            if node.title not in (text[ts:te], normalize(text[ts:te])):
-                errors.append(f"title: {where}: {node.title[:30]!r} != text[title_span] {text[ts:te][:30]!r}")
-            s = node.span[0]
-            if node.marker != text[s:s + len(node.marker)]:
-                errors.append(f"marker: {where}: {node.marker!r} is not at the start of its span")
-            for target in node.targets:
-                if target.quote != text[target.span[0]:target.span[1]]:
-                    errors.append(f"quote: {where}: {target.quote[:30]!r} is not text[span]")
-        for target in part.targets:
-            if target.quote != text[target.span[0]:target.span[1]]:
-                errors.append(f"quote: {part.id} preamble: {target.quote[:30]!r} is not text[span]")
-    return errors[:limit]
-
 
 # --- Mutations ---------------------------------------------------------------------------------
 
@@ -125,6 +71,7 @@ class Case:
 
     data: bytes
     ops: list[str] = field(default_factory=list)
+    kind: str = "text"  # text | html | docx | yaml
 
 
 def _lines(text: str) -> list[str]:
@@ -251,17 +198,172 @@ def _encode(rng: random.Random, text: str, ops: list[str]) -> bytes:
     return data
 
 
-def make_case(rng: random.Random, sample: str) -> Case:
-    """One mutated variant of `sample`, encoded."""
+KINDS = ("text", "html", "docx", "yaml")
+_KIND_WEIGHTS = {"text": 6, "html": 2, "docx": 1, "yaml": 1}
+
+
+def _mutate_text(rng: random.Random, sample: str, ops: list[str]) -> str:
     names = [m[0] for m in MUTATIONS]
     weights = [m[2] for m in MUTATIONS]
     funcs = {m[0]: m[1] for m in MUTATIONS}
     text = sample
-    ops: list[str] = []
     for name in rng.choices(names, weights, k=rng.choice((1, 1, 2, 3, 4))):
         text = funcs[name](rng, text)
         ops.append(name)
-    return Case(_encode(rng, text, ops), ops)
+    return text
+
+
+def make_case(rng: random.Random, sample: str, kinds: tuple[str, ...] = KINDS) -> Case:
+    """One mutated variant of `sample`, as one of `kinds` of input, encoded."""
+    kind = kinds[0] if len(kinds) == 1 else rng.choices(kinds, [_KIND_WEIGHTS[k] for k in kinds])[0]
+    ops: list[str] = [kind]
+    if kind == "yaml":
+        return Case(_yaml_case(rng, ops), ops, kind)
+    text = _mutate_text(rng, sample, ops)
+    if kind == "html":
+        return Case(_html_case(rng, text, ops), ops, kind)
+    if kind == "docx":
+        return Case(_docx_case(rng, text, ops), ops, kind)
+    return Case(_encode(rng, text, ops), ops, kind)
+
+
+# --- HTML, DOCX and YAML inputs ------------------------------------------------------------------
+
+_CHARSETS = ("utf-8", "gb2312", "gbk", "gb18030", "big5", "utf-16", "iso-8859-1", "undefined", "punycode",
+             "rot13", "x-user-defined", "", "utf-8\"><script>")
+_BLOCKS = ("p", "div", "span", "font", "section", "td", "li", "center", "pre", "h2", "blockquote")
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def _html_case(rng: random.Random, text: str, ops: list[str]) -> bytes:
+    declared = rng.choice(_CHARSETS)
+    out = [f'<!DOCTYPE html><html><head><meta charset="{declared}"><title>t</title></head><body>']
+    depth = 0
+    for line in text.splitlines():
+        r = rng.random()
+        if r < 0.05 and depth < 60:  # open a wrapper (some are never closed)
+            tag = rng.choice(_BLOCKS)
+            out.append(f'<{tag} class="{rng.choice(("content", "article", "nav", "TRS_Editor"))}">')
+            depth += 1
+        elif r < 0.08 and depth:
+            out.append(f"</{rng.choice(_BLOCKS)}>")
+            depth -= 1
+        if "\t" in line or rng.random() < 0.05:
+            span = rng.choice(("", ' colspan="3"', ' rowspan="1000000"', ' colspan="-5"', ' colspan="x"'))
+            cells = "".join(f"<td{span}>{_escape_html(c)}</td>" for c in line.split("\t"))
+            out.append(f"<table><tr>{cells}</tr></table>")
+        elif rng.random() < 0.5:
+            out.append(f"<p>{_escape_html(line)}</p>")
+        else:
+            out.append(f"{_escape_html(line)}<br>")
+        if rng.random() < 0.02:
+            out.append(rng.choice(("<script>var a='<div>';</script>", "<!-- <div> -->", "<style>p{}</style>",
+                                   '<div style="display:none">隐藏</div>', "<svg><p>x</p></svg>", "<![CDATA[",
+                                   "</body></html><p>尾</p>")))
+    page = "".join(out) + "</body></html>"
+    codec = rng.choice(("utf-8", "utf-8", "gb18030", declared if declared in ("gbk", "big5") else "utf-8"))
+    ops.append(f"html:{declared!r}/{codec}")
+    return page.encode(codec, "replace")
+
+
+def _corpus() -> Any:
+    from importlib import util
+
+    name = "qigong_hostile_corpus_script"
+    if name not in sys.modules:
+        spec = util.spec_from_file_location(name, ROOT / "scripts" / "hostile_corpus.py")
+        assert spec is not None and spec.loader is not None
+        module = util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_NUM_FORMATS = ("decimal", "chineseCounting", "lowerLetter", "upperRoman", "decimalEnclosedCircle",
+                "ideographTraditional", "bullet", "none", "decimalZero", "japaneseLegal", "bogus")
+
+
+def _docx_case(rng: random.Random, text: str, ops: list[str]) -> bytes:
+    corpus = _corpus()
+    numbered = rng.random() < 0.7
+    body: list[str] = []
+    for line in text.splitlines()[:400]:
+        line = "".join(ch for ch in line if ch.isprintable())  # XML 1.0 has no controls
+        if "\t" in line and rng.random() < 0.7:
+            span = rng.choice(("1", "3", "100000000", "-2", "x"))
+            cells = "".join(f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>{corpus.paragraph(_escape_html(c))}'
+                            "</w:tc>" for c in line.split("\t"))
+            body.append(f"<w:tbl><w:tr>{cells}</w:tr></w:tbl>")
+        else:
+            num = None
+            if numbered and rng.random() < 0.3:
+                num = (rng.choice((1, 1, 2)), rng.choice((0, 0, 1, 8, 9, 12, -1)))
+            body.append(corpus.paragraph(_escape_html(line), num))
+    numbering = None
+    if numbered:
+        fmt = rng.choice(_NUM_FORMATS)
+        start = rng.choice(("1", "0", "-3", "32767", "1000000000", "9" * 5000, "x"))
+        level_text = rng.choice(("%1.", "（%1）", "%1" * rng.randint(1, 300), "%2.%1", "%10", ""))
+        numbering = corpus.numbering_xml(fmt, level_text, start=start, ilvl=rng.choice(("0", "1", "9", "-1")))
+        ops.append(f"docx:{fmt}/{start[:12]}/{level_text[:12]}")
+    return bytes(corpus.docx_bytes("".join(body), numbering))
+
+
+_SAMPLE_YAML: list[str] = []
+
+
+def _sample_yaml() -> str:
+    if not _SAMPLE_YAML:
+        from qigong_parse.io.yaml_out import dump_yaml
+
+        _SAMPLE_YAML.append(dump_yaml(parse_bytes(SAMPLE.read_bytes(), file=SAMPLE.name)))
+    return _SAMPLE_YAML[0]
+
+
+_NUMBER = re.compile(r"(?<=[\[ ])\d+(?=[,\]\n])")
+_ODD_VALUES = ("-1", "1.5", "1e309", ".nan", ".inf", "'7'", "true", "null", "[]", "{}", str(10**30), "0x10",
+               "2025-13-45", "~", '"\u0000"')
+
+
+def _yaml_case(rng: random.Random, ops: list[str]) -> bytes:
+    lines = _sample_yaml().splitlines(keepends=True)
+    if rng.random() < 0.2:  # edits validate must accept: free-text values changed, nothing else
+        ops.append("yaml:free-text")
+        for _ in range(rng.randint(0, 5)):
+            k = rng.randrange(len(lines))
+            lines[k] = re.sub(r"^(\s*(?:- )?(?:message|metric|unit|code): ).*",
+                              lambda m: m.group(1) + rng.choice(('"改"', "x", '"\\u2028"', "'#'", "改 # 注")),
+                              lines[k])
+        return "".join(lines).encode("utf-8")
+    for _ in range(rng.randint(1, 6)):
+        op = rng.choice(("delete", "duplicate", "swap", "number", "alias", "cut", "indent"))
+        ops.append(f"yaml:{op}")
+        i = rng.randrange(len(lines))
+        if op == "delete":
+            del lines[i:i + rng.randint(1, 20)]
+        elif op == "duplicate":
+            lines[i:i] = lines[i:i + rng.randint(1, 20)]
+        elif op == "swap":
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "number":
+            for _ in range(rng.randint(1, 30)):
+                k = rng.randrange(len(lines))
+                lines[k] = _NUMBER.sub(lambda _m: rng.choice(_ODD_VALUES), lines[k], count=1)
+        elif op == "alias":
+            k = rng.randrange(len(lines))
+            lines[i] = lines[i].replace(": ", ": &a ", 1)
+            lines[k] = re.sub(r": .*", ": *a", lines[k], count=1)
+        elif op == "cut":
+            lines = lines[:i]
+        else:
+            lines[i] = " " * rng.randint(1, 9) + lines[i]
+        if not lines:
+            lines = ["{}\n"]
+    return "".join(lines).encode("utf-8")
 
 
 # --- Running -----------------------------------------------------------------------------------
@@ -275,6 +377,7 @@ class Summary:
     rejected: int = 0  # QigongError: an accepted answer for damaged bytes
     crashes: int = 0
     tiling: int = 0
+    invariant: int = 0  # check_document problems other than the known ones
     slow: int = 0  # cases over the slow threshold: reported and saved, not failures
     slowest: float = 0.0
     seconds: float = 0.0
@@ -283,18 +386,54 @@ class Summary:
 
     @property
     def failures(self) -> int:
-        return self.crashes + self.tiling
+        return self.crashes + self.tiling + self.invariant
 
     def line(self) -> str:
+        known = ", ".join(f"{n} {k!r}" for k, n in sorted(known_seen.items())) or "none"
         return (f"fuzz: {self.cases} cases, {self.crashes} unexpected exceptions, {self.tiling} tiling "
-                f"failures, {self.rejected} rejected as QigongError, {self.slow} slow (slowest "
+                f"failures, {self.invariant} invariant failures (known, issue 16 item 9: {known}), "
+                f"{self.rejected} rejected as QigongError, {self.slow} slow (slowest "
                 f"{self.slowest:.2f} s), {self.seconds:.1f} s")
 
 
-def check(data: bytes) -> tuple[str, str] | None:
-    """None when `data` parses to a tiled Document or raises QigongError; else (kind, details)."""
+def check_yaml(data: bytes) -> tuple[str, str] | None:
+    """None when `validate` reports problems or a QigongError, or passes a document that keeps
+    every invariant; else (kind, details)."""
+    import yaml
+
+    from qigong_parse.check.validate import validate_data
+    from qigong_parse.io.yaml_out import parse_yaml
+
     try:
-        doc = parse_bytes(data, file="fuzz.txt")
+        loaded = parse_yaml(data)
+    except (QigongError, yaml.YAMLError, ValueError):
+        return ("rejected", "")
+    except Exception as exc:
+        return (f"crash {type(exc).__name__} loading YAML", traceback.format_exc())
+    try:
+        problems = validate_data(loaded)
+    except Exception as exc:
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
+        return (f"crash {type(exc).__name__} in validate at {where}", traceback.format_exc())
+    if problems:
+        return ("rejected", "")
+    try:
+        doc = Document.model_validate(loaded)
+        broken = [str(p) for p in check_document(doc)]
+    except Exception:
+        return ("invariant: validate passed a document that does not load", traceback.format_exc())
+    if broken:
+        return (f"invariant: validate passed {_kind(broken[0])}", "\n".join(broken))
+    return None
+
+
+def check(data: bytes, kind: str = "text") -> tuple[str, str] | None:
+    """None when `data` parses to a tiled Document or raises QigongError; else (kind, details)."""
+    if kind == "yaml":
+        return check_yaml(data)
+    try:
+        doc = parse_bytes(data, file=f"fuzz.{kind}")
     except QigongError:
         return ("rejected", "")
     except Exception as exc:  # the point of fuzzing: anything else is a bug
@@ -303,12 +442,34 @@ def check(data: bytes) -> tuple[str, str] | None:
         return (f"crash {type(exc).__name__} at {where}", traceback.format_exc())
     try:
         Document.model_validate(doc.model_dump())
-        errors = tiling_errors(doc, decode(data).text)
+        errors = tiling_errors(doc, decode(data, fmt=doc.source.format).text)
+        problems = [str(p) for p in check_document(doc) if not _known(str(p))]
     except Exception:
         return ("crash while checking the Document", traceback.format_exc())
     if errors:
-        return (f"tiling {errors[0].split(':')[0]}", "\n".join(errors))
+        return (f"tiling {_kind(errors[0])}", "\n".join(errors))
+    if problems:
+        return (f"invariant {_kind(problems[0])}", "\n".join(problems))
     return None
+
+
+# Invariant failures already filed, reported apart instead of failing the run: issue 16 item 9
+# (the parser writes title spans outside their node; duplicate part ids are fixed). Empty once fixed.
+KNOWN_PROBLEMS = ("title_span",)
+known_seen: Counter[str] = Counter()
+
+
+def _known(message: str) -> bool:
+    for known in KNOWN_PROBLEMS:
+        if known in message:
+            known_seen[known] += 1
+            return True
+    return False
+
+
+def _kind(error: str) -> str:
+    """A failure's kind for counting: its message without locations and numbers."""
+    return re.sub(r"\[[^\]]*\]|\d+|'[^']*'", "_", error)[:70]
 
 
 def _save(crash_dir: Path, data: bytes, kind: str, details: str, ops: list[str], seed: int,
@@ -327,7 +488,7 @@ def _save(crash_dir: Path, data: bytes, kind: str, details: str, ops: list[str],
 
 
 def run(cases: int, seed: int = 0, crash_dir: Path | None = None, sample: str | None = None,
-        progress: bool = False, slow: float = 2.0) -> Summary:
+        progress: bool = False, slow: float = 2.0, kinds: tuple[str, ...] = KINDS) -> Summary:
     """Run `cases` mutated inputs; save failing ones under `crash_dir` (None: do not save).
 
     A case taking over `slow` seconds is counted and saved as a hint of super-linear code.
@@ -337,9 +498,9 @@ def run(cases: int, seed: int = 0, crash_dir: Path | None = None, sample: str | 
     summary = Summary()
     started = time.perf_counter()
     for index in range(cases):
-        case = make_case(rng, text)
+        case = make_case(rng, text, kinds)
         case_started = time.perf_counter()
-        verdict = check(case.data)
+        verdict = check(case.data, case.kind)
         took = time.perf_counter() - case_started
         summary.slowest = max(summary.slowest, took)
         if took > slow:
@@ -355,6 +516,8 @@ def run(cases: int, seed: int = 0, crash_dir: Path | None = None, sample: str | 
             else:
                 if kind.startswith("tiling"):
                     summary.tiling += 1
+                elif kind.startswith("invariant"):
+                    summary.invariant += 1
                 else:
                     summary.crashes += 1
                 summary.kinds[kind] += 1
@@ -367,6 +530,34 @@ def run(cases: int, seed: int = 0, crash_dir: Path | None = None, sample: str | 
     return summary
 
 
+def hypothesis_run(examples: int, sample: str | None = None, kinds: tuple[str, ...] = KINDS) -> list[str]:
+    """`examples` cases drawn by Hypothesis (a seed for each kind's generator, plus raw bytes spliced
+    in); returns the failures, each shrunk by Hypothesis to a minimal example. Empty: none."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    text = sample if sample is not None else SAMPLE.read_text(encoding="utf-8")
+    failures: list[str] = []
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
+              suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(kinds), st.integers(0, 2**32 - 1), st.binary(max_size=64), st.integers(0, 1 << 20))
+    def one(kind: str, seed: int, noise: bytes, at: int) -> None:
+        case = make_case(random.Random(seed), text, (kind,))
+        cut = at % (len(case.data) + 1)
+        data = case.data
+        if noise and kind != "docx":  # a spliced ZIP is only a broken ZIP; the seed varies the document
+            data = data[:cut] + noise + data[cut:]
+        verdict = check(data, kind)
+        assert verdict is None or verdict[0] == "rejected", f"{kind} seed {seed}: {verdict[0]}\n{verdict[1][:2000]}"
+
+    try:
+        one()
+    except AssertionError as exc:
+        failures.append(str(exc))
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: run the fuzzer, print the summary, exit 1 on any failure."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -376,17 +567,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=Path, default=SAMPLE)
     ap.add_argument("--slow", type=float, default=2.0, help="report cases slower than this (s)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    ap.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="input kinds to generate")
+    ap.add_argument("--hypothesis", type=int, default=0, metavar="N", help="also N Hypothesis examples")
     args = ap.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
     print(f"fuzz: seed {seed}, sample {args.sample.name}", flush=True)
     summary = run(args.cases, seed, args.crash_dir, args.sample.read_text(encoding="utf-8"),
-                  progress=not args.quiet, slow=args.slow)
+                  progress=not args.quiet, slow=args.slow, kinds=tuple(args.kinds))
     for kind, count in summary.kinds.most_common():
         print(f"  {count:6d}  {kind}")
     if summary.saved:
         print(f"  saved {len(summary.saved)} failing inputs under {args.crash_dir}/")
     print(summary.line(), flush=True)
-    return 1 if summary.failures else 0
+    failures = hypothesis_run(args.hypothesis, kinds=tuple(args.kinds)) if args.hypothesis else []
+    if args.hypothesis:
+        print(f"fuzz: {args.hypothesis} Hypothesis examples, {len(failures)} failure(s)", flush=True)
+        for failure in failures:
+            print(failure)
+    return 1 if summary.failures or failures else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ document give the same parts and node paths.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_parses_or_is_refused_in_one_line(name: str) -> None:
         spans += [s for s in (got.notice.span, got.notice.attachments_span, got.notice.signature_span) if s]
     spans.sort()
     assert spans and spans[0][0] == 0 and spans[-1][1] == got.source.chars
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False)), "pieces must tile the text"
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans)), "pieces must tile the text"
 
 
 @pytest.mark.parametrize("name", [n for n in FILES if Path(n).suffix in (".txt", ".md", ".html")])

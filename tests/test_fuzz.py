@@ -99,7 +99,7 @@ def test_fuzz_main_saves_crashes_and_exits_1(tmp_path: Path, monkeypatch: pytest
                                               capsys: pytest.CaptureFixture[str]) -> None:
     fuzz = fuzz_module()
     crash_dir = tmp_path / "crashes"
-    monkeypatch.setattr(fuzz, "check", lambda data: ("crash ValueError at x.py:1", "Traceback …"))
+    monkeypatch.setattr(fuzz, "check", lambda data, kind="text": ("crash ValueError at x.py:1", "Traceback …"))
     status = fuzz.main(["--cases", "3", "--seed", "1", "--crash-dir", str(crash_dir), "--quiet"])
     out = capsys.readouterr().out
     assert status == 1
@@ -118,3 +118,26 @@ def test_lone_surrogate_is_a_document_or_a_qigong_error(text: str) -> None:
         assert "surrogate" in exc.message
         return
     assert_tiles(doc, text)
+
+
+@pytest.mark.parametrize("kind", ["html", "docx", "yaml"])
+def test_bounded_fuzz_run_of_each_input_kind(kind: str) -> None:
+    fuzz = fuzz_module()
+    summary = fuzz.run(25, seed=20250102, kinds=(kind,))
+    assert summary.cases == 25
+    assert summary.failures == 0, f"{summary.line()}: {dict(summary.kinds)}"
+    if kind == "yaml":
+        assert 0 < summary.rejected < 25  # some mutations validate rejects, some it accepts
+
+
+def test_fuzz_yaml_check_reports_validate_passing_a_broken_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qigong_parse.check.validate as validate
+
+    fuzz = fuzz_module()
+    monkeypatch.setattr(validate, "validate_data", lambda data: [])  # a validate that passes anything
+    verdict = fuzz.check(b"schema_version: '1.0'\nsource: {file: x, sha256: x, encoding: u, chars: 5}\n", "yaml")
+    assert verdict is not None and verdict[0].startswith("invariant: validate passed")
+
+
+def test_brief_hypothesis_run() -> None:
+    assert fuzz_module().hypothesis_run(12) == []

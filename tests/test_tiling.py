@@ -3,7 +3,7 @@
 Leaf pieces are the unassigned spans, the notice head and its 附件 list, and per part its head,
 its preamble and every node's own span. Sorted by start they must be contiguous from 0 to
 len(text); titles, markers and target quotes must be the text at their spans. The checker
-itself lives in scripts/fuzz.py (the fuzzer runs it on every case).
+lives in the package (`qigong_parse.check.invariants`): the pipeline, `validate` and the fuzzer use it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qigong_parse.check.invariants import leaf_spans, tiling_errors
 from qigong_parse.model.output import Document
 from qigong_parse.pipeline import parse_bytes, parse_path, parse_text
 
@@ -27,7 +28,7 @@ def fuzz_module() -> ModuleType:
 
 def assert_tiles(doc: Document, text: str) -> None:
     """Fail with the first few tiling errors of `doc` against `text`."""
-    errors = fuzz_module().tiling_errors(doc, text)
+    errors = tiling_errors(doc, text)
     assert not errors, "pieces do not tile the text:\n" + "\n".join(errors)
 
 
@@ -45,7 +46,7 @@ def parse_and_check(text: str) -> Document:
 def test_sample_tiles() -> None:
     text = sample_text()
     doc = parse_and_check(text)
-    pieces = fuzz_module().leaf_spans(doc)
+    pieces = leaf_spans(doc)
     assert len(doc.parts) >= 8
     assert len(pieces) > 200  # the check is not vacuous: the sample has hundreds of leaves
 
@@ -85,7 +86,7 @@ def test_checker_reports_a_gap() -> None:
     node = part.nodes[0]
     broken = node.model_copy(update={"span": (node.span[0] + 1, node.span[1])})
     doc.parts[-1] = part.model_copy(update={"nodes": [broken, *part.nodes[1:]]})
-    errors = fuzz_module().tiling_errors(doc, text)
+    errors = tiling_errors(doc, text)
     assert errors and errors[0].startswith("gap")
 
 
@@ -96,7 +97,7 @@ def test_checker_reports_a_wrong_title_and_a_short_text() -> None:
     node = part.nodes[0]
     doc.parts[0] = part.model_copy(update={"nodes": [node.model_copy(update={"title": "X"}),
                                                      *part.nodes[1:]]})
-    errors = fuzz_module().tiling_errors(doc, text + "尾")
+    errors = tiling_errors(doc, text + "尾")
     assert any(e.startswith("title") for e in errors)
     assert any(e.startswith("end") for e in errors)
 

@@ -125,9 +125,10 @@ def test_symlink_is_not_followed(tmp_path: Path) -> None:
     link.symlink_to(victim)
     with pytest.raises(OutputError, match="symbolic link"):
         write_yaml(tiny(), link)
-    write_yaml(tiny(), link, force=True)  # replaces the link itself, not what it points to
+    with pytest.raises(OutputError, match="symbolic link"):  # --force never replaces a link either
+        write_yaml(tiny(), link, force=True)
     assert victim.read_text(encoding="utf-8") == "precious"
-    assert not link.is_symlink()
+    assert link.is_symlink()
 
 
 def test_directory_and_missing_parent_are_refused(tmp_path: Path) -> None:

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
+# What must not reach a terminal or a log line raw: C0/C1 controls (newline, ESC of escape codes),
+# DEL, line and paragraph separators, bidirectional overrides and isolates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for one line of a terminal or a log: control characters written as escapes."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
+
 
 class QigongError(Exception):
     """Base error; `exit_code` is what the CLI exits with."""
@@ -9,6 +21,7 @@ class QigongError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = printable(message)  # file names and document text may hold newlines or ESC
         super().__init__(message)
         self.message = message
 

@@ -7,8 +7,10 @@ so that `qigong --help` and a cold `qigong parse` start fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import __version__
-from ..errors import InputError, OutputError, QigongError, UsageError
+from ..errors import InputError, OutputError, QigongError, UsageError, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -332,46 +334,62 @@ def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str 
     console = _stderr()
     for result in results:
         _report(console, result, opts)
-    if console.is_terminal and not opts.quiet:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    interrupted = False
+    finished: list[Result] = []
+    try:  # Ctrl-C is caught here, before typer would turn it into "Aborted": the summary still prints
+        with closing(run_jobs(jobs, opts.jobs, finished=finished)) as running:
+            if console.is_terminal and not opts.quiet:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=console, transient=True) as progress:
-            task = progress.add_task("", total=len(jobs))
-            for result in run_jobs(jobs, opts.jobs):
-                results.append(result)
-                progress.update(task, advance=1, description=Path(result.job.source).name)
-                if not result.ok:
-                    _report(progress.console, result, opts)
-    else:
-        for result in run_jobs(jobs, opts.jobs):
-            results.append(result)
-            _report(console, result, opts)
+                with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                              TextColumn("{task.description}"), console=console, transient=True) as progress:
+                    task = progress.add_task("", total=len(jobs))
+                    for result in running:
+                        results.append(result)
+                        progress.update(task, advance=1, description=Path(result.job.source).name)
+                        if not result.ok:
+                            _report(progress.console, result, opts)
+            else:
+                for result in running:
+                    results.append(result)
+                    _report(console, result, opts)
+    except KeyboardInterrupt:
+        interrupted = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the summary short
+        results.extend(finished)
+        done = {r.job.source for r in results}
+        results.extend(Result(job, error=f"{job.source}: interrupted before its result came back",
+                              interrupted=True) for job in jobs if job.source not in done)
     results.sort(key=lambda r: order.get(r.job.source, -1))
     if not opts.quiet and console.is_terminal:  # off a terminal the per-file lines above are the record
         console.print(render_batch_table(results))
-    failed = sum(not r.ok for r in results)
+    cut = sum(r.interrupted for r in results)
+    failed = sum(not r.ok for r in results) - cut
     warned = sum(1 for r in results if r.stats and r.stats.warnings)
-    written = len(results) - failed
+    written = len(results) - failed - cut
     line = f"{written} written, {failed} failed"
     if warned:
         codes = [code for r in results if r.stats for code in r.stats.warning_codes]
         line += (f", {warned} with parser warnings" + (" (--strict)" if opts.strict else "")
                  + f" ({warning_counts(codes)})")
+    if interrupted:
+        line += f"; interrupted: {cut} not parsed or not reported"
     if not opts.quiet or failed:
         console.print(line, markup=False, highlight=False)
+    if interrupted:
+        return 130
     return 1 if failed or (opts.strict and warned) else 0
 
 
 def _report(console: Console, result: Result, opts: _ParseOptions) -> None:
     """One plain line per file as it finishes (failures always, successes unless quiet or on a TTY)."""
     if not result.ok:
-        console.print(f"FAIL  {result.error}", markup=False)
+        console.print(f"FAIL  {printable(result.error or '')}", markup=False)
         if opts.debug and result.detail:
             console.print(result.detail, markup=False)
     elif not opts.quiet and not console.is_terminal and result.stats is not None:
         s = result.stats
-        console.print(f"ok    {result.job.source} -> {result.job.output} "
+        console.print(f"ok    {printable(result.job.source)} -> {printable(result.job.output)} "
                       f"({s.parts} parts, {s.nodes} nodes, {s.warnings} warnings)", markup=False)
 
 
@@ -386,7 +404,8 @@ def render_batch_table(results: Sequence[Result]) -> object:
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for r in results:  # file names are Text, never markup: a `[/]` in a name must not break the table
         if r.stats is None:
-            table.add_row(Text(r.job.source), "", "", "", "", "", Text("failed", style="red"))
+            status = Text("interrupted", style="yellow") if r.interrupted else Text("failed", style="red")
+            table.add_row(Text(r.job.source), "", "", "", "", "", status)
             continue
         s = r.stats
         status = Text("warnings", style="yellow") if s.warnings else Text("ok", style="green")
@@ -426,11 +445,11 @@ def validate(
         lines: list[str] = []
         if problems:
             bad += 1
-            lines += [f"{path}: {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN]]
+            lines += [printable(f"{path}: {problem}") for problem in problems[:MAX_PROBLEMS_SHOWN]]
             if len(problems) > MAX_PROBLEMS_SHOWN:
-                lines.append(f"{path}: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
+                lines.append(printable(f"{path}: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems"))
         elif not quiet:
-            lines.append(f"{path}: ok")
+            lines.append(printable(f"{path}: ok"))
         if lines:
             write_stdout("".join(line + "\n" for line in lines))
     if bad:
@@ -473,7 +492,7 @@ _register_research()
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(printable(message), file=sys.stderr)  # file names may hold newlines or escape codes
 
 
 def _command(args: list[str]) -> str | None:
@@ -507,7 +526,10 @@ def _run(args: list[str], name: str | None) -> tuple[int, bool]:
         return exc.exit_code, True
     except click.exceptions.Exit as exc:
         return exc.exit_code, False
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            _say("qigong: interrupted")
+            return 130, True
         _say("qigong: aborted")
         return 1, True
     except click.ClickException as exc:  # usage errors: bad option, missing argument …

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import math
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,12 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Anything larger is not worth loading just to decide whether it is one of ours.
 _MAX_PROBE_BYTES = 64 * 1024 * 1024
+# Limits on YAML inputs (validate, export, units, diff). Our outputs never use anchors or aliases,
+# and an alias bomb of 1.5 KB materialises as billions of nodes once pydantic walks it: aliases are
+# refused, and the composed tree is bounded in size and depth before any object is built.
+MAX_YAML_BYTES = 64 * 1024 * 1024
+MAX_YAML_NODES = 4_000_000
+MAX_YAML_DEPTH = 200
 _OUR_HEAD = re.compile(rb'schema_version: "?[0-9.]+"?\nsource:\n  file: ')
 _OUR_JSON_HEAD = re.compile(rb'\{\s*"schema_version":\s*"[0-9.]+",\s*"source":\s*\{\s*"file":')
 
@@ -194,27 +202,47 @@ def is_qigong_output(path: Path) -> bool:
                 return True  # how dump_yaml starts: no need to load the whole file
         if path.stat().st_size > _MAX_PROBE_BYTES:
             return False
-        data = yaml.load(path.read_bytes(), Loader=_Loader)
-    except (OSError, yaml.YAMLError, ValueError):
+        data = parse_yaml(path.read_bytes())
+    except (OSError, yaml.YAMLError, ValueError, InputError):
         return False
     return isinstance(data, dict) and "schema_version" in data and "source" in data
 
 
 def check_writable(path: Path, *, force: bool = False) -> None:
-    """Raise `OutputError` unless writing `path` is safe: a new file, or one of our outputs (or `force`)."""
-    if path.is_dir():
+    """Raise `OutputError` unless writing `path` is safe: a new file, or one of our outputs (or `force`).
+
+    `force` only lifts the "not a qigong output" guard. Whatever it says, a symbolic link is never
+    replaced, nor a read-only file; a device, FIFO or socket is never replaced by a regular file
+    (character devices and FIFOs are written into, as `> /dev/null` would; others are refused).
+    """
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{path} is a directory")
     if not path.parent.is_dir():
         raise OutputError(f"cannot write {path}: directory {path.parent} does not exist")
-    if force:
+    if info is None:
         return
-    if path.is_symlink():
-        raise OutputError(f"refusing to replace {path}: it is a symbolic link (use --force)")
-    if path.exists():
-        if not path.is_file():
-            raise OutputError(f"refusing to write {path}: not a regular file")
-        if not is_qigong_output(path):
-            raise OutputError(f"refusing to overwrite {path}: not a qigong output (use --force)")
+    if stat.S_ISLNK(info.st_mode):
+        raise OutputError(f"refusing to replace {path}: it is a symbolic link (write to its target, "
+                          "or -o - for stdout)")
+    if _writes_into(info.st_mode):
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"refusing to write {path}: not a regular file, a character device or a FIFO")
+    if not info.st_mode & stat.S_IWUSR:
+        raise OutputError(f"refusing to replace {path}: it is read-only (make it writable first)")
+    if not force and not is_qigong_output(path):
+        raise OutputError(f"refusing to overwrite {path}: not a qigong output (use --force)")
+
+
+def _writes_into(mode: int) -> bool:
+    """Targets that are written into, never replaced: character devices (/dev/null) and FIFOs."""
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def _new_file_mode(path: Path) -> int:
@@ -226,14 +254,80 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+# Targets being written by this process: a SIGTERM handler (batch workers) removes their temporary
+# files before exiting; those of a process killed outright are removed by the next write beside them.
+_writing: set[Path] = set()
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
+
+
+def remove_own_temp_files() -> None:
+    """Remove the temporary files of this process's writes in progress (for a signal handler)."""
+    for path in list(_writing):
+        try:
+            for tmp in path.parent.glob(f".{glob.escape(path.name)}.{os.getpid()}.*.tmp"):
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Remove `.NAME.PID.*.tmp` files beside `path` left by writers of `path` that no longer run."""
+    prefix = f".{path.name}."
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMP_NAME.fullmatch(entry.name)
+        if not match or not entry.name.startswith(prefix) or match["name"] != path.name:
+            continue
+        if _pid_alive(int(match["pid"])):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process: leave its file alone
+    return True
+
+
 def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """Write `data` to `path` so that readers see the old file or the whole new one, never a part.
 
     The file is always fsynced; `sync_dir=False` leaves the directory's fsync (which makes the
     rename durable) to the caller, who writes many files and syncs their folder once (`sync_directory`).
+
+    A character device or FIFO is written into instead (there is no file to replace); a symbolic
+    link or any other non-regular file is refused, whatever the caller checked before.
     """
+    try:
+        info: os.stat_result | None = path.lstat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        raise OutputError(f"refusing to replace {path}: it is a symbolic link")
+    if info is not None and _writes_into(info.st_mode):
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"refusing to write {path}: not a regular file")
+    _remove_stale_temp_files(path)
     mode = _new_file_mode(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _writing.add(path)  # before the file exists: a signal between the two lines finds it all the same
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -244,6 +338,8 @@ def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _writing.discard(path)
     if sync_dir:
         sync_directory(path.parent)
 
@@ -286,9 +382,54 @@ def yaml_error_message(exc: yaml.YAMLError) -> str:
     return what
 
 
+def _check_tree(root: yaml.Node) -> None:
+    """InputError when the composed tree shares a node (an alias), or exceeds the node or depth limit."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise InputError("YAML aliases (*name) are not accepted: qigong outputs never use them")
+        seen.add(id(node))
+        if len(seen) > MAX_YAML_NODES:
+            raise InputError(f"more than {MAX_YAML_NODES:,} YAML nodes: larger than any qigong output")
+        if depth > MAX_YAML_DEPTH:
+            raise InputError(f"YAML nested more than {MAX_YAML_DEPTH} levels deep")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+
+
+def parse_yaml(raw: bytes) -> Any:
+    """Untrusted YAML bytes → data: safe types only, no aliases, bounded nodes and depth.
+
+    Raises `yaml.YAMLError` for malformed YAML, `InputError` past a limit.
+    """
+    if len(raw) > MAX_YAML_BYTES:
+        raise InputError(f"larger than the limit of {MAX_YAML_BYTES // (1024 * 1024)} MiB for YAML inputs")
+    loader = _Loader(raw)
+    try:
+        try:
+            root = loader.get_single_node()
+        except RecursionError:  # the pure-Python composer recurses per level (no libyaml)
+            raise InputError(f"YAML nested more than {MAX_YAML_DEPTH} levels deep") from None
+        if root is None:
+            return None
+        _check_tree(root)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: Path) -> Any:
     """The YAML content of `path`; `InputError` when the file cannot be read or parsed."""
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(f"{path}: larger than the limit of {MAX_YAML_BYTES // (1024 * 1024)} MiB "
+                             "for YAML inputs")
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
@@ -297,7 +438,9 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
-        return yaml.load(raw, Loader=_Loader)
+        return parse_yaml(raw)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.message}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {yaml_error_message(exc)}") from exc
     except ValueError as exc:  # e.g. a date-looking scalar that is no date

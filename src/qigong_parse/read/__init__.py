@@ -130,6 +130,8 @@ def _decode_given(data: bytes, encoding: str) -> tuple[str, str]:
             f"bytes at offset {exc.start} ({data[exc.start:exc.start + 4].hex(' ')}) do not decode as "
             f"{encoding}: {exc.reason}"
         ) from None
+    except UnicodeError as exc:  # codecs such as "undefined" or "punycode" raise the base class
+        raise InputError(f"the input does not decode as {encoding}: {exc}") from None
 
 
 def _detect_and_decode(data: bytes) -> tuple[str, str]:

@@ -17,6 +17,18 @@ from ..model.output import DecodedText
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _LEVELS = 9
+# Limits on what a .docx may make us inflate: the file size limit bounds the compressed bytes only,
+# and a 2 MB file can hold a part that inflates to gigabytes. Only the parts read below are
+# inflated (the others become empty placeholders, never decompressed).
+MAX_INFLATED_BYTES = 64 * 1024 * 1024  # the read parts together, uncompressed
+MAX_RATIO = 200  # uncompressed / compressed, for a read part over 1 MiB (XML of Word: 5-20)
+MAX_ENTRIES = 10_000
+_USED_PARTS = frozenset({"[Content_Types].xml", "word/document.xml", "word/numbering.xml", "word/styles.xml"})
+_PLACEHOLDER_XML = b'<?xml version="1.0" encoding="UTF-8"?><placeholder/>'
+# Word's own bounds on numbers it writes; a file with larger ones is hostile or broken.
+_MAX_SPAN = 64  # gridSpan / gridBefore: Word tables have at most 63 columns
+_MAX_START = 32767  # w:start, w:startOverride
+_MAX_LVL_TEXT = 64  # characters of a level's lvlText
 _CN_DIGITS = "零一二三四五六七八九"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -30,7 +42,9 @@ def read_docx(data: bytes) -> DecodedText:
     except ImportError:
         raise UsageError("reading DOCX needs python-docx: pip install 'qigong-parse[docx]'") from None
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(slim_package(data)))
+    except InputError:
+        raise
     except Exception as exc:  # a third-party parser on foreign bytes: any failure means "not a docx"
         raise InputError(f"input is not a readable .docx file ({type(exc).__name__}: {exc})") from None
     numbering = Numbering.from_document(document)
@@ -41,6 +55,56 @@ def read_docx(data: bytes) -> DecodedText:
         else:
             lines.extend(table_rows(block, numbering))
     return DecodedText(text="\n".join(lines), encoding="utf-8", format="docx")
+
+
+def slim_package(data: bytes) -> bytes:
+    """The .docx with only the parts we read, after checking their inflated sizes; InputError past a limit.
+
+    Every other part (themes, images, fonts, headers …) is replaced by an empty placeholder
+    without being decompressed: python-docx loads every part it can reach.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"input is not a readable .docx file ({exc})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise InputError(f"the .docx holds {len(infos)} entries, more than the limit of {MAX_ENTRIES}")
+        used = [i for i in infos if _is_used(i.filename)]
+        total = sum(i.file_size for i in used)
+        if total > MAX_INFLATED_BYTES:
+            raise InputError(f"the .docx text parts inflate to {total} bytes, more than the limit of "
+                             f"{MAX_INFLATED_BYTES // (1024 * 1024)} MiB (a decompression bomb?)")
+        for info in used:
+            ratio = info.file_size // max(info.compress_size, 1)
+            if info.file_size > 1 << 20 and ratio > MAX_RATIO:
+                raise InputError(f"the .docx part {info.filename} inflates {ratio} times, more than the "
+                                 f"limit of {MAX_RATIO} (a decompression bomb?)")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as slim:
+            seen: set[str] = set()
+            for info in infos:
+                if info.filename in seen or info.is_dir():
+                    continue
+                seen.add(info.filename)
+                if _is_used(info.filename):
+                    try:
+                        # reads at most file_size bytes (zipfile stops there and checks the CRC)
+                        blob = archive.read(info)
+                    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError,
+                            RuntimeError, EOFError) as exc:
+                        raise InputError(f"the .docx part {info.filename} cannot be read ({exc})") from None
+                else:
+                    blob = _PLACEHOLDER_XML if info.filename.lower().endswith(".xml") else b""
+                slim.writestr(info.filename, blob)
+    return out.getvalue()
+
+
+def _is_used(name: str) -> bool:
+    return name in _USED_PARTS or name.endswith(".rels")
 
 
 def _blocks(container: Any) -> Iterator[Any]:
@@ -60,15 +124,24 @@ def table_rows(tbl: Any, numbering: Numbering) -> list[str]:
     """One TAB-separated line per row; merged cells leave empty cells so columns stay aligned."""
     rows: list[str] = []
     for tr in tbl.tr_lst:
-        cells = [""] * int(getattr(tr, "grid_before", 0) or 0)
+        cells = [""] * _span(tr, "grid_before", 0)
         for tc in tr.tc_lst:
             if tc.vMerge == "continue":
                 cells.append("")  # continued vertical merge: the value is the one above
             else:
                 cells.append(_cell_text(tc, numbering))
-            cells.extend([""] * (int(tc.grid_span or 1) - 1))
+            cells.extend([""] * (_span(tc, "grid_span", 1) - 1))
         rows.append("\t".join(cells))
     return rows
+
+
+def _span(element: Any, name: str, default: int) -> int:
+    """A gridSpan/gridBefore count clamped to what a Word table can have (0 or 1 … 63)."""
+    try:
+        value = int(getattr(element, name, default) or default)
+    except (ValueError, TypeError, OverflowError):
+        return default
+    return max(default, min(value, _MAX_SPAN))
 
 
 def _cell_text(tc: Any, numbering: Numbering) -> str:
@@ -115,7 +188,9 @@ class Numbering:
             for absnum in root.iterchildren(_W + "abstractNum"):
                 levels: dict[int, Level] = {}
                 for lvl in absnum.iterchildren(_W + "lvl"):
-                    levels[_int(lvl.get(_W + "ilvl"), 0)] = _level(lvl)
+                    ilvl = _int(lvl.get(_W + "ilvl"), 0)
+                    if 0 <= ilvl < _LEVELS:  # Word has nine levels; others are never shown
+                        levels[ilvl] = _level(lvl)
                 self.abstract[str(absnum.get(_W + "abstractNumId"))] = levels
             for num in root.iterchildren(_W + "num"):
                 num_id = str(num.get(_W + "numId"))
@@ -125,7 +200,9 @@ class Numbering:
                     start = override.find(_W + "startOverride")
                     if start is not None:
                         level = _int(override.get(_W + "ilvl"), 0)
-                        self.overrides.setdefault(num_id, {})[level] = _int(start.get(_W + "val"), 1)
+                        value = _clamp(_int(start.get(_W + "val"), 1), 0, _MAX_START)
+                        if 0 <= level < _LEVELS:
+                            self.overrides.setdefault(num_id, {})[level] = value
         self._read_styles(document)
         return self
 
@@ -215,7 +292,7 @@ def _numpr(numpr: Any) -> tuple[str, int]:
     num = numpr.find(_W + "numId")
     lvl = numpr.find(_W + "ilvl")
     return (str(num.get(_W + "val")) if num is not None else "",
-            _int(lvl.get(_W + "val"), 0) if lvl is not None else 0)
+            _clamp(_int(lvl.get(_W + "val"), 0), 0, _LEVELS - 1) if lvl is not None else 0)
 
 
 def _level(lvl: Any) -> Level:
@@ -224,16 +301,20 @@ def _level(lvl: Any) -> Level:
         return None if node is None else node.get(_W + "val")
 
     restart = val("lvlRestart")
-    return Level(fmt=val("numFmt") or "decimal", text=val("lvlText") or "",
-                 start=_int(val("start"), 1), restart=None if restart is None else _int(restart, 1),
-                 suffix=val("suff") or "tab")
+    return Level(fmt=val("numFmt") or "decimal", text=(val("lvlText") or "")[:_MAX_LVL_TEXT],
+                 start=_clamp(_int(val("start"), 1), 0, _MAX_START),
+                 restart=None if restart is None else _int(restart, 1), suffix=val("suff") or "tab")
 
 
 def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
-    except ValueError:
+    except ValueError:  # also a number of more than 4300 digits
         return default
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
 
 
 def chinese_number(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = "百",
@@ -284,7 +365,7 @@ def format_number(n: int, fmt: str) -> str:
         return _STEMS[n - 1]
     if fmt == "ideographZodiac" and 1 <= n <= 12:
         return _BRANCHES[n - 1]
-    if fmt in ("lowerLetter", "upperLetter"):
+    if fmt in ("lowerLetter", "upperLetter") and 1 <= n <= 26 * 4:  # Word writes aaaa at most here
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter if fmt == "lowerLetter" else letter.upper()
     if fmt in ("lowerRoman", "upperRoman"):

@@ -26,11 +26,53 @@ _BLOCK = frozenset({"div", "li", "ul", "ol", "table", "tr", "section", "article"
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
-# WHATWG: pages labelled with a GB2312/GBK name are decoded as GB18030 by every browser
-_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-                    "chinese": "gb18030", "csgb2312": "gb18030", "iso-ir-58": "gb18030",
-                    "utf8": "utf-8", "unicode": "utf-16"}
+# The WHATWG Encoding Standard's labels (those of the encodings a Chinese notice could be in, and the
+# legacy single-byte ones), each to the Python codec that decodes what browsers decode. A page is
+# trusted only with one of these: a label such as "undefined", "punycode" or "rot13" names a Python
+# codec no browser has, and is ignored (the bytes are detected instead). GB2312/GBK labels decode
+# as GB18030, as every browser does.
+_WHATWG_LABELS: dict[str, tuple[str, ...]] = {
+    "utf-8": ("unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"),
+    "gb18030": ("chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk",
+                "iso-ir-58", "x-gbk", "gb18030"),
+    "big5hkscs": ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"),
+    "euc_jp": ("cseucpkdfmtjapanese", "euc-jp", "x-euc-jp"),
+    "iso2022_jp": ("csiso2022jp", "iso-2022-jp"),
+    "cp932": ("csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis"),
+    "cp949": ("cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987",
+              "ks_c_5601-1989", "ksc5601", "ksc_5601", "windows-949"),
+    "cp1252": ("ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
+               "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1",
+               "us-ascii", "windows-1252", "x-cp1252"),
+    "cp866": ("866", "cp866", "csibm866", "ibm866"),
+    "iso8859_2": ("csisolatin2", "iso-8859-2", "iso-ir-101", "iso8859-2", "iso88592", "iso_8859-2", "l2", "latin2"),
+    "iso8859_5": ("csisolatincyrillic", "cyrillic", "iso-8859-5", "iso-ir-144", "iso8859-5", "iso88595",
+                  "iso_8859-5"),
+    "iso8859_15": ("csisolatin9", "iso-8859-15", "iso8859-15", "iso885915", "iso_8859-15", "l9"),
+    "koi8_r": ("cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"),
+    "koi8_u": ("koi8-ru", "koi8-u"),
+    "mac_roman": ("csmacintosh", "mac", "macintosh", "x-mac-roman"),
+    "cp874": ("dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874"),
+    **{f"cp{n}": (f"cp{n}", f"windows-{n}", f"x-cp{n}") for n in range(1250, 1259) if n != 1252},
+}
+# A page can only declare UTF-16 in markup readable as ASCII: browsers take such a label as UTF-8.
+_UTF16_LABELS = ("unicodefffe", "utf-16be", "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff",
+                 "utf-16", "utf-16le")
+_CHARSET_ALIASES = {label: codec for codec, labels in _WHATWG_LABELS.items() for label in labels}
+_CHARSET_ALIASES.update(dict.fromkeys(_UTF16_LABELS, "utf-8"))
 _LAYOUT_CELL_CHARS = 1500  # a cell this long holds an article, not a table value
+# Nesting limit, checked on the markup before the parser sees it: lexbor's tree building costs the
+# square of the depth (10^5 nested divs: 40 s); real pages nest a few dozen levels.
+MAX_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9:-]*)|<!--")
+# Elements that never nest (void) or whose end tag a parser implies (a new <p> closes the last):
+# an author never closes them, so they are not counted.
+_UNCOUNTED = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img",
+                        "input", "keygen", "link", "meta", "param", "source", "track", "wbr", "p", "li",
+                        "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+                        "rb", "rt", "rtc", "rp", "colgroup", "caption", "html", "head", "body", "image"})
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed",
+                       "noframes", "plaintext"})
 
 
 def read_html(data: bytes, encoding: str | None = None) -> DecodedText:
@@ -40,12 +82,15 @@ def read_html(data: bytes, encoding: str | None = None) -> DecodedText:
     except ImportError:
         raise UsageError("reading HTML needs selectolax: pip install 'qigong-parse[html]'") from None
     markup, used = decode_markup(data, encoding)
+    depth = markup_depth(markup)
+    if depth > MAX_DEPTH:
+        raise InputError(f"HTML elements nested {depth} deep, more than the limit of {MAX_DEPTH}")
     tree = LexborHTMLParser(markup)
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return DecodedText(text="", encoding=used, format="html")
     body = find_body(tree)
-    renderer = _Renderer(body.mem_id if body is not None else None)
+    renderer = _Renderer(body.mem_id if body is not None else None, data_tables(root))
     renderer.render(root)
     text = "".join(renderer.out)
     outside: list[Span] = []
@@ -57,13 +102,47 @@ def read_html(data: bytes, encoding: str | None = None) -> DecodedText:
     return DecodedText(text=text, encoding=used, format="html", outside=outside)
 
 
+def markup_depth(markup: str, stop: int = MAX_DEPTH) -> int:
+    """How deep the elements of `markup` nest, counted on its tags (one linear scan, no tree).
+
+    Comments and the content of script, style and the like are skipped; void elements and those
+    with implied end tags are not counted. Stops counting past `stop`.
+    """
+    lower = markup.lower()
+    depth = deepest = pos = 0
+    while True:
+        match = _TAG.search(lower, pos)
+        if match is None:
+            return deepest
+        pos = match.end()
+        name = match.group(2)
+        if name is None:  # a comment
+            end = lower.find("-->", pos)
+            if end < 0:
+                return deepest
+            pos = end + 3
+        elif match.group(1):
+            depth = max(0, depth - 1) if name not in _UNCOUNTED else depth
+        elif name in _RAW_TEXT:
+            end = lower.find(f"</{name}", pos)
+            if end < 0:
+                return deepest
+            pos = end
+        elif name not in _UNCOUNTED:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop:
+                    return deepest
+
+
 def declared_charset(data: bytes) -> str | None:
     """The charset a page declares in `<meta charset>` or `http-equiv` near its start, as a codec name."""
     match = _META_CHARSET.search(data[:8192])
     if not match:
         return None
     label = match.group(1).decode("ascii", errors="replace").strip().lower()
-    return _CHARSET_ALIASES.get(label, label)
+    return _CHARSET_ALIASES.get(label)
 
 
 def decode_markup(data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -116,16 +195,41 @@ def _largest_block(tree: Any, containers: list[str]) -> tuple[Any | None, int]:
 class _Table:
     """Rendering state of one table: data tables track cells; layout tables render as blocks."""
 
-    def __init__(self, node: Any) -> None:
-        self.data = _is_data_table(node)
+    def __init__(self, data: bool) -> None:
+        self.data = data
         self.col = 0
         self.cells_in_row = 0
         self.carry: list[int] = []  # rows still covered by a rowspan, per column
 
 
+def data_tables(root: Any) -> set[int]:
+    """The mem_ids of the data tables under `root`, classified in one pass over the tree.
+
+    A table holding another table lays a page out; so does one with a cell of an article's
+    length, or none with two cells in a row. Tables that hold no table have disjoint subtrees,
+    so looking into each of them once costs the size of the tree.
+    """
+    holds_table: set[int] = set()
+    leaves: list[Any] = []
+    open_tables: list[tuple[Any, int]] = []  # (table, depth), innermost last
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        while open_tables and open_tables[-1][1] >= depth:
+            table, _ = open_tables.pop()
+            if table.mem_id not in holds_table:
+                leaves.append(table)
+        if node.tag == "table":
+            if open_tables:
+                holds_table.add(open_tables[-1][0].mem_id)
+            open_tables.append((node, depth))
+        stack.extend((child, depth + 1) for child in reversed(list(_children(node))) if not child.tag.startswith("-"))
+    leaves.extend(table for table, _ in open_tables if table.mem_id not in holds_table)
+    return {table.mem_id for table in leaves if _is_data_table(table)}
+
+
 def _is_data_table(node: Any) -> bool:
-    if len(node.css("table")) > 1:  # css() includes the node itself
-        return False
+    """Whether a table holding no other table is a data table (two cells in a row, no long cell)."""
     widest = 0
     for row in node.css("tr"):
         cells = row.css("td, th")
@@ -152,7 +256,8 @@ def _children(node: Any) -> Iterator[Any]:
 class _Renderer:
     """One pass over the DOM, emitting text pieces and the body's start and end offsets."""
 
-    def __init__(self, body_id: int | None) -> None:
+    def __init__(self, body_id: int | None, data_tables: set[int]) -> None:
+        self.data_tables = data_tables
         self.out: list[str] = []
         self.length = 0
         self.pending = 0  # line breaks owed before the next text (innerText's "required line breaks")
@@ -249,7 +354,7 @@ class _Renderer:
         table = self.tables[-1] if self.tables else None
         if tag == "table":
             self._block(1)
-            self.tables.append(_Table(node))
+            self.tables.append(_Table(node.mem_id in self.data_tables))
         elif table is not None and table.data and tag == "tr":
             self._block(1)
             table.col = 0

@@ -46,8 +46,23 @@ def is_zip(data: bytes) -> bool:
     return data.startswith(_ZIP_MAGIC)
 
 
+MAX_ZIP_ENTRIES = 10_000  # a .docx has a few dozen; a ZipFile costs ~0.5 KB per entry listed
+
+
+def zip_entries(data: bytes) -> int | None:
+    """The entry count the ZIP's end-of-central-directory record declares (None: not found; -1: ZIP64)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 12 > len(data):
+        return None
+    count = int.from_bytes(data[at + 10:at + 12], "little")
+    return -1 if count == 0xFFFF else count
+
+
 def zip_is_docx(data: bytes) -> bool:
     """True when the ZIP archive `data` holds a Word document (word/document.xml)."""
+    entries = zip_entries(data)
+    if entries is not None and not 0 <= entries <= MAX_ZIP_ENTRIES:
+        return False  # listed before anything else is read: refused as a binary archive
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()

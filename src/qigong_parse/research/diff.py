@@ -263,7 +263,7 @@ def _diff_part_targets(po: Part, pn: Part, op: Sequence[str], np_: Sequence[str]
         same = (a.unit == b.unit, a.change == b.change, pa == pb, a.value == b.value)
         return sum(w * flag for w, flag in zip((1.0, 0.5, 0.25, 0.1), same, strict=True))
 
-    pairs = match_pairs(len(olds), len(news), score, threshold, tiebreak)
+    pairs = match_pairs(len(olds), len(news), score, threshold, tiebreak, scorer.candidates(om, nm))
     for i, j, s in pairs:
         a, b = _target_side(po, *olds[i]), _target_side(pn, *news[j])
         changes = [FieldChange(field=f, old=getattr(a, f), new=getattr(b, f))
@@ -305,7 +305,7 @@ def _diff_part_tasks(po: Part, pn: Part, op: Sequence[str], np_: Sequence[str], 
     def tiebreak(i: int, j: int) -> float:
         return float(olds[i].path == news[j].path)
 
-    pairs = match_pairs(len(olds), len(news), score, threshold, tiebreak)
+    pairs = match_pairs(len(olds), len(news), score, threshold, tiebreak, scorer.candidates(ot, nt))
     for i, j, s in pairs:
         a, b = olds[i], news[j]
         pa = normalize_title(a.parent, op) if a.parent else ""

@@ -24,6 +24,8 @@ from ..text.normalize import normalize
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _RUN = re.compile(rf"[{_CJK}]+|[A-Za-z0-9&.%]+")
+CANDIDATES = 16  # new phrases scored per old phrase (top by shared token weight)
+MAX_POSTINGS = 512  # a token shared by more new phrases than this is not followed for candidates
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,47 @@ class Scorer:
 
     def __init__(self, phrases: Iterable[str], tokenize: Callable[[str], list[str]] | None = None) -> None:
         self._tokenize = tokenize or tokens
-        bags = [set(self._tokenize(p)) for p in phrases]
+        self._bags: dict[str, Counter[str]] = {}  # each phrase tokenized once, not once per pair
+        bags = [set(self.bag(p)) for p in phrases]
         self._n = max(len(bags), 1)
         self._df: Counter[str] = Counter(tok for bag in bags for tok in bag)
+
+    def bag(self, phrase: str) -> Counter[str]:
+        """The tokens of `phrase` with their counts (cached)."""
+        found = self._bags.get(phrase)
+        if found is None:
+            found = self._bags[phrase] = Counter(self._tokenize(phrase))
+        return found
+
+    def candidates(self, olds: Sequence[str], news: Sequence[str], k: int = CANDIDATES,
+                   max_postings: int = MAX_POSTINGS) -> list[list[int]]:
+        """Per old phrase, the indexes of the new phrases worth scoring: at most `k`, best first.
+
+        Only phrases sharing a token can score above 0, so candidates come from an inverted index
+        of the new phrases; they are ranked by the weight of the tokens they share. A token in more
+        than `max_postings` new phrases weighs little and is not followed (it would make the search
+        quadratic again). Memory and time grow with (n + m) · k instead of n · m; when every phrase
+        has at most `k` sharers (small documents) the result is exactly the all-pairs one.
+        """
+        postings: dict[str, list[int]] = {}
+        for j, phrase in enumerate(news):
+            for token in self.bag(phrase):
+                postings.setdefault(token, []).append(j)
+        out: list[list[int]] = []
+        for phrase in olds:
+            shared: dict[int, float] = {}
+            for token in self.bag(phrase):
+                found = postings.get(token)
+                if found is None or len(found) > max_postings:
+                    continue
+                weight = self.weight(token)
+                for j in found:
+                    shared[j] = shared.get(j, 0.0) + weight
+            if len(shared) <= k:
+                out.append(sorted(shared))
+            else:
+                out.append(sorted(sorted(shared, key=lambda j: (-shared[j], j))[:k]))
+        return out
 
     def weight(self, token: str) -> float:
         """Rarer bigrams weigh more; unseen ones weigh most."""
@@ -170,7 +210,7 @@ class Scorer:
         """Similarity in [0, 1]; 1 for equal phrases."""
         if a == b:
             return 1.0 if a else 0.0
-        ta, tb = Counter(self._tokenize(a)), Counter(self._tokenize(b))
+        ta, tb = self.bag(a), self.bag(b)
         shared = sum(min(ta[t], tb[t]) * self.weight(t) for t in ta.keys() & tb.keys())
         total = sum(c * self.weight(t) for bag in (ta, tb) for t, c in bag.items())
         return 2 * shared / total if total else 0.0
@@ -214,11 +254,15 @@ def metric_similarity(a: str, b: str, scorer: Scorer) -> float:
 
 
 def match_pairs(n_old: int, n_new: int, score: Callable[[int, int], float], threshold: float,
-                tiebreak: Callable[[int, int], float] | None = None) -> list[tuple[int, int, float]]:
-    """One-to-one greedy matching: best pairs first, each side used once, scores ≥ threshold."""
+                tiebreak: Callable[[int, int], float] | None = None,
+                candidates: Sequence[Sequence[int]] | None = None) -> list[tuple[int, int, float]]:
+    """One-to-one greedy matching: best pairs first, each side used once, scores ≥ threshold.
+
+    `candidates[i]` limits the new items scored against old item i (all of them when None).
+    """
     pairs: list[tuple[float, float, int, int]] = []
     for i in range(n_old):
-        for j in range(n_new):
+        for j in (range(n_new) if candidates is None else candidates[i]):
             s = score(i, j)
             if s >= threshold:
                 pairs.append((s, tiebreak(i, j) if tiebreak else 0.0, i, j))

@@ -1,0 +1,221 @@
+"""The invariants every Document must keep, checkable from the Document alone (and from its text).
+
+The guarantee ("nothing lost"): the leaf pieces — unassigned spans, the notice head and its 附件
+list, and per part its head, its preamble and every node's own span — tile ``[0, source.chars)``
+with no gap and no overlap; each part's leaves tile the part's span; parts follow reading order
+without overlapping. Besides: every span lies inside what contains it (a title inside its node, a
+target inside its node or preamble …), paths extend their parent's, part ids are unique and agree
+with their kind, strings sliced from the text are as long as their spans.
+
+`check_document` runs all of that in one linear pass (the pipeline calls it on every parse,
+`qigong validate` on every file); `tiling_errors` adds the checks that need the decoded text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model.output import Document, Node, Part, Span, Target
+from ..text.normalize import normalize
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (a YAML path, "" for the whole file) and what."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def leaf_spans(doc: Document) -> list[tuple[str, Span]]:
+    """Every leaf piece of `doc` as (label, span): the pieces that must tile the text."""
+    out: list[tuple[str, Span]] = [(f"unassigned[{i}]", u.span) for i, u in enumerate(doc.unassigned)]
+    if doc.notice is not None:
+        out.append(("notice.span", doc.notice.span))
+        if doc.notice.attachments_span is not None:
+            out.append(("notice.attachments_span", doc.notice.attachments_span))
+    for i, part in enumerate(doc.parts):
+        out.extend(_part_leaves(f"parts[{i}]", part))
+    return out
+
+
+def _part_leaves(at: str, part: Part) -> list[tuple[str, Span]]:
+    out: list[tuple[str, Span]] = []
+    if part.head_span is not None:
+        out.append((f"{at}.head_span", part.head_span))
+    if part.preamble_span is not None:
+        out.append((f"{at}.preamble_span", part.preamble_span))
+    for node in part.walk():
+        out.append((f"{at}:{'/'.join(node.path)}", node.span))
+    return out
+
+
+def _tiling(pieces: list[tuple[str, Span]], start: int, end: int, what: str, where: str) -> list[Problem]:
+    """Problems when `pieces` do not cover ``[start, end)`` contiguously (one per gap or overlap)."""
+    problems: list[Problem] = []
+    pos = start
+    for label, (s, e) in sorted(pieces, key=lambda p: (p[1][0], p[1][1])):
+        if s > pos:
+            problems.append(Problem(where, f"gap: text [{pos}, {s}) is covered by no piece of {what} "
+                                           f"(the next is {label} {[s, e]})"))
+        elif s < pos:
+            problems.append(Problem(where, f"overlap: {label} {[s, e]} overlaps the piece before it "
+                                           f"(which ends at {pos})"))
+        pos = max(pos, e)
+    if pos < end:
+        problems.append(Problem(where, f"end: text [{pos}, {end}) at the end is covered by no piece of {what}"))
+    elif pos > end:
+        problems.append(Problem(where, f"end: pieces of {what} end at {pos}, past its end {end}"))
+    return problems
+
+
+def tiling_problems(doc: Document) -> list[Problem]:
+    """The "nothing lost" guarantee from the Document alone: leaves tile [0, chars), parts tile theirs."""
+    problems = _tiling(leaf_spans(doc), 0, doc.source.chars, "the document", "")
+    last_end, last_id = 0, ""
+    for i, part in enumerate(doc.parts):
+        at = f"parts[{i}]"
+        if part.span[0] < last_end:
+            problems.append(Problem(f"{at}.span", f"overlap: {list(part.span)} overlaps part {last_id!r}, "
+                                                  f"which ends at {last_end}"))
+        last_end, last_id = max(last_end, part.span[1]), part.id
+        problems.extend(_tiling(_part_leaves(at, part), part.span[0], part.span[1], f"part {part.id!r}",
+                                f"{at}.span"))
+    return problems
+
+
+def check_document(doc: Document) -> list[Problem]:
+    """Every invariant a schema-valid Document must keep that needs no source text (empty: none)."""
+    return _Checker(doc.source.chars).document(doc) + tiling_problems(doc)
+
+
+class _Checker:
+    """Containment, reading order, paths, ids and lengths, in one walk over the document."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def inside_text(self, where: str, span: Span | None) -> bool:
+        if span is not None and span[1] > self.chars:
+            self.add(where, f"span {list(span)} ends past the text ({self.chars} chars)")
+            return False
+        return True
+
+    def within(self, where: str, span: Span | None, outer: Span, outer_name: str) -> None:
+        if span is None or not self.inside_text(where, span):
+            return
+        if not (outer[0] <= span[0] and span[1] <= outer[1]):
+            self.add(where, f"span {list(span)} is not inside {outer_name} {list(outer)}")
+
+    def length(self, where: str, text: str, span: Span | None, exact: bool = True) -> None:
+        if span is None:
+            return
+        covered = span[1] - span[0]
+        if len(text) > covered or (exact and len(text) != covered):
+            self.add(where, f"{len(text)} characters but its span {list(span)} covers {covered}")
+
+    def document(self, doc: Document) -> list[Problem]:
+        if doc.notice is not None:
+            self.inside_text("notice.span", doc.notice.span)
+            self.inside_text("notice.attachments_span", doc.notice.attachments_span)
+        seen: dict[str, int] = {}
+        for i, part in enumerate(doc.parts):
+            if part.id in seen:
+                self.add(f"parts[{i}].id", f"duplicate part id {part.id!r} (also parts[{seen[part.id]}])")
+            seen.setdefault(part.id, i)
+            self.part(f"parts[{i}]", part)
+        for i, item in enumerate(doc.unassigned):
+            if self.inside_text(f"unassigned[{i}].span", item.span):
+                self.length(f"unassigned[{i}].text", item.text, item.span)
+        for i, warning in enumerate(doc.warnings):
+            self.inside_text(f"warnings[{i}].span", warning.span)
+        return self.problems
+
+    def part(self, at: str, part: Part) -> None:
+        expected = "general" if part.kind == "general_plan" else f"annex-{part.annex_no}"
+        if part.id != expected:
+            self.add(f"{at}.id", f"{part.id!r} does not agree with kind {part.kind} "
+                                 f"and annex_no {part.annex_no} (expected {expected!r})")
+        if self.inside_text(f"{at}.span", part.span):
+            self.within(f"{at}.head_span", part.head_span, part.span, "the part")
+            self.within(f"{at}.preamble_span", part.preamble_span, part.span, "the part")
+        self.length(f"{at}.preamble", part.preamble, part.preamble_span, exact=False)
+        for j, target in enumerate(part.targets):
+            self.target(f"{at}.targets[{j}]", target, part.preamble_span or part.span, "the preamble")
+        if part.task_force is not None:
+            self.within(f"{at}.task_force.span", part.task_force.span, part.span, "the part")
+        last_end = part.preamble_span[1] if part.preamble_span else part.span[0]
+        for j, node in enumerate(part.nodes):
+            last_end = self.node(f"{at}.nodes[{j}]", node, part, [], last_end)
+
+    def node(self, at: str, node: Node, part: Part, parent_path: list[str], last_end: int) -> int:
+        """Check `node` and its subtree; return the end of the last span seen, for reading order."""
+        self.within(f"{at}.span", node.span, part.span, "its part")
+        self.within(f"{at}.title_span", node.title_span, node.span, "the node")
+        self.length(f"{at}.title", node.title, node.title_span)
+        self.length(f"{at}.marker", node.marker, node.span, exact=False)
+        if node.origin == "outline":  # a table row's text joins its cells: not a slice
+            self.length(f"{at}.text", node.marker + node.text, node.span, exact=False)
+        if node.span[0] < last_end:
+            self.add(f"{at}.span", f"span {list(node.span)} starts before the previous node "
+                                   f"or the preamble ends ({last_end}): nodes must not overlap")
+        depth = len(parent_path) + 1
+        if len(node.path) != depth:
+            self.add(f"{at}.path", f"{node.path} has {len(node.path)} tokens at tree depth {depth}")
+        elif node.path[:-1] != parent_path:
+            self.add(f"{at}.path", f"{node.path} does not extend its parent's path {parent_path}")
+        if node.responsibility is not None:
+            self.within(f"{at}.responsibility.span", node.responsibility.span, node.span, "its node")
+        for k, target in enumerate(node.targets):
+            self.target(f"{at}.targets[{k}]", target, node.span, "its node")
+        last_end = max(last_end, node.span[1])
+        for k, child in enumerate(node.children):
+            last_end = self.node(f"{at}.children[{k}]", child, part, node.path, last_end)
+        return last_end
+
+    def target(self, at: str, target: Target, outer: Span, outer_name: str) -> None:
+        self.within(f"{at}.span", target.span, outer, outer_name)
+        length = target.span[1] - target.span[0]
+        if len(target.quote) != length:
+            self.add(f"{at}.quote", f"quote has {len(target.quote)} characters "
+                                    f"but its span {list(target.span)} covers {length}")
+        if target.value_max is not None and target.value_max < target.value:
+            self.add(f"{at}.value_max", f"{target.value_max} is below value {target.value}")
+
+
+def tiling_errors(doc: Document, text: str, limit: int = 10) -> list[str]:
+    """What breaks the guarantee for `doc` parsed from `text`, as lines (empty list: nothing).
+
+    `tiling_problems`, plus what needs the text: source.chars is its length; markers, target
+    quotes and unassigned texts are the text at their spans; titles that text or its normalized
+    view (`Node.title` is documented as punctuation-normalized). `check_document` has the rest.
+    """
+    errors = [str(p) for p in tiling_problems(doc)]
+    if doc.source.chars != len(text):
+        errors.append(f"end: source.chars is {doc.source.chars}, the text has {len(text)} chars")
+    for u in doc.unassigned:
+        if u.text != text[u.span[0]:u.span[1]]:
+            errors.append(f"unassigned: text at {list(u.span)} is not the text at its span")
+    for part in doc.parts:
+        for node in part.walk():
+            where = f"{part.id}:{'/'.join(node.path)}"
+            ts, te = node.title_span
+            if node.title not in (text[ts:te], normalize(text[ts:te])):
+                errors.append(f"title: {where}: {node.title[:30]!r} != text[title_span] {text[ts:te][:30]!r}")
+            s = node.span[0]
+            if node.marker != text[s:s + len(node.marker)]:
+                errors.append(f"marker: {where}: {node.marker!r} is not at the start of its span")
+            for target in node.targets:
+                if target.quote != text[target.span[0]:target.span[1]]:
+                    errors.append(f"quote: {where}: {target.quote[:30]!r} is not text[span]")
+        for target in part.targets:
+            if target.quote != text[target.span[0]:target.span[1]]:
+                errors.append(f"quote: {part.id} preamble: {target.quote[:30]!r} is not text[span]")
+    return errors[:limit]
