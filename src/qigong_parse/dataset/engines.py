@@ -134,7 +134,7 @@ def dask_client(scheduler: str | None, jobs: int) -> tuple[Any, Any]:
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+                           silence_logs=logging.CRITICAL)  # its shutdown races log heartbeat errors
     return Client(cluster), cluster
 
 
@@ -151,5 +151,6 @@ def run_dask(works: Iterator[Work], client: Any) -> Iterator[tuple[Work, Outcome
         finally:
             future.release()
 
-    yield from _windowed(works, 4 * threads,
+    # in flight: enough to keep every worker busy while the oldest is awaited, yet bounded
+    yield from _windowed(works, 2 * threads + 16,
                          lambda w: client.submit(parse_one, *_submit_args(w), pure=False), result)

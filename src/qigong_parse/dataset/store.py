@@ -3,7 +3,7 @@
     DIR/dataset.json                 what this folder is (so a foreign folder is never written into)
     DIR/<table>/part-000000.parquet  one file per table per chunk, written in row groups
 
-A chunk is written to `*.parquet.tmp` files, then renamed: the child tables first, the
+A chunk is written to hidden `.part-N.parquet.tmp` files, then renamed: the child tables first, the
 documents file last, so a documents file marks its chunk complete. Files of a chunk with no
 documents file (a run killed between two renames) and `.tmp` files are removed when the next
 run opens the dataset; everything committed before stays.
@@ -82,7 +82,7 @@ def _scan(root: Path) -> Existing:
     committed = _chunks(root / "documents")
     for table in TABLES:
         folder = root / table
-        for path in sorted(folder.glob("*.parquet.tmp")):
+        for path in sorted(folder.glob(".*.tmp")):
             path.unlink()
             existing.removed.append(str(path))
         for number, path in sorted(_chunks(folder).items()):
@@ -104,7 +104,7 @@ def _scan(root: Path) -> Existing:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
@@ -125,7 +125,9 @@ class Writer:
         self._in_chunk = 0
 
     def _path(self, table: str, tmp: bool = False) -> Path:
-        return self.root / table / f"part-{self.chunk:06d}.parquet{'.tmp' if tmp else ''}"
+        name = f"part-{self.chunk:06d}.parquet"
+        # hidden while written: DuckDB's *.parquet and pyarrow's directory reads both skip it
+        return self.root / table / (f".{name}.tmp" if tmp else name)
 
     def add(self, tables: dict[str, Any]) -> None:
         """Add one document's (or one error's) tables."""
@@ -190,7 +192,7 @@ def drop_errors(root: Path, shas: Iterable[str], sources: Iterable[str], before_
                                  pc.is_in(data["source"], value_set=_strings(source_set))))
         n = pc.sum(retried).as_py() or 0
         if n:
-            tmp = path.with_name(path.name + ".tmp")
+            tmp = path.with_name(f".{path.name}.tmp")
             pq.write_table(data.filter(pc.invert(retried)), tmp, compression="zstd")
             os.replace(tmp, path)
             dropped += n
@@ -201,3 +203,15 @@ def _strings(values: list[str]) -> Any:
     import pyarrow as pa
 
     return pa.array(values, type=pa.string())
+
+
+def read_table(root: Path, table: str) -> Any:
+    """All rows of `table` in the dataset at `root`, as one Arrow table ordered by its key."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .schema import KEYS
+
+    parts = [pq.read_table(path) for _, path in sorted(_chunks(root / table).items())]
+    data = pa.concat_tables(parts) if parts else schema(table).empty_table()
+    return data.sort_by([(key, "ascending") for key in KEYS[table]])
