@@ -116,6 +116,48 @@ def run(args: list[str]) -> tuple[float, int, str]:
     return seconds, peak, last
 
 
+def client_costs(inputs: Path, n: int = 200, copies: int = 10) -> None:
+    """What the machine running `qigong dataset` spends per document besides parsing (in-process)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from qigong_parse.dataset.flatten import document_rows, to_arrow
+    from qigong_parse.dataset.schema import TABLES
+    from qigong_parse.dataset.sources import read_source
+    from qigong_parse.dataset.sources import sha256 as digest
+    from qigong_parse.dataset.store import Writer
+    from qigong_parse.pipeline import parse_bytes
+
+    files = sorted(str(p) for p in inputs.iterdir())
+    started = time.perf_counter()
+    for path in files:
+        digest(read_source(path))
+    read_hash = (time.perf_counter() - started) / len(files)
+    parse_s = flat_s = 0.0
+    tables = []
+    for path in files[:n]:
+        data = read_source(path)
+        t0 = time.perf_counter()
+        doc = parse_bytes(data, file=path)
+        t1 = time.perf_counter()
+        tables.append(to_arrow(document_rows(doc, path, len(data))))
+        parse_s += t1 - t0
+        flat_s += time.perf_counter() - t1
+    with tempfile.TemporaryDirectory() as tmp:
+        for table in TABLES:
+            (Path(tmp) / table).mkdir()
+        writer = Writer(Path(tmp), 0)
+        t0 = time.perf_counter()
+        for _ in range(copies):
+            for t in tables:
+                writer.add(t)
+        writer.commit()
+        write_s = (time.perf_counter() - t0) / (copies * len(tables))
+    k = min(n, len(files))
+    print(f"  client, per document: read + sha256 {read_hash * 1e3:.2f} ms ({len(files)} files); "
+          f"Arrow + Parquet write {write_s * 1e3:.2f} ms ({copies * k} documents)")
+    print(f"  worker, per document: parse {parse_s / k * 1e3:.1f} ms, rows + Arrow tables {flat_s / k * 1e3:.2f} ms "
+          f"({k} documents, in-process)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="number of documents (default 1000)")
@@ -142,7 +184,7 @@ def main() -> None:
         "jobs2": ["--jobs", "2"],
         "dask2": ["--engine", "dask", "--jobs", "2"],
     }
-    chosen = opts.only or [*configs, "rerun"]
+    chosen = opts.only or [*configs, "rerun", "client"]
     last_out: Path | None = None
     for name, extra in configs.items():
         if name not in chosen:
@@ -161,6 +203,8 @@ def main() -> None:
         print(f"  rerun  (all skipped)              {seconds:8.1f} s  {opts.n / seconds:7.1f} sources/s  "
               f"peak RSS (tree) {peak / 2**20:6.0f} MiB")
         print(f"         {line}")
+    if "client" in chosen:
+        client_costs(inputs)
     if opts.keep is None:
         shutil.rmtree(work)
     print(f"  load avg at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -63,13 +63,11 @@ def dataset(
 
     qigong dataset corpus/ -o ds --engine dask --scheduler tcp://10.0.0.5:8786
 
-    Tables (DIR/<table>/*.parquet): documents, parts, nodes, responsibilities, targets,
-    task_forces, task_force_members, warnings, errors; every row carries the document's sha256.
-    A source whose sha256 the dataset holds is skipped; a document that fails is recorded in
-    errors and the run goes on.
+    One folder of Parquet files per table (documents, nodes, targets, responsibilities, errors …), joined by sha256.
 
-    Exit status: 0 done; 1 a source failed in this run (it is in the errors table) or the
-    output cannot be written; 2 bad usage.
+    Sources already in DIR (same sha256) are skipped; a document that fails is recorded in errors, and the run goes on.
+
+    Exit status: 0 done; 1 a source failed in this run (see errors) or DIR cannot be written; 2 bad usage.
     """
     if not output:
         raise UsageError("give the dataset directory with -o DIR")
@@ -102,6 +100,8 @@ def dataset(
     if not expanded.files:
         raise InputError(expanded.problems[0] if expanded.problems else "no sources")
     n_jobs = jobs or os.cpu_count() or 1
+    if engine is Engine.local:
+        n_jobs = min(n_jobs, len(expanded.files))  # no pool of 8 for 2 files
     progress = _Progress(len(expanded.files), quiet)
     try:
         report = build(expanded.files, Path(output), engine=engine.value, jobs=n_jobs, scheduler=scheduler,

@@ -80,7 +80,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "task_forces": ("sha256", "part_id"),
     "task_force_members": ("sha256", "part_id", "role", "position"),
     "warnings": ("sha256", "warning_index"),
-    "errors": ("source",),
+    "errors": ("source", "sha256"),
 }
 
 PATH_SEPARATOR = "/"
