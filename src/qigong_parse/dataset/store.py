@@ -26,6 +26,7 @@ MARKER = "dataset.json"
 _PART = re.compile(r"^part-(\d{6,})\.parquet$")
 ROW_GROUP_ROWS = 64_000  # rows buffered per table before a row group is written
 CHUNK_DOCUMENTS = 2_000  # documents (and errors) per file before the chunk is committed
+COMPACT_TABLES = 64  # small tables buffered per table before they are merged into one
 
 
 @dataclass
@@ -132,16 +133,19 @@ class Writer:
     def add(self, tables: dict[str, Any]) -> None:
         """Add one document's (or one error's) tables."""
         for table, data in tables.items():
-            self._buffers[table].append(data)
+            buffer = self._buffers[table]
+            buffer.append(data)
             self._buffered[table] += data.num_rows
             if self._buffered[table] >= self.row_group_rows:
                 self._flush(table)
+            elif len(buffer) >= COMPACT_TABLES:
+                # thousands of one-document tables cost far more than their rows: merge them
+                self._buffers[table] = [_concat(buffer)]
         self._in_chunk += 1
         if self._in_chunk >= self.chunk_documents:
             self.commit()
 
     def _flush(self, table: str) -> None:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         writer = self._writers.get(table)
@@ -149,7 +153,7 @@ class Writer:
             writer = pq.ParquetWriter(self._path(table, tmp=True), schema(table), compression="zstd")
             self._writers[table] = writer
         if self._buffers[table]:
-            data = pa.concat_tables(self._buffers[table])
+            data = _concat(self._buffers[table])
             writer.write_table(data, row_group_size=max(self.row_group_rows, data.num_rows))
         self._buffers[table] = []
         self._buffered[table] = 0
@@ -174,6 +178,12 @@ class Writer:
             writer.close()
             self._path(table, tmp=True).unlink(missing_ok=True)
         self._writers.clear()
+
+
+def _concat(tables: list[Any]) -> Any:
+    import pyarrow as pa
+
+    return pa.concat_tables(tables).combine_chunks()
 
 
 def drop_errors(root: Path, shas: Iterable[str], sources: Iterable[str], before_chunk: int) -> int:
