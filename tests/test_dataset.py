@@ -261,3 +261,14 @@ def test_readme_pandas_queries_run(query_ds: Path, monkeypatch: pytest.MonkeyPat
         exec(code, scope)
     assert len(scope["per_year"]) > 0 and len(scope["leads"]) > 0  # type: ignore[arg-type]
     assert "fell" in set(scope["moved"]["direction"])  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("module", "extra", "args"), [("pyarrow", "dataset", []),
+                                                       ("distributed", "dask", ["--engine", "dask"])])
+def test_a_missing_extra_is_a_one_line_hint(module: str, extra: str, args: list[str], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # `import module` now fails as if not installed
+    assert run(["dataset", str(SAMPLE), "-o", str(tmp_path / "ds"), *args]) == 1
+    err = capsys.readouterr().err
+    assert f"pip install 'qigong-parse[{extra}]'" in err and "Traceback" not in err
+    assert not (tmp_path / "ds").exists()

@@ -75,17 +75,19 @@ def dataset(
         raise UsageError(f"--jobs must be at least 1, not {jobs}")
     if max_bytes is not None and max_bytes < 1:
         raise UsageError(f"--max-bytes must be a positive number of bytes, not {max_bytes}")
+    from .engines import MissingExtra
+
     if scheduler and engine is not Engine.dask:
         raise UsageError("--scheduler is for --engine dask")
     try:
         import pyarrow  # noqa: F401
     except ModuleNotFoundError:
-        raise UsageError("qigong dataset needs pyarrow: pip install 'qigong-parse[dataset]'") from None
+        raise MissingExtra("qigong dataset needs pyarrow: pip install 'qigong-parse[dataset]'") from None
     if engine is Engine.dask:
         try:
             import distributed  # noqa: F401
         except ModuleNotFoundError:
-            raise UsageError("--engine dask needs dask distributed: pip install 'qigong-parse[dask]'") from None
+            raise MissingExtra("--engine dask needs dask distributed: pip install 'qigong-parse[dask]'") from None
     from .build import build
     from .sources import DEFAULT_MAX_BYTES, expand, read_manifest
 

@@ -16,6 +16,12 @@ from typing import Any
 from ..errors import QigongError, UsageError
 
 
+class MissingExtra(QigongError):
+    """An optional dependency is not installed: the message is the install hint (exit status 1)."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Work:
     """One source to parse: its bytes and their hash, or why they could not be read."""
@@ -127,7 +133,7 @@ def dask_client(scheduler: str | None, jobs: int) -> tuple[Any, Any]:
     try:
         from distributed import Client, LocalCluster
     except ModuleNotFoundError:
-        raise UsageError("--engine dask needs dask distributed: pip install 'qigong-parse[dask]'") from None
+        raise MissingExtra("--engine dask needs dask distributed: pip install 'qigong-parse[dask]'") from None
     import logging
 
     if scheduler:
