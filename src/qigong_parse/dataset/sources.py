@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 
 # In a directory, files with these suffixes are sources: the ones the parser reads, and document
-# formats it refuses today (recorded in the errors table, so that a later reader can retry them).
+# formats it refuses today (.doc, .wps, .rtf: recorded in errors, so that a later reader can retry them).
 DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx",
                                ".doc", ".wps", ".rtf", ".pdf", ".ofd"})
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
