@@ -488,6 +488,15 @@ def _register_research() -> None:
 _register_research()
 
 
+def _register_dataset() -> None:
+    from ..dataset.cli import register
+
+    register(app)
+
+
+_register_dataset()
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
