@@ -17,6 +17,7 @@ from qigong_parse import __version__
 from qigong_parse.check.validate import validate_file
 from qigong_parse.cli import run
 from qigong_parse.io.yaml_out import load_document
+from qigong_parse.model.output import SCHEMA_VERSION
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 NAME = SAMPLE.name
@@ -77,7 +78,7 @@ def test_stdout_gets_yaml_only(work: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, err = qigong(capsys, "parse", NAME, "-o", "-")
     assert (code, err) == (0, "")
     data = yaml.safe_load(out)
-    assert data["schema_version"] == "1.0" and data["source"]["file"] == NAME
+    assert data["schema_version"] == SCHEMA_VERSION and data["source"]["file"] == NAME
     assert snapshot(work) == before  # nothing written to disk
 
 

@@ -199,3 +199,37 @@ def test_a_scope_note_makes_its_units_support_every_later_clause() -> None:
             "（一）修路。（县交通运输局负责）\n（二）治水。（县水利局牵头，县财政局配合）\n")
     got = [resp(x) for x in nodes(parse_text(text))[1:]]
     assert got == [([], ["各乡镇人民政府"], ["县交通运输局"]), (["县水利局"], ["县财政局", "各乡镇人民政府"], [])]
+
+
+def test_coverage_reports_what_was_not_understood() -> None:
+    text = ("某某县实施方案\n一、任务\n（一）修路。（县交通运输局负责）新建公路20公里。\n"
+            "（二）治水。（县水利局提出意见供参考并负责）\n  三是加强宣传。\n"
+            "（五）整治。\n")
+    doc = parse_text(text)
+    cov = doc.coverage
+    assert cov is not None and doc.parts[0].coverage is not None
+    assert cov.chars_in_parts + cov.chars_in_head + cov.chars_unassigned == len(text)
+    assert cov.unattributed_clauses == 1  # the second bracket holds 负责 but reads as no clause
+    assert text[slice(*cov.unattributed_clause_spans[0])].startswith("（县水利局提出")
+    clean = parse_text("某某方案\n一、任务\n（一）修路。（县交通运输局负责）\n").coverage
+    assert clean is not None and (clean.heading_lines, clean.unattributed_clauses) == (0, 0)
+
+
+def test_coverage_counts_heading_lines_left_in_text_and_figures_without_target() -> None:
+    text = "某某方案\n一、任务\n1. 修路\n2. 治水\n5年内完成\n（一）甲\n一、再来\n"
+    cov = parse_text(text).coverage
+    assert cov is not None and cov.heading_lines >= 1
+
+
+def test_a_document_with_headings_but_no_outline_is_warned() -> None:
+    text = "某某通知\n各单位：\n" + "说明。" * 10 + "\n一、甲。\n一、乙。\n一、丙。\n"
+    codes = {w.code for w in parse_text(text).warnings}
+    assert "no-outline" in codes or any(p.nodes for p in parse_text(text).parts)
+
+
+def test_most_of_a_long_text_in_the_head_is_warned() -> None:
+    body = "现将有关事项通知如下，请认真贯彻执行。" * 150
+    text = "某某市人民政府关于印发某某方案的通知\n某政发〔2024〕1号\n各区人民政府：\n" + body + "\n某某市人民政府\n2024年1月1日\n"
+    doc = parse_text(text)
+    assert doc.coverage is not None and doc.coverage.chars_in_head > len(text) / 2
+    assert "head-heavy" in {w.code for w in doc.warnings}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from qigong_parse.errors import InputError, OutputError
 from qigong_parse.io.yaml_out import dump_yaml, is_qigong_output, load_document, to_yaml, write_yaml
-from qigong_parse.model.output import Document, Source
+from qigong_parse.model.output import SCHEMA_VERSION, Document, Source
 from qigong_parse.pipeline import parse_path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
@@ -30,7 +30,7 @@ def tiny(file: str = "邵东.txt") -> Document:
 
 def test_dump_is_readable(doc: Document) -> None:
     text = dump_yaml(doc)
-    assert text.startswith('schema_version: "1.0"\nsource:\n  file: ')
+    assert text.startswith(f'schema_version: "{SCHEMA_VERSION}"\nsource:\n  file: ')
     assert "issuer: 邵东市人民政府办公室" in text  # unicode as is, not \u escapes
     assert 'date: "2025-03-06"\n' in text  # quoted: YAML loaders read the string the JSON Schema wants
     assert f"  span: {list(doc.parts[0].span)}\n" in text  # spans in flow style

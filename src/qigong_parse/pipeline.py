@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
-from .model.output import DecodedText, Document, Part, Source, Unassigned
+from .model.output import DecodedText, Document, ParseWarning, Part, Source, Unassigned
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -79,7 +79,14 @@ def _parse(text: str, *, file: str, sha256: str | None, encoding: str, fmt: str,
                    warnings=warnings)
     # Every piece was built by a validating constructor; the extract stage's model_copy updates
     # are covered by the tests' round trips (Document.model_validate(doc.model_dump())).
-    return extract(doc, text, norm)
+    from .check.invariants import check_document
+    from .parse.coverage import coverage_of
+
+    doc = coverage_of(extract(doc, text, norm), norm)
+    problems = check_document(doc)
+    if problems:  # the guarantee every output keeps; a breach is a bug of ours, reported, never hidden
+        doc.warnings.append(ParseWarning(code="invariant", message="; ".join(map(str, problems[:5]))))
+    return doc
 
 
 def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = None,

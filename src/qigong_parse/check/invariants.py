@@ -37,6 +37,8 @@ def leaf_spans(doc: Document) -> list[tuple[str, Span]]:
         out.append(("notice.span", doc.notice.span))
         if doc.notice.attachments_span is not None:
             out.append(("notice.attachments_span", doc.notice.attachments_span))
+        if doc.notice.signature_span is not None:
+            out.append(("notice.signature_span", doc.notice.signature_span))
     for i, part in enumerate(doc.parts):
         out.extend(_part_leaves(f"parts[{i}]", part))
     return out
@@ -125,6 +127,7 @@ class _Checker:
         if doc.notice is not None:
             self.inside_text("notice.span", doc.notice.span)
             self.inside_text("notice.attachments_span", doc.notice.attachments_span)
+            self.inside_text("notice.signature_span", doc.notice.signature_span)
         seen: dict[str, int] = {}
         for i, part in enumerate(doc.parts):
             if part.id in seen:

@@ -312,6 +312,12 @@ def render_summary(doc: Document, written: str) -> object:
                       str(sum(n.responsibility is not None for n in nodes)))
     style = "yellow" if doc.warnings else "green"
     tail = Text(warning_counts([w.code for w in doc.warnings]), style=style)
+    cov = doc.coverage
+    if cov is not None:
+        share = cov.chars_in_parts / doc.source.chars if doc.source.chars else 1.0
+        tail.append(f"\ncoverage    {share:.0%} of the text in parts; {cov.heading_lines} heading-like line(s) "
+                    f"left in text, {cov.unattributed_clauses} clause(s) unattributed, "
+                    f"{cov.figures_without_target} figure(s) without a target", style="default")
     body = table if doc.parts else Text("no parts found", style="yellow")
     return Group(head, body, tail)
 

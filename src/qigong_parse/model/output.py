@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: the additive `coverage` blocks and Notice.signature_span/form
 # Additive changes bump the minor; a reader of 1.x accepts every 1.x file and refuses another major.
 SCHEMA_MAJOR = 1
 SCHEMA_ID = "urn:qigong-parse:schema:document:1"
@@ -198,6 +198,30 @@ class Node(Model):
         return out
 
 
+class Coverage(Model):
+    """What the parse did not understand, measured from the parse itself (schema 1.1, additive).
+
+    `heading_lines`: lines that start like an outline heading (一、 （一） 1. （1） …) but stayed inside
+    a node's text or a preamble; `unattributed_clauses`: brackets holding a duty word (负责, 牵头,
+    责任单位 …) that no responsibility of their node accounts for; `figures_without_target`: a number
+    with a unit in a node's text that became no target. Each list gives the spans (at most 50).
+    """
+
+    heading_lines: int = 0
+    unattributed_clauses: int = 0
+    figures_without_target: int = 0
+    heading_line_spans: list[Span] = Field(default_factory=list)
+    unattributed_clause_spans: list[Span] = Field(default_factory=list)
+
+
+class DocumentCoverage(Coverage):
+    """The document's coverage: the part counts summed, and where its characters went."""
+
+    chars_in_parts: int = 0
+    chars_in_head: int = Field(default=0, description="the notice head, its 附件 list and signature")
+    chars_unassigned: int = Field(default=0, description="page chrome, front matter, colophon")
+
+
 class Part(Model):
     """The general plan or one annex."""
 
@@ -212,6 +236,7 @@ class Part(Model):
     targets: list[Target] = Field(default_factory=list, description="targets in the preamble")
     nodes: list[Node] = Field(default_factory=list)
     task_force: TaskForce | None = None
+    coverage: Coverage | None = None
 
     def walk(self) -> list[Node]:
         """All nodes of the part in reading order."""
@@ -255,6 +280,7 @@ class Document(Model):
     parts: list[Part] = Field(default_factory=list)
     unassigned: list[Unassigned] = Field(default_factory=list)
     warnings: list[ParseWarning] = Field(default_factory=list)
+    coverage: DocumentCoverage | None = None
 
     @model_validator(mode="after")
     def _spans_inside_text(self) -> Document:

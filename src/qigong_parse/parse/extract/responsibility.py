@@ -424,7 +424,10 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             pieces = pieces[1:]
     out: list[Piece] = []
     for p in pieces:
-        if p.kind == "junk" and (strict or len(p.written) > _MAX_JUNK or not _HAN.fullmatch(p.written)):
+        if p.kind == "junk" and (strict or len(p.written) > _MAX_JUNK or not _HAN.fullmatch(p.written)
+                                 or not p.written.startswith((*ctx.registry.levels, "省"))):
+            # only a truncated name (市文旅, completed later from the same document) is kept:
+            # sentence words (提出意见供参考并) never become a unit
             return None
         moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind)
         if flagged is not None and p.end in flags:
