@@ -251,3 +251,15 @@ def test_twenty_megabytes_decode_whole(codec: str) -> None:
     text = SAMPLE * (20_000_000 // len(SAMPLE.encode()) + 1)
     decoded = decode(text.encode(codec))
     assert decoded.text == text
+
+
+def test_a_missing_optional_reader_is_an_install_hint_with_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from qigong_parse.errors import MissingDependency
+    from qigong_parse.read.docx import read_docx
+
+    monkeypatch.setitem(sys.modules, "docx", None)  # as if python-docx were not installed
+    with pytest.raises(MissingDependency, match=r"pip install 'qigong-parse\[docx\]'") as caught:
+        read_docx(b"PK\x03\x04")
+    assert caught.value.exit_code == 1

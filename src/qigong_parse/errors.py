@@ -42,3 +42,9 @@ class OutputError(QigongError):
     """The output cannot be written safely (would overwrite a foreign file, escape the directory …)."""
 
     exit_code = 1
+
+
+class MissingDependency(QigongError):
+    """An optional dependency the input needs is not installed (the message names the install line)."""
+
+    exit_code = 1

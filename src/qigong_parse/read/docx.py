@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, MissingDependency
 from ..model.output import DecodedText
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,7 +40,7 @@ def read_docx(data: bytes) -> DecodedText:
     try:
         import docx
     except ImportError:
-        raise UsageError("reading DOCX needs python-docx: pip install 'qigong-parse[docx]'") from None
+        raise MissingDependency("reading DOCX needs python-docx: pip install 'qigong-parse[docx]'") from None
     try:
         document = docx.Document(io.BytesIO(slim_package(data)))
     except InputError:

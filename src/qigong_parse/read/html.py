@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, MissingDependency, UsageError
 from ..model.output import DecodedText, Span
 from ..rules import load_table
 
@@ -80,7 +80,7 @@ def read_html(data: bytes, encoding: str | None = None) -> DecodedText:
     try:
         from selectolax.lexbor import LexborHTMLParser
     except ImportError:
-        raise UsageError("reading HTML needs selectolax: pip install 'qigong-parse[html]'") from None
+        raise MissingDependency("reading HTML needs selectolax: pip install selectolax") from None
     markup, used = decode_markup(data, encoding)
     depth = markup_depth(markup)
     if depth > MAX_DEPTH:

@@ -21,7 +21,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, MissingDependency
 from ..model.output import DecodedText
 
 SCAN_MESSAGE = "no text layer: this PDF is a scan; OCR it first"
@@ -98,7 +98,7 @@ def read_pdf(data: bytes) -> DecodedText:
     try:
         import pypdfium2 as pdfium
     except ImportError:
-        raise UsageError("reading PDF needs pypdfium2: pip install 'qigong-parse[pdf]'") from None
+        raise MissingDependency("reading PDF needs pypdfium2: pip install 'qigong-parse[pdf]'") from None
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
