@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from qigong_parse.errors import InputError, UsageError
+from qigong_parse.errors import InputError, MissingDependency
 from qigong_parse.read import decode
 from qigong_parse.read.docx import chinese_number, format_number
 from qigong_parse.read.html import declared_charset
@@ -139,7 +139,7 @@ def test_page_without_chrome_has_nothing_outside() -> None:
 
 def test_missing_selectolax_is_a_one_line_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "selectolax.lexbor", None)
-    with pytest.raises(UsageError, match=r"pip install 'qigong-parse\[html\]'"):
+    with pytest.raises(MissingDependency, match=r"pip install selectolax"):  # a core dependency: exit 1
         decode(b"<html><body><p>x</p></body></html>")
 
 
@@ -193,7 +193,7 @@ def test_forced_docx_on_text_is_an_input_error() -> None:
 def test_missing_python_docx_is_a_one_line_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     data = docx_bytes(["一、攻坚目标"])
     monkeypatch.setitem(sys.modules, "docx", None)
-    with pytest.raises(UsageError, match=r"pip install 'qigong-parse\[docx\]'"):
+    with pytest.raises(MissingDependency, match=r"pip install 'qigong-parse\[docx\]'"):
         decode(data)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qigong_parse.check.score import score
-from qigong_parse.errors import InputError, UsageError
+from qigong_parse.errors import InputError, MissingDependency
 from qigong_parse.io.yaml_out import dump_yaml
 from qigong_parse.model.output import DecodedText, Document
 from qigong_parse.pipeline import parse_bytes, parse_text
@@ -293,7 +293,7 @@ def test_old_word_is_refused_naming_what_to_do() -> None:
 
 def test_missing_pypdfium2_is_a_one_line_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pypdfium2", None)
-    with pytest.raises(UsageError, match=r"pip install 'qigong-parse\[pdf\]'"):
+    with pytest.raises(MissingDependency, match=r"pip install 'qigong-parse\[pdf\]'"):
         decode(sample_pdf())
 
 

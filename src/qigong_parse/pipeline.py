@@ -135,3 +135,8 @@ def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None
     data = read_file(Path(path), max_bytes=max_bytes)
     return parse_bytes(data, file=Path(path).name if Path(path).is_absolute() else str(path),
                        encoding=encoding, fmt=fmt)
+
+
+def preload() -> None:
+    """Import every stage now (the forked workers of a process pool then inherit them)."""
+    from .parse import coverage, extract, outline, segment  # noqa: F401

@@ -265,8 +265,8 @@ def _parse_stdin(output: str | None, opts: _ParseOptions) -> int:
 
 def _emit(doc: Document, dest: Path | None, source: Path, opts: _ParseOptions) -> int:
     """Write the document (to `dest`, or stdout when None), print the summary, apply --strict."""
+    from ..io.stdout import write_stdout
     from ..io.yaml_out import dump_document, write_yaml
-    from .output import write_stdout
 
     if dest is None:
         write_stdout(dump_document(doc, opts.to))
@@ -440,7 +440,7 @@ def validate(
     Exit status: 0 all valid; 1 a file is unreadable or invalid; 2 bad usage.
     """
     from ..check.validate import validate_file
-    from .output import write_stdout
+    from ..io.stdout import write_stdout
 
     bad = 0
     for path in files:
@@ -475,8 +475,8 @@ def schema(
     """
     import json
 
+    from ..io.stdout import write_stdout
     from ..model.output import Document
-    from .output import write_stdout
 
     write_stdout(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
@@ -591,7 +591,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if sys.stdout is not None:
             sys.stdout.flush()
     except (OSError, ValueError) as exc:
-        from .output import silence_stdout
+        from ..io.stdout import silence_stdout
 
         silence_stdout()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

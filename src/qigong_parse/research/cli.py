@@ -55,7 +55,7 @@ def _dump(data: Any, fmt: str) -> str:
 
 
 def _out(text: str) -> None:
-    from ..cli.output import write_stdout
+    from ..io.stdout import write_stdout
 
     write_stdout(text)
 

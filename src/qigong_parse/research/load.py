@@ -17,7 +17,7 @@ def expand_documents(items: Sequence[str]) -> list[Path]:
     A directory gives its parsed .yaml files, or its notices when it holds no .yaml. Any item that
     names nothing is an `InputError`: a table silently missing a notice would mislead.
     """
-    from ..cli.batch import NOTICE_SUFFIXES, expand_inputs
+    from ..io.inputs import NOTICE_SUFFIXES, expand_inputs
 
     files: list[Path] = []
     seen: set[Path] = set()
