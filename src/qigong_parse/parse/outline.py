@@ -464,10 +464,40 @@ def _role_for(title: str, taken: set[Role], sibling_titles: list[str], g: _Gramm
 
 
 def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
-    """Build the outline tree of one part."""
+    """Build the outline tree of one part: candidates → chain → nodes → roles → tree."""
     g = grammar()
     end = sl.span[1]
     chain = _Chain()
+    for cand in _part_candidates(text, norm, sl, g):
+        chain.offer(cand)
+    headings = chain.headings
+    warnings: list[ParseWarning] = []
+    nodes = _nodes(text, norm, sl, headings, warnings, g)
+    children: list[list[int]] = [[] for _ in headings]
+    roots: list[int] = []
+    for i, h in enumerate(headings):  # children after their parent in reading order
+        (children[h.parent] if h.parent is not None else roots).append(i)
+    roles = _roles(nodes, roots, sl, warnings, g)
+
+    def build(i: int, role: Role) -> Node:
+        return nodes[i].model_copy(update={"role": role,
+                                           "children": [build(c, role) for c in children[i]]})
+
+    preamble_span = (sl.body_start, headings[0].cand.start if headings else end)
+    part = Part(
+        id=sl.id, kind=sl.kind, annex_no=sl.annex_no, title=sl.title, span=sl.span,
+        head_span=sl.head_span, preamble=text[preamble_span[0]:preamble_span[1]].strip(),
+        preamble_span=preamble_span, nodes=[build(i, roles[i]) for i in roots],
+    )
+    if not headings and part.preamble:
+        warnings.append(ParseWarning(code="no-structure", part=sl.id,
+                                     message="no numbered headings found; the part is kept as one block of text"))
+    return OutlineResult(part=part, warnings=warnings)
+
+
+def _part_candidates(text: str, norm: str, sl: PartSlice, g: _Grammar) -> list[Candidate]:
+    """Every heading candidate of a part in reading order: markers, task-table rows, bare sections."""
+    end = sl.span[1]
     tables = find_task_tables(text, norm, sl.body_start, end)
     # Only the table's own lines are kept from the outline: a group heading between its rows
     # (二、转型升级) is a heading of the part, and the rows below it are its children.
@@ -483,67 +513,57 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     cands.extend(_bare_sections(norm, sl.body_start, end, cands, inside, g))
     cands.sort(key=lambda c: c.start)
     _hint_lost_numbers(cands)
-    for cand in cands:
-        chain.offer(cand)
-    headings = chain.headings
-    warnings: list[ParseWarning] = []
+    return cands
 
-    # Spans: a node's own extent runs from its marker to the next heading's marker.
-    starts = [h.cand.start for h in headings] + [end]
 
+def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnings: list[ParseWarning],
+           g: _Grammar) -> list[Node]:
+    """One Node per heading (children not yet attached); a node's own extent runs from its marker to
+    the next heading's marker. Repairs are reported in `warnings`."""
+    starts = [h.cand.start for h in headings] + [sl.span[1]]
     titles: list[tuple[int, int, bool]] = [
         (h.cand.row.task_span[0], h.cand.row.task_span[1], True) if h.cand.row is not None
         else _title_bounds(norm, h.cand.marker_end, h.cand.line_end) for h in headings
     ]
     cut_notes = _repair_run_in_titles(norm, headings, titles, g)
-
     paths: list[list[str]] = []
     nodes: list[Node] = []
     for i, h in enumerate(headings):
         path = ([*paths[h.parent]] if h.parent is not None else []) + [_token(h.style, h.num)]
         paths.append(path)
         t_start, t_end, _ = titles[i]
-        after = t_end
-        if after < starts[i + 1] and norm[after] in "。:":
-            after += 1
-        node = Node(
-            path=path,
-            marker=text[h.cand.start:h.cand.marker_end],
-            damaged=h.cand.damaged or i in cut_notes,
-            title=norm[t_start:t_end],
-            text=text[after:starts[i + 1]].strip(),
-            span=(h.cand.start, starts[i + 1]),
-            title_span=(t_start, t_end),
-        )
+        after = t_end + 1 if t_end < starts[i + 1] and norm[t_end] in "。:" else t_end
+        node = Node(path=path, marker=text[h.cand.start:h.cand.marker_end], damaged=h.cand.damaged or i in cut_notes,
+                    title=norm[t_start:t_end], text=text[after:starts[i + 1]].strip(),
+                    span=(h.cand.start, starts[i + 1]), title_span=(t_start, t_end))
         if h.cand.row is not None:
             node = node.model_copy(update={
                 "origin": "table", "text": text[h.cand.start:starts[i + 1]].strip(),
                 "responsibility": _row_responsibility(text, h.cand.row)})
         nodes.append(node)
+        marker_span = (h.cand.start, h.cand.marker_end)
         if h.cand.damaged:
             warnings.append(ParseWarning(
-                code="damaged-marker", part=sl.id, path=path, span=(h.cand.start, h.cand.marker_end),
-                message=f"marker {node.marker!r} read as {path[-1]!r} ({h.cand.shape.replace('_', ' ')})",
-            ))
+                code="damaged-marker", part=sl.id, path=path, span=marker_span,
+                message=f"marker {node.marker!r} read as {path[-1]!r} ({h.cand.shape.replace('_', ' ')})"))
         if i in cut_notes:
             warnings.append(ParseWarning(code="title-cut", part=sl.id, path=path, span=(t_start, t_end),
                                          message=cut_notes[i]))
-        for code, message in h.warnings:
-            warnings.append(ParseWarning(code=code, part=sl.id, path=path, message=message,
-                                         span=(h.cand.start, h.cand.marker_end)))
+        warnings.extend(ParseWarning(code=code, part=sl.id, path=path, message=message, span=marker_span)
+                        for code, message in h.warnings)
+    return nodes
 
-    # Fold into a tree (children after their parent in reading order).
-    children: list[list[int]] = [[] for _ in headings]
-    roots: list[int] = []
-    for i, h in enumerate(headings):
-        (children[h.parent] if h.parent is not None else roots).append(i)
 
-    roles: list[Role] = ["other"] * len(headings)
+def _roles(nodes: list[Node], roots: list[int], sl: PartSlice, warnings: list[ParseWarning],
+           g: _Grammar) -> list[Role]:
+    """The role of each top-level section (the nodes below inherit it); a truncated section title
+    takes the one role left, flagged."""
+    roles: list[Role] = ["other"] * len(nodes)
     taken: set[Role] = set()
     unresolved: list[int] = []
     root_titles = [nodes[i].title for i in roots]
     for i in roots:
-        role, inferred = _role_for(nodes[i].title, set(), root_titles, g)
+        role, _ = _role_for(nodes[i].title, set(), root_titles, g)
         if role is None:
             unresolved.append(i)
             continue
@@ -557,23 +577,7 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
                                          message=f"section title {nodes[i].title!r} looks truncated; read as {role}"))
             taken.add(role)
         roles[i] = role or ("tasks" if "tasks" not in taken and len(roots) > 1 else "other")
-
-    def build(i: int, role: Role) -> Node:
-        return nodes[i].model_copy(update={"role": role,
-                                           "children": [build(c, role) for c in children[i]]})
-
-    tree = [build(i, roles[i]) for i in roots]
-    preamble_end = headings[0].cand.start if headings else end
-    preamble_span = (sl.body_start, preamble_end)
-    part = Part(
-        id=sl.id, kind=sl.kind, annex_no=sl.annex_no, title=sl.title, span=sl.span,
-        head_span=sl.head_span, preamble=text[preamble_span[0]:preamble_span[1]].strip(),
-        preamble_span=preamble_span, nodes=tree,
-    )
-    if not headings and part.preamble:
-        warnings.append(ParseWarning(code="no-structure", part=sl.id,
-                                     message="no numbered headings found; the part is kept as one block of text"))
-    return OutlineResult(part=part, warnings=warnings)
+    return roles
 
 
 _CONTENTS = regex.compile(r"目\s*录")
