@@ -233,3 +233,20 @@ def test_most_of_a_long_text_in_the_head_is_warned() -> None:
     doc = parse_text(text)
     assert doc.coverage is not None and doc.coverage.chars_in_head > len(text) / 2
     assert "head-heavy" in {w.code for w in doc.warnings}
+
+
+def test_a_decimal_marker_goes_only_under_the_heading_its_prefix_names() -> None:
+    text = "某某规划\n1 总则\n1.1 目的明确\n1.2 范围明确\n2 任务\n2.1 甲项工作\n1.3 乙项工作\n"
+    got = [x.path for x in nodes(parse_text(text))]
+    assert got == [["1"], ["1", "1"], ["1", "2"], ["2"], ["2", "1"]]  # 1.3 under 2 is text
+
+
+def test_a_scope_field_after_a_comma_names_no_unit() -> None:
+    doc = parse_text("某某省实施意见\n一、任务\n（一）开放试点。（责任单位：省商务厅、省财政厅，适用范围：各设区市人民政府）\n")
+    assert resp(nodes(doc)[1]) == ([], [], ["省商务厅", "省财政厅"])
+
+
+def test_an_annex_number_written_twice_gets_the_next_free_one() -> None:
+    doc = parse_text("某某通知\n附件7\n某某甲方案\n一、任务\n附件7\n某某乙方案\n一、任务\n")
+    assert [p.id for p in doc.parts if p.kind == "annex"] == ["annex-7", "annex-8"]
+    assert "duplicate-annex" in {w.code for w in doc.warnings}

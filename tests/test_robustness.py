@@ -195,3 +195,9 @@ def test_read_only_output_is_not_replaced(tmp_path: Path) -> None:
     result = run("read-only-output", tmp_path)
     assert result.status == 1
     one_line_error(result.stderr, r"refusing to replace .*n\.yaml: it is read-only")
+
+
+def test_many_targets_on_one_line_parse_in_bounded_memory(tmp_path: Path) -> None:
+    # item 4: 20,000 figures on one 600 KB line needed more than 8 GB (a line copy per target)
+    got = run("many-targets-one-line", tmp_path)
+    assert got.status == 0, got.stderr  # type: ignore[attr-defined]

@@ -79,12 +79,22 @@ def _part_coverage(part: Part, norm: str) -> Coverage:
                 continue
             if r is None or r.span is None or not (r.span[0] <= b and a <= r.span[1]):
                 clause_spans.append((a - 1, b + 1))
-        taken = [t.span for t in node.targets]
-        figures += sum(1 for m in figure.finditer(norm, a0, b0)
-                       if not any(s <= m.start() < e for s, e in taken))
+        figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0)],
+                                  sorted(t.span for t in node.targets))
     return Coverage(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
                     figures_without_target=figures, heading_line_spans=heading_spans[:MAX_SPANS],
                     unattributed_clause_spans=clause_spans[:MAX_SPANS])
+
+
+def _outside_spans(positions: list[int], spans: list[Span]) -> int:
+    """How many of the (ascending) positions lie in none of the sorted spans; linear in both."""
+    count, k, reach = 0, 0, -1
+    for pos in positions:
+        while k < len(spans) and spans[k][0] <= pos:
+            reach = max(reach, spans[k][1])
+            k += 1
+        count += pos >= reach
+    return count
 
 
 def _document_warnings(doc: Document, parts: list[Part], total: DocumentCoverage, norm: str) -> list[ParseWarning]:

@@ -132,14 +132,19 @@ def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | No
 
 
 def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
-    """Drop the targets of a paragraph pasted twice (the same line again): one commitment, not two."""
-    seen: set[tuple[str, ...]] = set()
+    """Drop the targets of a paragraph pasted twice (the same line again): one commitment, not two.
+
+    Each line is hashed once (not copied per target): 20,000 figures on one line cost one hash."""
+    seen: set[tuple[object, ...]] = set()
     out: list[Target] = []
+    line = (0, -1, 0)  # the current line: start, end, hash of its stripped text
     for t in targets:
-        line_start = text.rfind("\n", 0, t.span[0]) + 1
-        line_end = text.find("\n", t.span[1])
-        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
-        key = (t.quote, t.metric, str(t.value), t.unit, line)  # paired figures share a quote, not a metric
+        if not line[0] <= t.span[0] < line[1]:  # targets come in order: find each line once
+            start = text.rfind("\n", 0, t.span[0]) + 1
+            end = text.find("\n", t.span[1])
+            end = end if end >= 0 else len(text)
+            line = (start, end, hash(text[start:end].strip()))
+        key = (t.quote, t.metric, str(t.value), t.unit, line[2])  # paired figures share a quote
         if key in seen:
             continue
         seen.add(key)
