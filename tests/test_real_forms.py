@@ -250,3 +250,11 @@ def test_an_annex_number_written_twice_gets_the_next_free_one() -> None:
     doc = parse_text("某某通知\n附件7\n某某甲方案\n一、任务\n附件7\n某某乙方案\n一、任务\n")
     assert [p.id for p in doc.parts if p.kind == "annex"] == ["annex-7", "annex-8"]
     assert "duplicate-annex" in {w.code for w in doc.warnings}
+
+
+def test_a_title_never_runs_past_a_heading_run_onto_its_line() -> None:
+    # (3)3.… : the 3. found inline after the bracket ends the title of (3)
+    doc = parse_text("某某方案\n一、任务\n（1）甲项。（2）乙项\n（3）3.丙项工作\n")
+    for p in doc.parts:
+        for n in p.walk():
+            assert n.span[0] <= n.title_span[0] <= n.title_span[1] <= n.span[1], (n.path, n.span, n.title_span)

@@ -532,6 +532,8 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         path = ([*paths[h.parent]] if h.parent is not None else []) + [_token(h.style, h.num)]
         paths.append(path)
         t_start, t_end, _ = titles[i]
+        # a heading run onto this line (found inline) ends the title: spans stay inside the node
+        t_end = max(min(t_end, starts[i + 1]), t_start)
         after = t_end + 1 if t_end < starts[i + 1] and norm[t_end] in "。:" else t_end
         node = Node(path=path, marker=text[h.cand.start:h.cand.marker_end], damaged=h.cand.damaged or i in cut_notes,
                     title=norm[t_start:t_end], text=text[after:starts[i + 1]].strip(),
