@@ -263,3 +263,51 @@ def test_a_missing_optional_reader_is_an_install_hint_with_exit_1(monkeypatch: p
     with pytest.raises(MissingDependency, match=r"pip install 'qigong-parse\[docx\]'") as caught:
         read_docx(b"PK\x03\x04")
     assert caught.value.exit_code == 1
+
+
+# --- encodings honest (issue 13 item 2) --------------------------------------------------------
+
+NOTICE = ("某某市人民政府办公室关于印发发展方案的通知\n各县市区人民政府，市直各单位：\n现将方案印发给你们，请认真贯彻执行。"
+          "一、总体要求\n坚持发展第一要务，推动经济社会高质量发展，提高人民生活水平。\n二、主要任务\n") * 3
+
+
+def test_a_wrong_encoding_given_is_a_one_line_error_naming_the_right_one() -> None:
+    from qigong_parse.errors import InputError
+    from qigong_parse.read import decode
+
+    data = NOTICE.encode("utf-8")
+    for wrong in ("latin-1", "utf-16"):
+        with pytest.raises(InputError, match=r"does not read as Chinese.*reads as utf-8"):
+            decode(data + b" " * (len(data) % 2), encoding=wrong)
+
+
+def test_big5_is_detected_when_it_reads_better_than_gb18030() -> None:
+    from qigong_parse.read import decode
+
+    traditional = ("某某市人民政府辦公室關於印發發展方案的通知\n各縣市區人民政府：\n一、總體要求\n"
+                   "堅持發展第一要務，推動經濟社會高質量發展，提高人民生活水平，做好各項工作。\n") * 3
+    got = decode(traditional.encode("big5"))
+    assert got.encoding == "big5hkscs" and got.text == traditional
+
+
+def test_a_few_bad_bytes_are_repaired_only_when_asked() -> None:
+    from qigong_parse.errors import InputError
+    from qigong_parse.pipeline import parse_bytes
+
+    data = NOTICE.encode("utf-8") + b"\xff\xfe" + "三、保障措施\n".encode()
+    with pytest.raises(InputError):
+        parse_bytes(data)
+    doc = parse_bytes(data, encoding_errors="replace")
+    assert "repaired-encoding" in {w.code for w in doc.warnings}
+    from qigong_parse.read import decode
+
+    assert decode(data, errors="replace").text.count("\ufffd") == 2
+
+
+def test_question_mark_runs_of_a_lossy_copy_are_read_as_indentation() -> None:
+    from qigong_parse.pipeline import parse_bytes
+
+    text = "某某方案\n??一、总体要求\n??坚持发展。\n??二、主要任务\n??三、保障措施\n"
+    doc = parse_bytes(text.encode("utf-8"))
+    assert [n.path for n in doc.parts[0].walk()] == [["一"], ["二"], ["三"]]
+    assert "lossy-indentation" in {w.code for w in doc.warnings}

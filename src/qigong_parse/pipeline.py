@@ -90,13 +90,14 @@ def _parse(text: str, *, file: str, sha256: str | None, encoding: str, fmt: str,
 
 
 def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = None,
-                fmt: str | None = None) -> Document:
+                fmt: str | None = None, encoding_errors: str = "strict") -> Document:
     """Decode raw bytes (sniffing format and encoding unless given) and parse them."""
     from .read import decode
 
-    decoded = decode(data, encoding=encoding, fmt=fmt)
+    decoded = decode(data, encoding=encoding, fmt=fmt, errors=encoding_errors)
     doc = parse_text(decoded.text, file=file, sha256=hashlib.sha256(data).hexdigest(),
                      encoding=decoded.encoding, fmt=decoded.format, outside=list(decoded.outside))
+    doc.warnings[:0] = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
     return _stamp_pages(doc, decoded) if decoded.page_starts or decoded.labelled else doc
 
 
@@ -128,13 +129,13 @@ def _stamp_pages(doc: Document, decoded: DecodedText) -> Document:
 
 
 def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,
-               max_bytes: int | None = None) -> Document:
+               max_bytes: int | None = None, encoding_errors: str = "strict") -> Document:
     """Read a file and parse it; `source.file` is the name as given, never made absolute."""
     from .read import read_file
 
     data = read_file(Path(path), max_bytes=max_bytes)
     return parse_bytes(data, file=Path(path).name if Path(path).is_absolute() else str(path),
-                       encoding=encoding, fmt=fmt)
+                       encoding=encoding, fmt=fmt, encoding_errors=encoding_errors)
 
 
 def preload() -> None:

@@ -41,6 +41,13 @@ class Format(StrEnum):
     ofd = "ofd"
 
 
+class EncodingErrors(StrEnum):
+    """What to do with bytes that do not decode (`--encoding-errors`)."""
+
+    STRICT = "strict"
+    REPLACE = "replace"
+
+
 class OutputFormat(StrEnum):
     """What `parse --to` writes: YAML (the contract), indented JSON, or one JSON line per document."""
 
@@ -102,7 +109,10 @@ def parse(
     ] = OutputFormat.yaml,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", metavar="ENC", show_default=False,
-        help="Decode with this encoding instead of detecting it (utf-8, gb18030 …).")] = None,
+        help="Decode with this encoding instead of detecting it (utf-8, gb18030, big5 …).")] = None,
+    encoding_errors: Annotated[EncodingErrors, typer.Option(
+        "--encoding-errors", help="replace: read a text file with a few bad bytes, each as U+FFFD "
+        "(reported as repaired-encoding).")] = EncodingErrors.STRICT,
     fmt: Annotated[Format | None, typer.Option(
         "--format", show_default=False, help="Input format; sniffed when not given.")] = None,
     strict: Annotated[bool, typer.Option(
@@ -146,7 +156,7 @@ def parse(
 
         lookup_codec(encoding)
     opts = _ParseOptions(encoding, fmt.value if fmt else None, strict, force, max_bytes, jobs, quiet, debug,
-                         summary, OutputFormat(to).value)
+                         summary, OutputFormat(to).value, EncodingErrors(encoding_errors).value)
     if "-" in notices:
         if len(notices) > 1:
             raise UsageError("'-' (stdin) is one notice: give it alone")
@@ -178,6 +188,7 @@ class _ParseOptions:
     debug: bool
     summary: bool = False
     to: str = "yaml"
+    encoding_errors: str = "strict"
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -219,7 +230,8 @@ def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
     if dest is not None:
         _check_destination(dest, source, explicit=output is not None, force=opts.force)
     try:
-        doc = parse_path(source, encoding=opts.encoding, fmt=opts.fmt, max_bytes=opts.max_bytes)
+        doc = parse_path(source, encoding=opts.encoding, fmt=opts.fmt, max_bytes=opts.max_bytes,
+                         encoding_errors=opts.encoding_errors)
     except QigongError as exc:
         exc.message = with_file(exc.message, str(source))
         raise
@@ -256,7 +268,8 @@ def _parse_stdin(output: str | None, opts: _ParseOptions) -> int:
     if not data:
         raise InputError("stdin: empty input")
     try:
-        doc = parse_bytes(data, file="<stdin>", encoding=opts.encoding, fmt=opts.fmt)
+        doc = parse_bytes(data, file="<stdin>", encoding=opts.encoding, fmt=opts.fmt,
+                          encoding_errors=opts.encoding_errors)
     except QigongError as exc:
         exc.message = f"stdin: {exc.message}"
         raise
@@ -333,7 +346,8 @@ def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str 
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"-o {output}: must be a directory when parsing several files")
         _make_dir(out_dir)
-    jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug, opts.to)
+    jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug, opts.to,
+                opts.encoding_errors)
             for src, dest in zip(files, plan_outputs(files, out_dir, opts.to), strict=True)]
     order = {job.source: i for i, job in enumerate(jobs)}
     results: list[Result] = [Result(Job(item, ""), error=message) for item, message in problems]

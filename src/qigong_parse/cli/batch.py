@@ -34,6 +34,7 @@ class Job:
     force: bool = False
     debug: bool = False
     to: str = "yaml"
+    encoding_errors: str = "strict"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def run_job(job: Job) -> Result:
     from ..pipeline import parse_path
 
     try:
-        doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes)
+        doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes,
+                         encoding_errors=job.encoding_errors)
         write_yaml(doc, job.output, force=job.force, to=job.to, sync_dir=False)  # run_jobs syncs the folders
         return Result(job, stats=doc_stats(doc))
     except QigongError as exc:

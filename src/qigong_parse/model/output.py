@@ -314,6 +314,7 @@ class DecodedText:
     # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
     labelled: list[tuple[int, int, str]] = field(default_factory=list)
     page_starts: list[int] = field(default_factory=list)  # offset where each page's text starts (PDF, OFD)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (warning code, message) from reading
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

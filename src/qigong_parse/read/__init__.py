@@ -10,6 +10,7 @@ import codecs
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, UsageError
 from ..model.output import DecodedText
@@ -75,8 +76,11 @@ def lookup_codec(encoding: str) -> str:
     return info.name
 
 
-def decode(data: bytes, encoding: str | None = None, fmt: str | None = None) -> DecodedText:
-    """Decode raw bytes into the text every offset refers to, sniffing format and encoding unless given."""
+def decode(data: bytes, encoding: str | None = None, fmt: str | None = None,
+           errors: str = "strict") -> DecodedText:
+    """Decode raw bytes into the text every offset refers to, sniffing format and encoding unless given.
+
+    `errors="replace"` reads a text file that has a few bad bytes, each becoming U+FFFD (reported)."""
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if encoding is not None:
@@ -102,8 +106,45 @@ def decode(data: bytes, encoding: str | None = None, fmt: str | None = None) -> 
         from .html import read_html
 
         return read_html(data, encoding)
-    text, used = decode_text(data, encoding)
-    return DecodedText(text=text, encoding=used, format="text")
+    notes: list[tuple[str, str]] = []
+    try:
+        text, used = decode_text(data, encoding)
+    except InputError:
+        if errors != "replace" or magic_kind(data) or is_zip(data):
+            raise
+        used = lookup_codec(encoding) if encoding else "utf-8"
+        text = data.decode(used, errors="replace")
+        notes.append(("repaired-encoding", f"{text.count(chr(0xFFFD))} byte sequence(s) that do not decode as "
+                                           f"{used} read as U+FFFD (--encoding-errors replace)"))
+    lossy = _LOSSY_INDENT.findall(text)
+    if len(lossy) >= int(_encoding_rules()["lossy_indent_min_lines"]):
+        notes.append(("lossy-indentation", f"{len(lossy)} lines start with '?' runs, the indentation of a copy "
+                                           "saved in a narrow code page: read as indentation"))
+    return DecodedText(text=text, encoding=used, format="text", notes=notes)
+
+
+_LOSSY_INDENT = re.compile(r"(?m)^[?？]{2,}(?=\S)")
+
+
+def _encoding_rules() -> dict[str, Any]:
+    from ..rules import load_table
+
+    return dict(load_table("encodings.yaml"))
+
+
+def common_share(text: str) -> tuple[float, int]:
+    """(share of common characters among the Han characters, number of non-ASCII characters)."""
+    common = frozenset(_encoding_rules()["common"])
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    return (sum(c in common for c in han) / len(han) if han else 0.0), non_ascii
+
+
+def reads_as_chinese(text: str) -> bool:
+    """False when the text is mojibake: many non-ASCII characters, few of them common Han."""
+    rules = _encoding_rules()
+    share, non_ascii = common_share(text[:_SAMPLE])
+    return non_ascii < int(rules["min_non_ascii"]) or share >= float(rules["min_common_share"])
 
 
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -113,10 +154,24 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         raise InputError(f"input looks like binary ({kind}), not a notice")
     if encoding is not None:
         text, used = _decode_given(data, encoding)
+        if not reads_as_chinese(text):
+            # an error only with evidence: another reading of the same bytes is Chinese text
+            guess = _guess(data)
+            if guess is not None and codecs.lookup(guess).name != codecs.lookup(used).name:
+                raise InputError(f"decoding as {encoding} gives text that does not read as Chinese (mojibake); "
+                                 f"it reads as {guess}")
     else:
         text, used = _detect_and_decode(data)
     _check_text(text)
     return text, used
+
+
+def _guess(data: bytes) -> str | None:
+    try:
+        text, used = _detect_and_decode(data)
+    except InputError:
+        return None
+    return used if reads_as_chinese(text) else None
 
 
 def _decode_given(data: bytes, encoding: str) -> tuple[str, str]:
@@ -160,12 +215,26 @@ def _detect_and_decode(data: bytes) -> tuple[str, str]:
         # a page cut off inside its last character: keep every offset, mark the lost character
         return data.decode("utf-8", errors="replace"), "utf-8"
     try:
-        return data.decode("gb18030"), "gb18030"
+        gb = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        big5 = _try(data, "big5hkscs")
+        if big5 is not None and reads_as_chinese(big5):
+            return big5, "big5hkscs"
         raise InputError(
             f"cannot decode the input: not UTF-8 (byte {utf8_error.start}) nor GB18030 "
             f"(byte {exc.start}); give its encoding with --encoding"
         ) from None
+    big5 = _try(data, "big5hkscs")
+    if big5 is not None and common_share(big5[:_SAMPLE])[0] > common_share(gb[:_SAMPLE])[0] + 0.05:
+        return big5, "big5hkscs"  # Big5 bytes also decode as GB18030, into rare characters
+    return gb, "gb18030"
+
+
+def _try(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _utf16_by_nuls(sample: bytes, nuls: int) -> str | None:

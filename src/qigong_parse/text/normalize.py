@@ -43,6 +43,7 @@ _TABLE.update(
     }
 )
 _LONE_CR = re.compile("\r(?!\n)")
+_LOSSY_INDENT = re.compile(r"(?m)^\?{2,}(?=\S)")
 
 
 # The characters that change, each to a character the table leaves as it is: so replacing them one
@@ -62,4 +63,8 @@ def normalize(text: str) -> str:
         for char, to in _REPLACE:
             if char in norm:
                 norm = norm.replace(char, to)
-    return _LONE_CR.sub("\n", norm) if "\r" in norm else norm
+    if "\r" in norm:
+        norm = _LONE_CR.sub("\n", norm)
+    if "??" in norm:  # '?' runs at a line start: indentation a narrow code page lost (same length)
+        norm = _LOSSY_INDENT.sub(lambda m: " " * len(m.group()), norm)
+    return norm
