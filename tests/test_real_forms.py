@@ -258,3 +258,12 @@ def test_a_title_never_runs_past_a_heading_run_onto_its_line() -> None:
     for p in doc.parts:
         for n in p.walk():
             assert n.span[0] <= n.title_span[0] <= n.title_span[1] <= n.span[1], (n.path, n.span, n.title_span)
+
+
+def test_the_word_that_softens_a_target_is_pointed_at_when_outside_its_quote() -> None:
+    text = "某某方案\n一、目标\n力争到2025年，地区生产总值增长6%，固定资产投资力争增长8%以上。\n"
+    targets = nodes(parse_text(text))[0].targets
+    first, second = targets
+    assert first.commitment == "soft" and first.commitment_span is not None
+    assert text[slice(*first.commitment_span)] == "力争"
+    assert second.commitment == "soft" and second.commitment_span is None  # 力争 is inside its quote

@@ -390,18 +390,19 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
     return _Sentence(ss, marks, breaks, opening)
 
 
-def _commitment(sent: _Sentence, pos: int, t: _Tables) -> Commitment:
+def _commitment(sent: _Sentence, pos: int, t: _Tables) -> tuple[Commitment, tuple[int, int] | None]:
     """The nearest commitment word before `pos` in its clause group (up to ;), else the word
-    opening the sentence (力争到2027年,A…;B… carries over both)."""
+    opening the sentence (力争到2027年,A…;B… carries over both); and where that word stands."""
     i = bisect.bisect_left(sent.breaks, pos)
     group = sent.breaks[i - 1] + 1 if i else sent.start
     j = bisect.bisect_left(sent.marks, (pos, ""))
-    word = sent.marks[j - 1][1] if j and sent.marks[j - 1][0] >= group else None
-    if word is None and group > sent.start:
-        word = sent.opening
-    if word is None:
-        return "plain"
-    return "hard" if word in t.raw["commitment"]["hard"] else "soft"
+    mark = sent.marks[j - 1] if j and sent.marks[j - 1][0] >= group else None
+    if mark is None and group > sent.start and sent.opening is not None:
+        mark = next((m for m in sent.marks if m[1] == sent.opening), None)
+    if mark is None:
+        return "plain", None
+    at, word = mark
+    return ("hard" if word in t.raw["commitment"]["hard"] else "soft"), (at, at + len(word))
 
 
 def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables) -> Bound:
@@ -498,7 +499,9 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     for d in drafts:
         before = norm[max(cs, d.fig.start - 6):d.fig.start]
         has_object = d.qend > d.fig.end
-        commitment = _commitment(sent, d.fig.start, t)
+        commitment, evidence = _commitment(sent, d.fig.start, t)
+        if evidence is not None and d.qstart <= evidence[0] and evidence[1] <= d.qend:
+            evidence = None  # the word is in the quote itself: no separate evidence to point at
         quote = text[d.qstart:d.qend]
         out.append(Target(
             quote=quote,
@@ -511,6 +514,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
             bound=_bound(d.fig, before, has_object, t),
             aspirational=commitment == "soft",
             commitment=commitment,
+            commitment_span=evidence,
         ))
     return out
 
