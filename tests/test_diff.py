@@ -370,3 +370,15 @@ def test_titles_are_cut_by_rjieba_as_by_jieba(seed: Document) -> None:
     assert len(phrases) > 100
     for phrase in sorted(phrases):
         assert rjieba.cut(phrase, hmm=False) == tokenizer.lcut(phrase, HMM=False), phrase
+
+
+def test_a_softened_target_shows_the_word_that_softened_it() -> None:
+    from qigong_parse.pipeline import parse_text
+    from qigong_parse.research.diff import Thresholds, diff_documents, render_markdown
+
+    old = parse_text("某某县方案\n一、目标\n地区生产总值增长6%。\n")
+    new = parse_text("某某县方案\n一、目标\n力争到2025年，地区生产总值增长6%。\n")
+    report = diff_documents(old, new, Thresholds())
+    (pair,) = report.targets
+    assert pair.commitment == "softened" and pair.new.evidence == "力争"
+    assert "[soft: 力争]" in render_markdown(report)

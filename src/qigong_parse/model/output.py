@@ -127,6 +127,9 @@ class Target(Model):
     commitment_span: Span | None = Field(
         default=None, description="the commitment word (力争, 确保 …) when it stands outside the quote"
     )
+    commitment_word: str | None = Field(
+        default=None, description="that word as written, so a reader of the YAML alone sees why"
+    )
 
     @model_validator(mode="before")
     @classmethod

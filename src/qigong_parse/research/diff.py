@@ -52,6 +52,7 @@ class TargetSide(BaseModel):
     unit: str
     bound: Bound
     strength: Strength = Field(description="soft (力争/争取), plain, hard (确保/必须)")
+    evidence: str | None = Field(default=None, description="the commitment word outside the quote (力争 …)")
 
 
 class FieldChange(BaseModel):
@@ -204,7 +205,7 @@ def part_tasks(part: Part) -> list[TaskSide]:
 def _target_side(part: Part, path: list[str], t: Target) -> TargetSide:
     return TargetSide(part=part.id, path=path, metric=t.metric, quote=t.quote, change=t.change,
                       value=t.value, value_max=t.value_max, unit=t.unit, bound=t.bound,
-                      strength=strength(t))
+                      strength=strength(t), evidence=t.commitment_word)
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -357,7 +358,8 @@ def _fmt_value(t: TargetSide) -> str:
     before, after = {">=": ("", "以上"), "<=": ("", "以下"), "~": ("", "左右"), ">": ("超过", ""),
                      "=": ("", "")}[t.bound]
     value = f"{t.value:g}" + (f"–{t.value_max:g}" if t.value_max is not None else "")
-    return f"{before}{value}{t.unit}{after}" + (f" [{t.strength}]" if t.strength != "plain" else "")
+    why = f": {t.evidence}" if t.evidence else ""  # the 力争/确保 outside the quote: why it is soft/hard
+    return f"{before}{value}{t.unit}{after}" + (f" [{t.strength}{why}]" if t.strength != "plain" else "")
 
 
 def _where(part: str, path: Sequence[str]) -> str:

@@ -515,6 +515,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
             aspirational=commitment == "soft",
             commitment=commitment,
             commitment_span=evidence,
+            commitment_word=text[evidence[0]:evidence[1]] if evidence else None,
         ))
     return out
 
