@@ -25,6 +25,7 @@ import regex
 from ...model.output import Bound, Change, Commitment, Target
 from ...rules import TableError, load_table
 from ...text.normalize import normalize
+from ...text.numerals import cn_to_int
 
 
 def _alt(words: list[str]) -> str:
@@ -146,16 +147,10 @@ def _cn_value(s: str, t: _Tables) -> float | None:
         if w is None or not frac or any(c not in digits for c in frac):
             return None
         return float(f"{int(w)}.{''.join(str(digits[c]) for c in frac)}")
-    total, cur = 0, 0
-    for c in s:
-        if c in digits:
-            cur = digits[c]
-        elif c in mults:
-            total += (cur or 1) * mults[c]
-            cur = 0
-        else:
-            return None
-    return float(total + cur)
+    if any(c not in digits and c not in mults for c in s):
+        return None
+    n = cn_to_int(s)  # the one numeral reader (text/numerals.py)
+    return float(n) if n is not None else 0.0
 
 
 def _num(s: str, t: _Tables) -> tuple[float | None, bool]:
