@@ -87,21 +87,11 @@ def expand(items: Sequence[str]) -> Expanded:
 
 
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of `path`; InputError with a one-line message when it cannot be read."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a document") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise InputError(f"{path}: larger than the limit of {max_bytes} bytes; raise it with --max-bytes")
-    return data
+    """The bytes of `path`; InputError with a one-line message when it cannot be read (the pipeline's
+    own reader, with the same limits and messages as `qigong parse`)."""
+    from ..read import read_file
+
+    return read_file(Path(path), max_bytes=max_bytes)
 
 
 def sha256(data: bytes) -> str:
