@@ -10,7 +10,6 @@ import yaml
 from qigong_parse.model.output import Document
 from qigong_parse.parse.extract import extract
 from qigong_parse.pipeline import parse_text
-from qigong_parse.text.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
 RAW = Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
@@ -174,12 +173,17 @@ def test_unknown_units_are_warned_with_part_and_path(county: Document) -> None:
     assert all("县茶叶产业发展中心" in w.message for w in unknown)
 
 
-def test_extract_returns_a_new_document(county: Document) -> None:
-    bare = county.model_copy(
-        update={"parts": [p.model_copy(update={"task_force": None}) for p in county.parts]}
-    )
-    before = bare.model_dump()
-    out = extract(bare, COUNTY, normalize(COUNTY))
-    assert bare.model_dump() == before
+def test_extract_leaves_the_tree_as_it_is() -> None:
+    """Extraction returns facts beside the outline tree (frozen); it never rebuilds the tree."""
+    from qigong_parse.parse.outline import build_outline
+    from qigong_parse.parse.segment import segment
+    from qigong_parse.parse.state import ParseState
+
+    state = ParseState(COUNTY)
+    parts = [build_outline(COUNTY, state.norm, sl).part for sl in segment(state).parts]
+    before = [list(p.walk()) for p in parts]
+    out = extract(parts, None, COUNTY, state.norm)
+    assert [list(p.walk()) for p in parts] == before
     assert out.parts[0].task_force is not None
+    assert [len(f.duties) for f in out.parts] == [len(nodes) for nodes in before]
 

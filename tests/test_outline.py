@@ -8,14 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.model.output import Node, PartSlice
+from qigong_parse.model.ir import NodeTree
+from qigong_parse.model.output import PartSlice
 from qigong_parse.parse.outline import build_outline, cn_to_int, int_to_cn
 from qigong_parse.text.normalize import normalize
 
 
-def outline(text: str) -> list[Node]:
+def outline(text: str) -> list[NodeTree]:
     sl = PartSlice(id="general", kind="general_plan", span=(0, len(text)), body_start=0)
-    return build_outline(text, normalize(text), sl).part.walk()
+    return list(build_outline(text, normalize(text), sl).part.walk())
 
 
 def shape(text: str) -> list[tuple[str, str, str, bool]]:

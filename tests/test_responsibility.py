@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qigong_parse.model.output import Responsibility
+from qigong_parse.parse.assemble import responsibility
 from qigong_parse.parse.extract.responsibility import ClauseContext, find_responsibility
 from qigong_parse.rules.units import UnitRegistry
 from qigong_parse.text.normalize import normalize
@@ -30,7 +31,7 @@ class Row:
 
 def run(text: str, issuer: str = SHAODONG, ctx: ClauseContext | None = None) -> Responsibility | None:
     ctx = ctx or ClauseContext(UnitRegistry.for_issuer(issuer))
-    return find_responsibility(text, normalize(text), 0, len(text), ctx)
+    return responsibility(find_responsibility(text, normalize(text), 0, len(text), ctx))
 
 
 SAMPLE = [

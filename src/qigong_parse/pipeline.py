@@ -1,11 +1,10 @@
-"""The pipeline: read → normalize → segment → outline → extract → validate.
+"""The pipeline: read → normalize → segment → outline → extract → coverage → assemble → check.
 
 Each stage is a pure function on typed data; this module only wires them together.
 """
 
 from __future__ import annotations
 
-import bisect
 import gc
 import hashlib
 import re
@@ -14,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
-from .model.output import DecodedText, Document, ParseWarning, Part, Source, Unassigned
+from .model.output import DecodedText, Document, ParseWarning, Source, Unassigned
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -44,45 +43,55 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
 
     `outside` lists spans a reader already knows are not the document (HTML site chrome).
     """
+    decoded = DecodedText(text=text, encoding=encoding, format=fmt,  # type: ignore[arg-type]
+                          outside=list(outside or []))
+    return _parse_decoded(decoded, file=file, sha256=sha256)
+
+
+def _parse_decoded(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
+    text = decoded.text
     bad = _SURROGATE.search(text)
     if bad is not None:
         raise InputError(f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}; "
                          "it is not valid Unicode text")
     with _gc_paused():
-        return _parse(text, file=file, sha256=sha256, encoding=encoding, fmt=fmt, outside=outside)
+        return _parse(decoded, file=file, sha256=sha256)
 
 
-def _parse(text: str, *, file: str, sha256: str | None, encoding: str, fmt: str,
-           outside: list[tuple[int, int]] | None) -> Document:
+def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
+    """read → normalize → segment → outline → extract → coverage → assemble → check."""
+    from .check.invariants import check_document
+    from .parse.assemble import assemble
+    from .parse.coverage import coverage_of
     from .parse.extract import extract
     from .parse.outline import build_outline
     from .parse.segment import segment
     from .parse.state import ParseState
 
-    state = ParseState(text, outside=list(outside or []))
+    text = decoded.text
+    state = ParseState(text, outside=list(decoded.outside))
     seg = segment(state)
     norm = state.norm
-    warnings = state.warnings
-    parts: list[Part] = []
+    warnings = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
+    warnings += state.warnings
+    parts = []
     for sl in seg.parts:
         outline = build_outline(text, norm, sl)
         warnings.extend(outline.warnings)
         parts.append(outline.part)
+    facts = extract(parts, seg.notice, text, norm)
+    warnings.extend(facts.warnings)
+    unassigned = _with_page_chrome(seg.unassigned, decoded) if decoded.labelled else list(seg.unassigned)
+    coverage = coverage_of(parts, facts, seg.notice, unassigned, norm)
+    warnings.extend(coverage.warnings)
     source = Source(
         file=file,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        encoding=encoding,
+        encoding=decoded.encoding,
         chars=len(text),
-        format=fmt,
+        format=decoded.format,
     )
-    doc = Document(source=source, notice=seg.notice, parts=parts, unassigned=seg.unassigned,
-                   warnings=warnings)
-    # Every piece was built by a validating constructor; the extract stage's model_copy updates
-    # are covered by the tests' round trips (Document.model_validate(doc.model_dump())).
-    from .check.invariants import check_document
-    from .parse.coverage import coverage_of
-
-    doc = coverage_of(extract(doc, text, norm), norm)
+    doc = assemble(source, seg.notice, parts, facts, coverage, unassigned, warnings, decoded.page_starts)
     problems = check_document(doc)
     if problems:  # the guarantee every output keeps; a breach is a bug of ours, reported, never hidden
         doc.warnings.append(ParseWarning(code="invariant", message="; ".join(map(str, problems[:5]))))
@@ -95,37 +104,29 @@ def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = No
     from .read import decode
 
     decoded = decode(data, encoding=encoding, fmt=fmt, errors=encoding_errors)
-    doc = parse_text(decoded.text, file=file, sha256=hashlib.sha256(data).hexdigest(),
-                     encoding=decoded.encoding, fmt=decoded.format, outside=list(decoded.outside))
-    doc.warnings[:0] = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
-    return _stamp_pages(doc, decoded) if decoded.page_starts or decoded.labelled else doc
+    return _parse_decoded(decoded, file=file, sha256=hashlib.sha256(data).hexdigest())
 
 
-def _stamp_pages(doc: Document, decoded: DecodedText) -> Document:
-    """Give each node the page it starts on; split page chrome out of the unassigned spans, each
-    piece with the reason the reader gave it (page number, page header …)."""
-    starts = decoded.page_starts
-    for part in doc.parts:
-        for node in part.walk():
-            node.page = max(1, bisect.bisect_right(starts, node.span[0])) if starts else None
+def _with_page_chrome(unassigned: list[Unassigned], decoded: DecodedText) -> list[Unassigned]:
+    """Split page chrome out of the unassigned spans, each piece with the reason the reader gave
+    it (page number, page header …)."""
     text = decoded.text
-    unassigned: list[Unassigned] = []
-    for item in doc.unassigned:
+    out: list[Unassigned] = []
+    for item in unassigned:
         pos, end = item.span
         for start, stop, reason in decoded.labelled:
             if stop <= pos or start >= end:
                 continue
             if text[pos:start].strip():
-                unassigned.append(Unassigned(span=(pos, start), text=text[pos:start], reason=item.reason))
+                out.append(Unassigned(span=(pos, start), text=text[pos:start], reason=item.reason))
                 pos = start
             stop = min(stop, end)
-            unassigned.append(Unassigned(span=(pos, stop), text=text[pos:stop], reason=reason))
+            out.append(Unassigned(span=(pos, stop), text=text[pos:stop], reason=reason))
             pos = stop
         if pos < end:
-            unassigned.append(item if pos == item.span[0] else
-                              Unassigned(span=(pos, end), text=text[pos:end], reason=item.reason))
-    doc.unassigned = unassigned
-    return doc
+            out.append(item if pos == item.span[0] else
+                       Unassigned(span=(pos, end), text=text[pos:end], reason=item.reason))
+    return out
 
 
 def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,

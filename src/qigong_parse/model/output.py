@@ -341,11 +341,3 @@ class Segmentation:
     parts: list[PartSlice] = field(default_factory=list)
     unassigned: list[Unassigned] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class OutlineResult:
-    """What `build_outline` returns for one part."""
-
-    part: Part
-    warnings: list[ParseWarning] = field(default_factory=list)

@@ -8,11 +8,13 @@ no target, and where the characters went (parts, head, unassigned). The document
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import regex
 
-from ..model.output import Coverage, Document, DocumentCoverage, Node, ParseWarning, Part, Span
+from ..model.ir import CoverageFacts, Extraction, NodeTree, PartFacts, PartTree
+from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Span, Unassigned
 from ..rules import load_table
 from ..text.lines import split_lines
 from .extract.clauses import bracket_spans, grammar
@@ -29,13 +31,13 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
             regex.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
 
 
-def coverage_of(doc: Document, norm: str) -> Document:
-    """`doc` with its coverage blocks and the coverage warnings."""
-    parts = [p.model_copy(update={"coverage": _part_coverage(p, norm)}) for p in doc.parts]
-    covs = [p.coverage for p in parts if p.coverage is not None]
+def coverage_of(parts: Sequence[PartTree], facts: Extraction, notice: Notice | None,
+                unassigned: Sequence[Unassigned], norm: str) -> CoverageFacts:
+    """The coverage block of each part and of the document, and the coverage warnings."""
+    covs = tuple(_part_coverage(p, f, norm) for p, f in zip(parts, facts.parts, strict=True))
     head = 0
-    if doc.notice is not None:
-        head = sum(s[1] - s[0] for s in (doc.notice.span, doc.notice.attachments_span, doc.notice.signature_span)
+    if notice is not None:
+        head = sum(s[1] - s[0] for s in (notice.span, notice.attachments_span, notice.signature_span)
                    if s is not None)
     total = DocumentCoverage(
         heading_lines=sum(c.heading_lines for c in covs),
@@ -45,34 +47,31 @@ def coverage_of(doc: Document, norm: str) -> Document:
         unattributed_clause_spans=[s for c in covs for s in c.unattributed_clause_spans][:MAX_SPANS],
         chars_in_parts=sum(p.span[1] - p.span[0] for p in parts),
         chars_in_head=head,
-        chars_unassigned=sum(u.span[1] - u.span[0] for u in doc.unassigned),
+        chars_unassigned=sum(u.span[1] - u.span[0] for u in unassigned),
     )
-    warnings = list(doc.warnings) + _document_warnings(doc, parts, total, norm)
-    return doc.model_copy(update={"parts": parts, "coverage": total, "warnings": warnings})
+    return CoverageFacts(parts=covs, document=total, warnings=tuple(_document_warnings(parts, total, norm)))
 
 
-def _own_region(node: Node) -> Span:
-    return node.title_span[0], node.span[1]
-
-
-def _part_coverage(part: Part, norm: str) -> Coverage:
+def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     heading, aside, figure = _patterns()
     cue = grammar().cue
     heading_spans: list[Span] = []
     clause_spans: list[Span] = []
     figures = 0
-    regions: list[tuple[Span, Node | None]] = [(n.span, n) for n in part.walk()]
+    regions: list[tuple[Span, int | None]] = [(n.span, i) for i, n in enumerate(part.walk())]
+    nodes = list(part.walk())
     if part.preamble_span is not None:
         regions.append((part.preamble_span, None))
-    for (start, end), node in regions:
+    for (start, end), i in regions:
+        node: NodeTree | None = nodes[i] if i is not None else None
         own_start = node.title_span[1] if node is not None else start
         for line in split_lines(norm, own_start, end):
             if line.content and line.cstart > own_start and heading.match(line.content):
                 heading_spans.append((line.cstart, line.cend))
-        if node is None or node.origin == "table":
+        if node is None or i is None or node.origin == "table":
             continue
-        a0, b0 = _own_region(node)
-        r = node.responsibility
+        a0, b0 = node.own_region
+        r = facts.duties[i]
         for a, b in bracket_spans(norm, a0, b0):
             content = norm[a:b]
             if not cue.search(content) or aside.search(content):
@@ -80,7 +79,7 @@ def _part_coverage(part: Part, norm: str) -> Coverage:
             if r is None or r.span is None or not (r.span[0] <= b and a <= r.span[1]):
                 clause_spans.append((a - 1, b + 1))
         figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0)],
-                                  sorted(t.span for t in node.targets))
+                                  sorted(t.span for t in facts.targets[i]))
     return Coverage(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
                     figures_without_target=figures, heading_line_spans=heading_spans[:MAX_SPANS],
                     unattributed_clause_spans=clause_spans[:MAX_SPANS])
@@ -97,14 +96,14 @@ def _outside_spans(positions: list[int], spans: list[Span]) -> int:
     return count
 
 
-def _document_warnings(doc: Document, parts: list[Part], total: DocumentCoverage, norm: str) -> list[ParseWarning]:
+def _document_warnings(parts: Sequence[PartTree], total: DocumentCoverage, norm: str) -> list[ParseWarning]:
     heading = _patterns()[0]
     out: list[ParseWarning] = []
     headings = sum(1 for ln in split_lines(norm) if ln.content and heading.match(ln.content))
     if headings >= 3 and not any(p.nodes for p in parts):
         out.append(ParseWarning(code="no-outline", message=f"{headings} lines start like numbered headings, "
                                 "yet no part has a node: the document's structure was not understood"))
-    chars = doc.source.chars
+    chars = len(norm)
     if chars >= 2000 and total.chars_in_head > chars / 2:
         out.append(ParseWarning(code="head-heavy", message=f"{total.chars_in_head} of {chars} characters landed "
                                 "in the notice head: the body was probably not found"))

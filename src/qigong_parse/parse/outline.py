@@ -9,13 +9,14 @@ are read as the style that fits and flagged. Lines that merely start with a numb
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
 import regex
 
-from ..model.output import Node, OutlineResult, ParseWarning, Part, PartSlice, Responsibility, Role
+from ..model.ir import Duty, NodeTree, OutlineResult, PartTree
+from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
 from ..text.lines import split_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
@@ -407,16 +408,15 @@ def _hint_lost_numbers(cands: list[Candidate]) -> None:
             following = (cand.styles[0], cand.num)
 
 
-def _row_responsibility(text: str, row: TaskRow) -> Responsibility | None:
+def _row_cells(row: TaskRow) -> Duty | None:
     """The lead and support cells of a table row, as written (the extract stage canonicalizes them)."""
     if not row.lead and not row.support and not row.joint:
         return None
     cells = [c for c in (row.lead_span, row.support_span, row.joint_span) if c is not None]
     span = (min(c[0] for c in cells), max(c[1] for c in cells)) if cells else None
     raw = "\t".join(x for x in (row.lead, row.support, row.joint) if x)
-    return Responsibility(lead=[row.lead] if row.lead else [], support=[row.support] if row.support else [],
-                          joint=[row.joint] if row.joint else [],
-                          raw=raw, span=span)
+    return Duty(lead=(row.lead,) if row.lead else (), support=(row.support,) if row.support else (),
+                joint=(row.joint,) if row.joint else (), raw=raw, span=span)
 
 
 def _heading_like(title: str, g: _Grammar) -> bool:
@@ -477,17 +477,17 @@ def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
     roots: list[int] = []
     for i, h in enumerate(headings):  # children after their parent in reading order
         (children[h.parent] if h.parent is not None else roots).append(i)
-    roles = _roles(nodes, roots, sl, warnings, g)
+    roles, damaged = _roles(nodes, roots, sl, warnings, g)
 
-    def build(i: int, role: Role) -> Node:
-        return nodes[i].model_copy(update={"role": role,
-                                           "children": [build(c, role) for c in children[i]]})
+    def build(i: int, role: Role) -> NodeTree:
+        return replace(nodes[i], role=role, damaged=nodes[i].damaged or i in damaged,
+                       children=tuple(build(c, role) for c in children[i]))
 
     preamble_span = (sl.body_start, headings[0].cand.start if headings else end)
-    part = Part(
+    part = PartTree(
         id=sl.id, kind=sl.kind, annex_no=sl.annex_no, title=sl.title, span=sl.span,
         head_span=sl.head_span, preamble=text[preamble_span[0]:preamble_span[1]].strip(),
-        preamble_span=preamble_span, nodes=[build(i, roles[i]) for i in roots],
+        preamble_span=preamble_span, nodes=tuple(build(i, roles[i]) for i in roots),
     )
     if not headings and part.preamble:
         warnings.append(ParseWarning(code="no-structure", part=sl.id,
@@ -517,8 +517,8 @@ def _part_candidates(text: str, norm: str, sl: PartSlice, g: _Grammar) -> list[C
 
 
 def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnings: list[ParseWarning],
-           g: _Grammar) -> list[Node]:
-    """One Node per heading (children not yet attached); a node's own extent runs from its marker to
+           g: _Grammar) -> list[NodeTree]:
+    """One node per heading (children not yet attached); a node's own extent runs from its marker to
     the next heading's marker. Repairs are reported in `warnings`."""
     starts = [h.cand.start for h in headings] + [sl.span[1]]
     titles: list[tuple[int, int, bool]] = [
@@ -526,22 +526,22 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         else _title_bounds(norm, h.cand.marker_end, h.cand.line_end) for h in headings
     ]
     cut_notes = _repair_run_in_titles(norm, headings, titles, g)
-    paths: list[list[str]] = []
-    nodes: list[Node] = []
+    paths: list[tuple[str, ...]] = []
+    nodes: list[NodeTree] = []
     for i, h in enumerate(headings):
-        path = ([*paths[h.parent]] if h.parent is not None else []) + [_token(h.style, h.num)]
+        path = (paths[h.parent] if h.parent is not None else ()) + (_token(h.style, h.num),)
         paths.append(path)
         t_start, t_end, _ = titles[i]
         # a heading run onto this line (found inline) ends the title: spans stay inside the node
         t_end = max(min(t_end, starts[i + 1]), t_start)
         after = t_end + 1 if t_end < starts[i + 1] and norm[t_end] in "。:" else t_end
-        node = Node(path=path, marker=text[h.cand.start:h.cand.marker_end], damaged=h.cand.damaged or i in cut_notes,
-                    title=norm[t_start:t_end], text=text[after:starts[i + 1]].strip(),
-                    span=(h.cand.start, starts[i + 1]), title_span=(t_start, t_end))
-        if h.cand.row is not None:
-            node = node.model_copy(update={
-                "origin": "table", "text": text[h.cand.start:starts[i + 1]].strip(),
-                "responsibility": _row_responsibility(text, h.cand.row)})
+        row = h.cand.row
+        node = NodeTree(path=path, marker=text[h.cand.start:h.cand.marker_end],
+                        damaged=h.cand.damaged or i in cut_notes, title=norm[t_start:t_end],
+                        text=text[(h.cand.start if row is not None else after):starts[i + 1]].strip(),
+                        span=(h.cand.start, starts[i + 1]), title_span=(t_start, t_end),
+                        origin="table" if row is not None else "outline",
+                        cells=_row_cells(row) if row is not None else None)
         nodes.append(node)
         marker_span = (h.cand.start, h.cand.marker_end)
         if h.cand.damaged:
@@ -556,11 +556,12 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
     return nodes
 
 
-def _roles(nodes: list[Node], roots: list[int], sl: PartSlice, warnings: list[ParseWarning],
-           g: _Grammar) -> list[Role]:
-    """The role of each top-level section (the nodes below inherit it); a truncated section title
-    takes the one role left, flagged."""
+def _roles(nodes: list[NodeTree], roots: list[int], sl: PartSlice, warnings: list[ParseWarning],
+           g: _Grammar) -> tuple[list[Role], set[int]]:
+    """The role of each top-level section (the nodes below inherit it), and the sections whose
+    truncated title took the one role left (flagged damaged)."""
     roles: list[Role] = ["other"] * len(nodes)
+    damaged: set[int] = set()
     taken: set[Role] = set()
     unresolved: list[int] = []
     root_titles = [nodes[i].title for i in roots]
@@ -574,12 +575,12 @@ def _roles(nodes: list[Node], roots: list[int], sl: PartSlice, warnings: list[Pa
     for i in unresolved:
         role, inferred = _role_for(nodes[i].title, taken, root_titles, g)
         if role is not None and inferred:
-            nodes[i] = nodes[i].model_copy(update={"damaged": True})
-            warnings.append(ParseWarning(code="damaged-title", part=sl.id, path=nodes[i].path,
+            damaged.add(i)
+            warnings.append(ParseWarning(code="damaged-title", part=sl.id, path=list(nodes[i].path),
                                          message=f"section title {nodes[i].title!r} looks truncated; read as {role}"))
             taken.add(role)
         roles[i] = role or ("tasks" if "tasks" not in taken and len(roots) > 1 else "other")
-    return roles
+    return roles, damaged
 
 
 _CONTENTS = regex.compile(r"目\s*录")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ...model.output import Document, Node, ParseWarning, Part, Responsibility, Target
+from ...model.ir import Duty, Extraction, NodeTree, PartFacts, PartTree
+from ...model.output import Notice, ParseWarning, Target, TaskForce
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
 from .clauses import in_force, stated_conventions
@@ -14,28 +15,48 @@ from .taskforce import find_task_force
 TargetFinder = Callable[[str, str, int, int], list[Target]]
 
 
-def extract(doc: Document, text: str, norm: str) -> Document:
-    """Return a copy of `doc` with responsibility, targets and task_force filled in."""
-    place = doc.notice.issuer if doc.notice and doc.notice.issuer else None
-    if place is None and doc.parts:
-        place = doc.parts[0].title
+class _PartDraft:
+    """The facts of one part while they are found: duties and targets per node in reading order."""
+
+    __slots__ = ("duties", "nodes", "part", "preamble_targets", "targets", "task_force")
+
+    def __init__(self, part: PartTree) -> None:
+        self.part = part
+        self.nodes = list(part.walk())
+        self.duties: list[Duty | None] = [None] * len(self.nodes)
+        self.targets: list[tuple[Target, ...]] = [()] * len(self.nodes)
+        self.preamble_targets: tuple[Target, ...] = ()
+        self.task_force: TaskForce | None = None
+
+    def freeze(self) -> PartFacts:
+        return PartFacts(duties=tuple(self.duties), targets=tuple(self.targets),
+                         preamble_targets=self.preamble_targets, task_force=self.task_force)
+
+
+def extract(parts: Sequence[PartTree], notice: Notice | None, text: str, norm: str) -> Extraction:
+    """Responsibility, targets and task forces of every part (the tree itself is left as it is)."""
+    place = notice.issuer if notice and notice.issuer else None
+    if place is None and parts:
+        place = parts[0].title
     registry = UnitRegistry.for_issuer(place)
     find_targets = _target_finder()
-    warnings = list(doc.warnings)
-    parts = [_extract_part(part, text, norm, registry, find_targets, warnings) for part in doc.parts]
-    parts = _complete_truncations(parts, registry, warnings)
-    parts = [p.model_copy(update={"nodes": _lift_group_clauses(p.nodes, text)}) for p in parts]
-    return doc.model_copy(update={"parts": parts, "warnings": warnings})
+    warnings: list[ParseWarning] = []
+    drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings) for part in parts]
+    _complete_truncations(drafts, registry, warnings)
+    for draft in drafts:
+        _lift_group_clauses(draft, draft.part.nodes, {id(n): i for i, n in enumerate(draft.nodes)}, text)
+    return Extraction(parts=tuple(d.freeze() for d in drafts), warnings=tuple(warnings))
 
 
-def _complete_truncations(parts: list[Part], registry: UnitRegistry, warnings: list[ParseWarning]) -> list[Part]:
+def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warnings: list[ParseWarning]) -> None:
     """Complete a truncated unit (市文旅) to the one full name of the same document that begins
     with it (市文旅广体局), as a careful reader does; the registry cannot know every place's names."""
-    full = {u for p in parts for n in p.walk() if n.responsibility
-            for u in (*n.responsibility.lead, *n.responsibility.support, *n.responsibility.joint)
+    full = {u for d in drafts for duty in d.duties if duty is not None for u in duty.units()
             if u.endswith(registry.suffixes)}
+    if not full:
+        return
 
-    def complete(unit: str, node: Node, part: Part) -> str:
+    def complete(unit: str, node: NodeTree, part: PartTree) -> str:
         if unit.endswith(registry.suffixes) or registry.is_group(unit) or len(unit) < 2:
             return unit
         found = [f for f in full if f.startswith(unit)]
@@ -45,17 +66,21 @@ def _complete_truncations(parts: list[Part], registry: UnitRegistry, warnings: l
                                      message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
         return found[0]
 
-    def fix(node: Node, part: Part) -> Node:
-        children = [fix(c, part) for c in node.children]
-        r = node.responsibility
-        if r is not None and any(not u.endswith(registry.suffixes) for u in (*r.lead, *r.support, *r.joint)):
-            r = r.model_copy(update={role: list(dict.fromkeys(complete(u, node, part) for u in getattr(r, role)))
-                                     for role in ("lead", "support", "joint")})
-        return node.model_copy(update={"responsibility": r, "children": children})
+    def fix(d: _PartDraft, node: NodeTree, index: dict[int, int]) -> None:
+        for child in node.children:  # children first: their repairs are reported first
+            fix(d, child, index)
+        i = index[id(node)]
+        duty = d.duties[i]
+        if duty is None or all(u.endswith(registry.suffixes) for u in duty.units()):
+            return
+        lead, support, joint = (tuple(dict.fromkeys(complete(u, node, d.part) for u in names))
+                                for names in (duty.lead, duty.support, duty.joint))
+        d.duties[i] = Duty(lead, support, joint, raw=duty.raw, span=duty.span)
 
-    if not full:
-        return parts
-    return [p.model_copy(update={"nodes": [fix(n, p) for n in p.nodes]}) for p in parts]
+    for d in drafts:
+        index = {id(n): i for i, n in enumerate(d.nodes)}
+        for top in d.part.nodes:
+            fix(d, top, index)
 
 
 def _target_finder() -> TargetFinder | None:
@@ -66,22 +91,20 @@ def _target_finder() -> TargetFinder | None:
     return find_targets
 
 
-def _extract_part(part: Part, text: str, norm: str, registry: UnitRegistry,
-                  find_targets: TargetFinder | None, warnings: list[ParseWarning]) -> Part:
-    nodes: list[Node] = []
+def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistry,
+                  find_targets: TargetFinder | None, warnings: list[ParseWarning]) -> _PartDraft:
+    part = draft.part
     sections = [(top.span[0], max(n.span[1] for n in top.walk())) for top in part.nodes]
-    ctx = ClauseContext(registry, stated=stated_conventions(norm, *part.span, sections, registry))
-    for top in part.nodes:
-        nodes.append(_extract_node(top, part.id, text, norm, ctx, find_targets))
+    ctx = ClauseContext(registry, stated=stated_conventions(norm, *part.span, sections, registry), part=part.id)
+    for i, node in enumerate(draft.nodes):
+        draft.duties[i], draft.targets[i] = _extract_node(node, text, norm, ctx, find_targets)
     warnings.extend(ctx.warnings)
-    update: dict[str, object] = {"nodes": nodes}
     if find_targets is not None and part.preamble_span is not None:
-        update["targets"] = find_targets(text, norm, *part.preamble_span)
+        draft.preamble_targets = tuple(find_targets(text, norm, *part.preamble_span))
     mechanism = next((n for n in part.nodes if n.role == "mechanism"), None)
     if mechanism is not None:
         end = max(n.span[1] for n in mechanism.walk())
-        task_force = find_task_force(text, norm, mechanism.span[0], end, registry)
-        update["task_force"] = task_force
+        task_force = draft.task_force = find_task_force(text, norm, mechanism.span[0], end, registry)
         members = task_force.members if task_force is not None else []
         span = task_force.span if task_force is not None else None
         for member in members:
@@ -89,28 +112,24 @@ def _extract_part(part: Part, text: str, norm: str, registry: UnitRegistry,
                 message = f"task-force member not in the registry, kept as written: {member}"
                 warnings.append(ParseWarning(code="unknown-unit", part=part.id, path=list(mechanism.path),
                                              message=message, span=span))
-    return part.model_copy(update=update)
+    return draft
 
 
-def _extract_node(node: Node, part_id: str, text: str, norm: str, ctx: ClauseContext,
-                  find_targets: TargetFinder | None) -> Node:
-    start, end = node.title_span[0], node.span[1]
-    before = len(ctx.warnings)
+def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext,
+                  find_targets: TargetFinder | None) -> tuple[Duty | None, tuple[Target, ...]]:
+    start, end = node.own_region
+    ctx.path = list(node.path)
     if node.origin == "table":
-        resp = _table_responsibility(node, ctx)
+        duty = _table_duty(node, ctx)
     else:
-        resp = find_responsibility(text, norm, start, end, ctx) if end > start else None
-    for i in range(before, len(ctx.warnings)):
-        ctx.warnings[i] = ctx.warnings[i].model_copy(update={"part": part_id, "path": list(node.path)})
+        duty = find_responsibility(text, norm, start, end, ctx) if end > start else None
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
-    targets = _without_repeated_lines(targets, text)
-    children = [_extract_node(c, part_id, text, norm, ctx, find_targets) for c in node.children]
-    return node.model_copy(update={"responsibility": resp, "targets": targets, "children": children})
+    return duty, tuple(_without_repeated_lines(targets, text))
 
 
-def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | None:
+def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:
     """Canonicalize the lead/support cells a task-table row carries from its columns."""
-    written = node.responsibility
+    written = node.cells
     if written is None:
         return None
     lead: list[str] = []
@@ -123,12 +142,11 @@ def _table_responsibility(node: Node, ctx: ClauseContext) -> Responsibility | No
                 if name not in out:
                     out.append(name)
                 if piece.kind in ("shaped", "junk"):
-                    message = f"unit not in the registry, kept as written: {name}"
-                    ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=written.span))
+                    ctx.warn("unknown-unit", f"unit not in the registry, kept as written: {name}", written.span)
     if in_force(ctx.stated, node.span[0], "first_listed_leads") and joint and not lead:
         lead, support, joint = joint[:1], joint[1:], []
-    return written.model_copy(update={"lead": lead, "support": [u for u in support if u not in lead],
-                                      "joint": joint})
+    return Duty(lead=tuple(lead), support=tuple(u for u in support if u not in lead), joint=tuple(joint),
+                raw=written.raw, span=written.span)
 
 
 def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
@@ -155,29 +173,27 @@ def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
 _LABELS = ("责任单位", "牵头单位", "配合单位")
 
 
-def _is_label_line(node: Node, text: str) -> bool:
-    r = node.responsibility
-    if r is None or r.span is None or not r.raw.startswith(_LABELS):
+def _is_label_line(duty: Duty | None, text: str) -> bool:
+    if duty is None or duty.span is None or not duty.raw.startswith(_LABELS):
         return False
-    line_start = text.rfind("\n", 0, r.span[0]) + 1
-    return not text[line_start:r.span[0]].strip()
+    line_start = text.rfind("\n", 0, duty.span[0]) + 1
+    return not text[line_start:duty.span[0]].strip()
 
 
-def _lift_group_clauses(nodes: list[Node], text: str) -> list[Node]:
+def _lift_group_clauses(draft: _PartDraft, nodes: Sequence[NodeTree], index: dict[int, int], text: str) -> None:
     """A 责任单位: line closing a group of sub-items belongs to the group, where its sibling groups
     carry such lines themselves and no other sub-item has a clause (the line follows the last
     sub-item's paragraph only because the group ends there)."""
-    out = [n.model_copy(update={"children": _lift_group_clauses(n.children, text)}) for n in nodes]
-    groups_with_lines = sum(_is_label_line(n, text) for n in out)
-    for i, n in enumerate(out):
-        if n.responsibility is not None or not n.children or not groups_with_lines:
+    duties = draft.duties
+    for n in nodes:
+        _lift_group_clauses(draft, n.children, index, text)
+    groups_with_lines = sum(_is_label_line(duties[index[id(n)]], text) for n in nodes)
+    for n in nodes:
+        if duties[index[id(n)]] is not None or not n.children or not groups_with_lines:
             continue
         *others, last = n.children
-        if not _is_label_line(last, text) or last.children or any(
-                c.responsibility for o in others for c in o.walk()):
+        at = index[id(last)]
+        if not _is_label_line(duties[at], text) or last.children or any(
+                duties[index[id(c)]] for o in others for c in o.walk()):
             continue
-        out[i] = n.model_copy(update={
-            "responsibility": last.responsibility,
-            "children": [*others, last.model_copy(update={"responsibility": None})],
-        })
-    return out
+        duties[index[id(n)]], duties[at] = duties[at], None

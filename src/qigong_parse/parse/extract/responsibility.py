@@ -16,7 +16,8 @@ from typing import Literal
 
 import regex
 
-from ...model.output import ParseWarning, Responsibility
+from ...model.ir import Duty
+from ...model.output import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
 from .clauses import Stated, find_clauses, in_force
@@ -45,6 +46,13 @@ class ClauseContext:
     bare_list_role: ListRole = "joint"
     first_listed_leads: bool = False
     warnings: list[ParseWarning] = field(default_factory=list)
+    # where the warnings raised now stand: the part and the node being read
+    part: str | None = None
+    path: list[str] | None = None
+
+    def warn(self, code: str, message: str, span: tuple[int, int] | None) -> None:
+        """Record a warning at the part and node being read."""
+        self.warnings.append(ParseWarning(code=code, part=self.part, path=self.path, message=message, span=span))
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class _Clause:
 
 def find_responsibility(
     text: str, norm: str, start: int, end: int, ctx: ClauseContext
-) -> Responsibility | None:
+) -> Duty | None:
     """The responsibility of `text[start:end]` (a node's title and own text), or None: the union,
     per role and in order, of every bracketed clause it holds and of the one closing clause the
     older shapes find (label lines, sentences, a bracket with a lost half, a trailing list)."""
@@ -117,7 +125,8 @@ def find_responsibility(
         roles["support"] += [u for u in note.units if u not in roles["support"] and u not in roles["lead"]]
     span = (found[0][0], max(b for _, b, _ in found))
     raw = text[span[0]:span[1]].strip(_TRIM)
-    return Responsibility(lead=roles["lead"], support=roles["support"], joint=roles["joint"], raw=raw, span=span)
+    return Duty(lead=tuple(roles["lead"]), support=tuple(roles["support"]), joint=tuple(roles["joint"]),
+                raw=raw, span=span)
 
 
 def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, list[str]]:
@@ -446,10 +455,10 @@ def _names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> dict[s
             span = (start + p.start, start + p.end)
             if p.kind in ("shaped", "junk"):
                 message = f"unit not in the registry, kept as written: {name}"
-                ctx.warnings.append(ParseWarning(code="unknown-unit", message=message, span=span))
+                ctx.warn("unknown-unit", message, span)
             elif p.kind == "repaired":
                 message = f"damaged unit name {p.written!r} read as {name}"
-                ctx.warnings.append(ParseWarning(code="repaired-unit", message=message, span=span))
+                ctx.warn("repaired-unit", message, span)
             if name not in roles[role]:
                 roles[role].append(name)
     return roles

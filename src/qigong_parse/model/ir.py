@@ -1,0 +1,117 @@
+"""The document tree between the stages: frozen, slotted dataclasses, never part of the YAML.
+
+The outline stage builds a `PartTree` of `NodeTree`s; the extract stage reads it and returns
+`PartFacts` (responsibility and targets per node, in reading order) without rebuilding the tree;
+coverage reads both; `parse.assemble` builds the pydantic output models from them once, validated,
+at the end. The output's leaves found by one stage alone (Target, TaskForce, Notice, ParseWarning)
+are output models built once where they are found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .output import Coverage, DocumentCoverage, ParseWarning, PartKind, Role, Target, TaskForce
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """A responsibility as the extract stage settles it (or a task table's cells as written)."""
+
+    lead: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
+    joint: tuple[str, ...] = ()
+    raw: str = ""
+    span: Span | None = None
+
+    def units(self) -> Iterator[str]:
+        """Every unit named, lead first."""
+        yield from self.lead
+        yield from self.support
+        yield from self.joint
+
+
+@dataclass(frozen=True, slots=True)
+class NodeTree:
+    """One heading of the outline and its own text; `cells` are a task-table row's unit columns."""
+
+    path: tuple[str, ...]
+    marker: str
+    title: str
+    text: str
+    span: Span
+    title_span: Span
+    damaged: bool = False
+    role: Role = "other"
+    origin: str = "outline"
+    cells: Duty | None = None
+    children: tuple[NodeTree, ...] = ()
+
+    def walk(self) -> Iterator[NodeTree]:
+        """This node and its descendants, in reading order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def own_region(self) -> Span:
+        """Title and own text: where the node's clauses and targets are looked for."""
+        return self.title_span[0], self.span[1]
+
+
+@dataclass(frozen=True, slots=True)
+class PartTree:
+    """A part (general plan or annex) with its outline."""
+
+    id: str
+    kind: PartKind
+    span: Span
+    annex_no: int | None = None
+    title: str | None = None
+    head_span: Span | None = None
+    preamble: str = ""
+    preamble_span: Span | None = None
+    nodes: tuple[NodeTree, ...] = ()
+
+    def walk(self) -> Iterator[NodeTree]:
+        """All nodes of the part, in reading order."""
+        for node in self.nodes:
+            yield from node.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineResult:
+    """What `build_outline` returns for one part."""
+
+    part: PartTree
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PartFacts:
+    """What the extract stage found in one part; `duties` and `targets` follow `PartTree.walk()`."""
+
+    duties: tuple[Duty | None, ...]
+    targets: tuple[tuple[Target, ...], ...]
+    preamble_targets: tuple[Target, ...] = ()
+    task_force: TaskForce | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extract stage returns: facts per part and the warnings it raised, in order."""
+
+    parts: tuple[PartFacts, ...]
+    warnings: tuple[ParseWarning, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageFacts:
+    """What coverage found: a block per part, the document's block and its warnings."""
+
+    parts: tuple[Coverage, ...]
+    document: DocumentCoverage
+    warnings: tuple[ParseWarning, ...] = ()
