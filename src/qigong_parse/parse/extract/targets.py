@@ -425,16 +425,28 @@ def _phrase_change(words: list[str], t: _Tables) -> Change | None:
 def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sent: _Sentence,
                     prev_metric: str, t: _Tables) -> list[Target]:
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
-    raw = t.raw
     if t.incentive.search(norm, cs, ce):
         return []
-    # groups: figures separated only by enumeration marks (13%、11%)
+    drafts = _drafts(norm, cs, ce, _figure_groups(figs, norm, t), prev_metric, t)
+    return [_target(text, norm, cs, d, sent, t) for d in drafts]
+
+
+def _figure_groups(figs: list[_Figure], norm: str, t: _Tables) -> list[list[_Figure]]:
+    """Figures separated only by enumeration marks (13%、11%) form one group."""
     groups: list[list[_Figure]] = []
     for f in figs:
         if groups and t.enum_only.match(norm[groups[-1][-1].end:f.start]):
             groups[-1].append(f)
         else:
             groups.append([f])
+    return groups
+
+
+def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metric: str,
+            t: _Tables) -> list[_Draft]:
+    """One draft per figure: its quote, metric and change; a phrase with no change word of its own
+    takes the one before it when an enumeration joins them."""
+    raw = t.raw
     drafts: list[_Draft] = []
     cursor = cs
     prev_change: Change | None = None
@@ -449,21 +461,8 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
         if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
             own = "increase"
         change: Change = own or (prev_change if prev_enum and prev_change else "level")
+        qend, obj = _quote_end(norm, ce, group, gi == len(groups) - 1 and not (is_rate and own), t)
         last = group[-1]
-        qend = last.end
-        obj = ""
-        closing = raw["bounds_after_closing"]
-        if not last.after and qend < ce and norm[qend:qend + 1] in closing and (
-                qend + 1 >= ce or norm[qend + 1] in raw["object_ends"] or last.unit in raw["time_units"]):
-            last.after = norm[qend]
-            qend += 1
-        if gi == len(groups) - 1 and not (is_rate and own):
-            stop, limit = qend, min(ce, qend + raw["max_phrase_chars"])
-            while stop < limit and norm[stop] not in raw["object_ends"]:
-                stop += 1
-            obj = _clean_metric(norm[qend:stop])
-            if obj:
-                qend = stop
         if any(f.chinese for f in group) and not (
             last.after or last.approx or t.bound_before.search(seg) or t.cue.search(seg)
         ):
@@ -471,48 +470,74 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
             continue
         if obj and words and words[0] in raw["bound_verbs"]:
             head += words[0]
-        metric_head = _clean_metric(_strip_lead(_after_examples(head, bool(obj), t), t))
-        distributed = any(t.word_kind.get(w) == "distributor" for w in words)
-        if distributed:
-            items = _split_items(metric_head, t)
-            if len(items) == len(group):
-                pairs = list(zip(group, items, strict=True))
-            elif len(group) == 1 and items:
-                pairs = [(first, it) for it in items]
-            else:
-                pairs = [(f, metric_head) for f in group]
-        else:
-            base = metric_head + obj if metric_head or obj else (drafts[-1].metric if drafts else prev_metric)
-            pairs = [(f, base) for f in group]
-        for f, metric in pairs:
+        for f, metric in _metrics(group, head, words, obj, drafts[-1].metric if drafts else prev_metric, t):
             drafts.append(_Draft(f, qstart, qend, metric, change))
         prev_change = change
         after = norm[qend:min(ce, qend + 3)]
         prev_enum = bool(after) and bool(t.enum_split.match(after))
         cursor = qend
-    out: list[Target] = []
-    for d in drafts:
-        before = norm[max(cs, d.fig.start - 6):d.fig.start]
-        has_object = d.qend > d.fig.end
-        commitment, evidence = _commitment(sent, d.fig.start, t)
-        if evidence is not None and d.qstart <= evidence[0] and evidence[1] <= d.qend:
-            evidence = None  # the word is in the quote itself: no separate evidence to point at
-        quote = text[d.qstart:d.qend]
-        out.append(Target(
-            quote=quote,
-            span=(d.qstart, d.qend),
-            metric=d.metric or _clean_metric(quote),
-            change=d.change,
-            value=d.fig.value,
-            value_max=d.fig.value_max,
-            unit=d.fig.unit,
-            bound=_bound(d.fig, before, has_object, t),
-            aspirational=commitment == "soft",
-            commitment=commitment,
-            commitment_span=evidence,
-            commitment_word=text[evidence[0]:evidence[1]] if evidence else None,
-        ))
-    return out
+    return drafts
+
+
+def _quote_end(norm: str, ce: int, group: list[_Figure], with_object: bool, t: _Tables) -> tuple[int, str]:
+    """Where a group's quote ends (a closing bound word such as 以上 taken in) and the object that
+    follows the last figure (…1.2亿美元的项目), when `with_object`."""
+    raw = t.raw
+    last = group[-1]
+    qend = last.end
+    if not last.after and qend < ce and norm[qend:qend + 1] in raw["bounds_after_closing"] and (
+            qend + 1 >= ce or norm[qend + 1] in raw["object_ends"] or last.unit in raw["time_units"]):
+        last.after = norm[qend]
+        qend += 1
+    obj = ""
+    if with_object:
+        stop, limit = qend, min(ce, qend + raw["max_phrase_chars"])
+        while stop < limit and norm[stop] not in raw["object_ends"]:
+            stop += 1
+        obj = _clean_metric(norm[qend:stop])
+        if obj:
+            qend = stop
+    return qend, obj
+
+
+def _metrics(group: list[_Figure], head: str, words: list[str], obj: str, fallback: str,
+             t: _Tables) -> list[tuple[_Figure, str]]:
+    """Each figure of a group with its metric: items distributed over the figures (分别为 …), or one
+    metric for all, or `fallback` (the metric before) when the phrase names none."""
+    first = group[0]
+    metric_head = _clean_metric(_strip_lead(_after_examples(head, bool(obj), t), t))
+    if any(t.word_kind.get(w) == "distributor" for w in words):
+        items = _split_items(metric_head, t)
+        if len(items) == len(group):
+            return list(zip(group, items, strict=True))
+        if len(group) == 1 and items:
+            return [(first, it) for it in items]
+        return [(f, metric_head) for f in group]
+    base = metric_head + obj if metric_head or obj else fallback
+    return [(f, base) for f in group]
+
+
+def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Tables) -> Target:
+    """The output model of one draft: bound, commitment and the word that sets it."""
+    before = norm[max(cs, d.fig.start - 6):d.fig.start]
+    commitment, evidence = _commitment(sent, d.fig.start, t)
+    if evidence is not None and d.qstart <= evidence[0] and evidence[1] <= d.qend:
+        evidence = None  # the word is in the quote itself: no separate evidence to point at
+    quote = text[d.qstart:d.qend]
+    return Target(
+        quote=quote,
+        span=(d.qstart, d.qend),
+        metric=d.metric or _clean_metric(quote),
+        change=d.change,
+        value=d.fig.value,
+        value_max=d.fig.value_max,
+        unit=d.fig.unit,
+        bound=_bound(d.fig, before, d.qend > d.fig.end, t),
+        aspirational=commitment == "soft",
+        commitment=commitment,
+        commitment_span=evidence,
+        commitment_word=text[evidence[0]:evidence[1]] if evidence else None,
+    )
 
 
 @functools.cache

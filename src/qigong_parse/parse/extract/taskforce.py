@@ -61,8 +61,37 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         m = f.convener.search(norm, start, end)
         if m is None:
             return None
-    # the paragraph holding the group: from its sentence start to the end of its line, and on
-    # over the label lines that follow it (召集人:…, 成员单位:…)
+    para_start, para_end = _paragraph(norm, start, end, m, f)
+    para = norm[para_start:para_end]
+
+    def sliced(g: regex.Match[str] | None) -> str | None:
+        if g is None:
+            return None
+        s, e = g.span("v")
+        return text[para_start + s : para_start + e].strip(_TRIM)
+
+    name_m = next((x for x in f.name.finditer(para) if len(x.group("v")) > 4), f.name.search(para))
+    conv_m = f.convener.search(para)
+    if not (name_m or conv_m):
+        return None
+    mem_m = next((g for g in (p.search(para) for p in f.members) if g), None)
+    office = sliced(f.office.search(para))
+    return TaskForce(
+        name=sliced(name_m),
+        convener=(f.holder_tail.sub("", sliced(conv_m) or "") or None),
+        executive_deputy=sliced(f.executive_deputy.search(para)),
+        deputies=_deputies(sliced(f.deputies.search(para)), registry, f),
+        members=_members(text, norm, para_start + mem_m.start("v"), para_start + mem_m.end("v"), registry)
+        if mem_m else [],
+        office=(registry.canonical(office) or _single(registry, office) or office) if office is not None else None,
+        raw=text[para_start:para_end].strip(),
+        span=(para_start, para_end),
+    )
+
+
+def _paragraph(norm: str, start: int, end: int, m: regex.Match[str], f: _Fields) -> tuple[int, int]:
+    """The paragraph holding the group: from its sentence start to the end of its line, and on over
+    the label lines that follow it (召集人:…, 成员单位:…)."""
     para_start = max(norm.rfind("\n", start, m.start()) + 1, start)
     nl = norm.find("\n", m.end(), end)
     para_end = nl if nl != -1 else end
@@ -72,52 +101,29 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         if not f.label_lines.match(norm[para_end + 1:line_end].lstrip()):
             break
         para_end = line_end
-    para = norm[para_start:para_end]
+    return para_start, para_end
 
-    def grab(pat: regex.Pattern[str]) -> regex.Match[str] | None:
-        return pat.search(para)
 
-    def sliced(g: regex.Match[str], group: str = "v") -> str:
-        s, e = g.span(group)
-        return text[para_start + s : para_start + e].strip(_TRIM)
-
-    name_m = next((x for x in f.name.finditer(para) if len(x.group("v")) > 4), grab(f.name))
-    conv_m = grab(f.convener)
-    exec_m = grab(f.executive_deputy)
-    dep_m = grab(f.deputies)
-    mem_m = next((g for g in (p.search(para) for p in f.members) if g), None)
-    off_m = grab(f.office)
-    if not (name_m or conv_m):
-        return None
+def _deputies(written: str | None, registry: UnitRegistry, f: _Fields) -> list[str]:
+    """副召集人 as units where the registry reads them, else as written."""
     deputies: list[str] = []
-    if dep_m:
-        for piece in regex.split(r"[、,]", f.holder_tail.sub("", sliced(dep_m))):
-            piece = piece.strip(_TRIM)
-            if not piece:
-                continue
-            units, unknown = registry.resolve(piece)
-            deputies.extend(units if units and not unknown else [piece])
+    for piece in regex.split(r"[、,]", f.holder_tail.sub("", written)) if written else ():
+        piece = piece.strip(_TRIM)
+        if not piece:
+            continue
+        units, unknown = registry.resolve(piece)
+        deputies.extend(units if units and not unknown else [piece])
+    return list(dict.fromkeys(deputies))
+
+
+def _members(text: str, norm: str, at: int, stop: int, registry: UnitRegistry) -> list[str]:
+    """Member units, canonical where known, in order, each once."""
     members: list[str] = []
-    if mem_m:
-        at = para_start + mem_m.start("v")
-        for p in registry.split(norm[at : para_start + mem_m.end("v")]):
-            name = p.canonical or text[at + p.start : at + p.end]
-            if p.kind != "junk" and name not in members:
-                members.append(name)
-    office = None
-    if off_m:
-        written = sliced(off_m)
-        office = registry.canonical(written) or _single(registry, written) or written
-    return TaskForce(
-        name=sliced(name_m) if name_m else None,
-        convener=(f.holder_tail.sub("", sliced(conv_m)) or None) if conv_m else None,
-        executive_deputy=sliced(exec_m) if exec_m else None,
-        deputies=list(dict.fromkeys(deputies)),
-        members=members,
-        office=office,
-        raw=text[para_start:para_end].strip(),
-        span=(para_start, para_end),
-    )
+    for p in registry.split(norm[at:stop]):
+        name = p.canonical or text[at + p.start : at + p.end]
+        if p.kind != "junk" and name not in members:
+            members.append(name)
+    return members
 
 
 def _single(registry: UnitRegistry, written: str) -> str | None:
