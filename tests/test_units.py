@@ -279,3 +279,18 @@ def test_fast_list_scan_splits_as_the_character_loop(words: list[str]) -> None:
     slow = _CharByChar(fast.level, fast.overlays)
     written = "".join(words)
     assert fast.split(written) == slow.split(written)
+
+
+@pytest.mark.parametrize(("words", "text", "expected"), [
+    (["市发改", "市发改局"], "市发改局、", "市发改局"),    # the longest word at the position
+    (["市发改", "市发改局"], "市发改委", "市发改"),          # a shorter word when the longer fails
+    (["市场监管局", "市"], "市场监管", "市"),                # an inner node that is no word is not matched
+    (["a.b", "a"], "a.b", "a.b"),                           # regex metacharacters are literal
+])
+def test_trie_pattern_matches_the_longest_word(words: list[str], text: str, expected: str) -> None:
+    import re
+
+    from qigong_parse.rules.units import _trie_pattern
+
+    m = re.compile(_trie_pattern(words)).match(text)
+    assert m is not None and m.group() == expected

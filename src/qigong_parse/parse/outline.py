@@ -180,6 +180,10 @@ _INLINE_STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren")
 _CLAUSE_END = regex.compile(r"[。)]")
 
 
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_SENTENCE_MARK = regex.compile(r"[,.;:!?。()\d]")
+
+
 def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -> list[Candidate]:
     """Intact markers right after a sentence or clause end inside a line: the line break before
     them was lost (…按职责分工负责)2.推进低产林改造。). They count only as the next number of an
@@ -191,7 +195,7 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
             if style.name not in _INLINE_STYLES:
                 continue
             m = style.pattern.match(norm, pos, line_end)
-            if m is None or m.end() >= line_end or not regex.match(r"\p{Han}", norm[m.end()]):
+            if m is None or m.end() >= line_end or not _HAN_CHAR.match(norm, m.end()):
                 continue
             num = cn_to_int(m.group("num"))
             if num:
@@ -225,7 +229,7 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
         if shape.name == "bare_number" and (after in g.quantity_chars or num is None or num > 99):
             continue
         if shape.name == "cn_bare" and (after in g.cn_word_chars or line_end - m.end() > 15
-                                        or regex.search(r"[,.;:!?。()\d]", norm[m.end():line_end])):
+                                        or _SENTENCE_MARK.search(norm, m.end(), line_end)):
             continue
         needs_hint = False
         if shape.heading_only:

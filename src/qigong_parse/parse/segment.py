@@ -767,9 +767,11 @@ def _unique_ids(state: ParseState, parts: list[PartSlice]) -> list[PartSlice]:
     """Two annex headings with one number (附件7 twice): the later one gets the next free number."""
     seen: set[str] = set()
     out: list[PartSlice] = []
+    # numbers past the highest written one are free until given: one counter, not a search per part
+    no = max((q.annex_no or 0 for q in parts), default=0)
     for p in parts:
         if p.id in seen and p.annex_no is not None:
-            no = max(q.annex_no or 0 for q in parts) + 1
+            no += 1
             while f"annex-{no}" in seen:
                 no += 1
             state.warn("duplicate-annex", f"附件{p.annex_no} appears twice; the second is read as 附件{no}",

@@ -36,6 +36,27 @@ _MIN_RUN = 6
 _NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation of `words` shaped as a trie: at a position it matches the longest word
+    that starts there, and costs one step per character instead of one try per word."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True  # a word ends here
+
+    def shape(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + shape(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # a word ending here: the longer words are tried first (greedy), then this one
+        return f"(?:{body})?" if "" in node else body
+
+    return shape(root)
+
+
 def _separators_outside_brackets(s: str) -> list[Any]:
     """The list separators of `s` that stand outside brackets (各县(市、区)人民政府: that 、 is the name's)."""
     if "(" not in s and "[" not in s:
@@ -137,17 +158,19 @@ class UnitRegistry:
                 for written in (key, *(aliases or ())):
                     forms[written] = key
         self._forms = forms
-        by_first: dict[str, set[int]] = {}
-        for f in forms:
-            by_first.setdefault(f[0], set()).add(len(f))
-        # Lengths of the written forms starting with each character, longest first.
-        self._lengths = {c: sorted(ns, reverse=True) for c, ns in by_first.items()}
-        # Where `_split_chunk` has something to do: a form's first character, a level (or 省)
-        # before another level's body, 等 and 各. Every other character is skipped by one C scan.
-        starts = "".join(sorted({*by_first, *self.levels, "省", "等", "各"}))
-        self._busy = re.compile(f"[{re.escape(starts)}]")
+        # The longest written form at a position, else a level (or 省) before another level's
+        # body (市 + 发改局): one compiled trie, where each name used to be tried in turn.
+        levels = "".join(sorted({*self.levels, "省"}))
+        form_trie = _trie_pattern(f for f in forms if f)
+        stem_trie = _trie_pattern(st for st in self._stems if 0 < len(st) <= 12)
+        self._name_at = re.compile("|".join(
+            [f"(?P<form>{form_trie})" if form_trie else "(?P<form>(?!))",
+             f"(?P<level>[{re.escape(levels)}])(?P<stem>{stem_trie})" if stem_trie else "(?P<level>(?!))(?P<stem>)"]))
+        # where `_split_chunk` has something to do: 等 or 各, or a name starting (no groups: a scan)
+        self._event = re.compile("|".join(
+            ["[等各]", *(f"(?:{form_trie})" for _ in [0] if form_trie),
+             *(f"[{re.escape(levels)}](?:{stem_trie})" for _ in [0] if stem_trie)]))
         self._suffix_ends = frozenset(x[-1] for x in self.suffixes if x)
-        self._level_chars = frozenset((*self.levels, "省"))
         # One pattern for "any group pattern matches" (patterns with groups of their own kept apart).
         self._any_group = (regex.compile("|".join(f"(?:{p.pattern})" for p in self._groups))
                            if self._groups and not any(p.groups for p in self._groups) else None)
@@ -203,17 +226,13 @@ class UnitRegistry:
 
     def _match_at(self, s: str, pos: int) -> tuple[int, str] | None:
         """Longest written form (or other-level body) starting at `pos`: (end, canonical)."""
-        for n in self._lengths.get(s[pos], ()):
-            if pos + n <= len(s):
-                got = self._forms.get(s[pos : pos + n])
-                if got is not None:
-                    return pos + n, got
-        if s[pos] in self._level_chars:
-            for n in range(min(12, len(s) - pos - 1), 0, -1):
-                stem = self._stems.get(s[pos + 1 : pos + 1 + n])
-                if stem is not None:
-                    return pos + 1 + n, s[pos] + stem
-        return None
+        m = self._name_at.match(s, pos)
+        if m is None or m.end() == pos:
+            return None
+        form = m.group("form")
+        if form is not None:
+            return m.end(), self._forms[form]
+        return m.end(), m.group("level") + self._stems[m.group("stem")]
 
     @functools.cached_property
     def _tails(self) -> dict[str, str | None]:
@@ -265,12 +284,18 @@ class UnitRegistry:
         buf_start = None
         pos = start
         while pos < end:
-            busy = self._busy.search(s, pos, end)
-            if busy is None or busy.start() > pos:  # no name starts before `busy`: leftover text
+            # the next place with something to do: 等, 各, or a name beginning; between here and
+            # there is leftover text (one C search, not one try per character)
+            event = self._event.search(s, pos, end)
+            if event is None:
                 if buf_start is None:
                     buf_start = pos
-                pos = busy.start() if busy is not None else end
-                continue
+                pos = end
+                break
+            at = event.start()
+            if at > pos and buf_start is None:
+                buf_start = pos
+            pos = at
             if s[pos] == "等" and (out or buf_start is not None):
                 break  # 等 closes the list; what follows describes it (等相关单位, 等负有…部门)
             if s[pos] == "各" and self.is_group(s[pos:end]):

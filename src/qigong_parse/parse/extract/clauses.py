@@ -141,13 +141,16 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 # --- clauses -----------------------------------------------------------------------------------
 
 
+_BRACKET_OR_BREAK = regex.compile(r"[\(\[〔<\)\]〕>\n]")
+
+
 def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """(content start, content end) of every outermost bracket pair in norm[start:end]."""
     g = grammar()
     closers = set(g.openers.values())
     out: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
-    for m in regex.finditer(r"[\(\[〔<\)\]〕>\n]", norm, pos=start, endpos=end):
+    for m in _BRACKET_OR_BREAK.finditer(norm, start, end):
         ch = m.group()
         if ch == "\n":
             stack.clear()  # a clause never runs over a line break

@@ -66,6 +66,9 @@ class _Shapes:
     sentence_end: regex.Pattern[str]
     duty_sentences: tuple[regex.Pattern[str], ...]
     generic_groups: frozenset[str]
+    # searched backwards: every bracket; every bracket, 。 and line break
+    brackets_back: regex.Pattern[str]
+    brackets_or_ends_back: regex.Pattern[str]
 
 
 @functools.cache
@@ -85,6 +88,10 @@ def _shapes() -> _Shapes:
             sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
             duty_sentences=tuple(regex.compile(p) for p in table["duty_sentences"]),
             generic_groups=frozenset(table["generic_groups"]),
+            brackets_back=regex.compile(f"[{regex.escape(''.join(k + v for k, v in brackets.items()))}]",
+                                        regex.REVERSE),
+            brackets_or_ends_back=regex.compile(
+                f"[{regex.escape(''.join(k + v for k, v in brackets.items()))}。\n]", regex.REVERSE),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause table: {exc}") from exc
@@ -207,32 +214,34 @@ def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
 
 
 def _bracketed(region: str, stop: int, tail: int, ctx: ClauseContext) -> _Clause | None:
-    """A trailing clause in brackets; its opening or closing bracket may be lost."""
-    closers = _shapes().closers
-    openers = set(closers.values())
+    """A trailing clause in brackets; its opening or closing bracket may be lost.
+
+    Scanned backwards from the end over the brackets (and sentence ends) alone, by one regex."""
+    shapes = _shapes()
+    closers = shapes.closers
     if tail and region[tail - 1] in closers:
         depth = 0
-        for i in range(tail - 1, -1, -1):
-            ch = region[i]
-            if ch in closers:
+        for m in shapes.brackets_back.finditer(region, 0, tail):
+            if m.group() in closers:
                 depth += 1
-            elif ch in openers:
+            else:
                 depth -= 1
                 if depth == 0:
-                    return _clause_at(region, i + 1, stop, ctx, bracketed=True)
+                    return _clause_at(region, m.start() + 1, stop, ctx, bracketed=True)
         # opening bracket lost: the clause starts after the last sentence end
         return _clause_at(region, _sentence_start(region, stop), stop, ctx, bracketed=False)
     depth = 0
-    for i in range(stop - 1, -1, -1):
-        ch = region[i]
+    for m in shapes.brackets_or_ends_back.finditer(region, 0, stop):
+        ch = m.group()
         if ch in closers:
             depth += 1
-        elif ch in openers:
-            if depth == 0:  # closing bracket lost
-                return _clause_at(region, i + 1, stop, ctx, bracketed=True)
+        elif ch in "。\n":
+            if depth == 0:
+                break
+        elif depth == 0:  # an opening bracket never closed: the closing bracket was lost
+            return _clause_at(region, m.start() + 1, stop, ctx, bracketed=True)
+        else:
             depth -= 1
-        elif depth == 0 and ch in "。\n":
-            break
     return None
 
 
