@@ -267,3 +267,13 @@ def test_the_word_that_softens_a_target_is_pointed_at_when_outside_its_quote() -
     assert first.commitment == "soft" and first.commitment_span is not None
     assert text[slice(*first.commitment_span)] == "力争"
     assert second.commitment == "soft" and second.commitment_span is None  # 力争 is inside its quote
+
+
+def test_clause_separators_must_be_one_character_class() -> None:
+    """The list splitter scans separators one character at a time: the table must say so."""
+    from qigong_parse.parse.extract.clauses import _one_character_class
+    from qigong_parse.rules import TableError
+
+    assert _one_character_class("[、,;/]") == "[、,;/]"
+    with pytest.raises(TableError, match="one character class"):
+        _one_character_class("\\s*、\\s*")

@@ -55,11 +55,19 @@ class Grammar:
     field_cut: regex.Pattern[str]  # a clause's field ends at ; or at a comma before the next label
     conventions: tuple[Convention, ...]
     trailing_group: regex.Pattern[str]  # 等 / 等有关部门 after the last named unit
-    separators: regex.Pattern[str]
+    separators: regex.Pattern[str]  # one character class: a separator is one character
+    split_marks: regex.Pattern[str]  # a bracket or a separator
     and_words: tuple[str, ...]
     levels: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     not_units: regex.Pattern[str]
+
+
+def _one_character_class(pattern: str) -> str:
+    """A pattern that is a single character class ([、,;/]); anything else is a broken table."""
+    if regex.fullmatch(r"\[(?:[^\]\\]|\\.)+\]", pattern) is None:
+        raise TableError(f"grammar.separators must be one character class such as '[、,;/]', not {pattern!r}")
+    return pattern
 
 
 @functools.cache
@@ -80,7 +88,8 @@ def grammar() -> Grammar:
                 Convention(r["name"], regex.compile(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
                 for r in c["conventions"]),
             trailing_group=regex.compile(g["trailing_group"]),
-            separators=regex.compile(g["separators"]),
+            separators=regex.compile(_one_character_class(g["separators"])),
+            split_marks=regex.compile(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
             and_words=tuple(g["and_words"]),
             levels=tuple(sorted(g["levels"], key=len, reverse=True)),
             unit_suffixes=tuple(sorted(g["unit_suffixes"], key=len, reverse=True)),
@@ -179,6 +188,8 @@ def find_clauses(norm: str, start: int, end: int, registry: UnitRegistry, blanke
 
 
 def _blank(norm: str, a: int, b: int, blanked: list[tuple[int, int]]) -> str:
+    if not any(s < b and a < e for s, e in blanked):
+        return norm[a:b]  # nothing to blank here: no copy to make
     chars = list(norm[a:b])
     for s, e in blanked:
         for i in range(max(s, a), min(e, b)):
@@ -265,7 +276,7 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
     m = g.trailing_group.search(stripped)
     end = m.start() if m and m.start() > 0 else len(stripped)
     spans: list[tuple[int, int]] = []
-    for a, b in _split_outside(written, 0, end, g.separators):
+    for a, b in _split_outside(written, 0, end, g):
         spans.extend(_split_and(written, a, b, g))
     merged: list[tuple[int, int]] = []
     for a, b in spans:
@@ -284,16 +295,16 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
     return units, unread
 
 
-def _split_outside(s: str, start: int, end: int, separators: regex.Pattern[str]) -> list[tuple[int, int]]:
+def _split_outside(s: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     depth, cur = 0, start
-    for i in range(start, end):
-        ch = s[i]
+    for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone
+        ch, i = m.group(), m.start()
         if ch in "([〔<":
             depth += 1
-        elif ch in ")]〕>" and depth:
-            depth -= 1
-        elif not depth and separators.fullmatch(ch):
+        elif ch in ")]〕>":
+            depth -= 1 if depth else 0
+        elif not depth:
             out.append((cur, i))
             cur = i + 1
     out.append((cur, end))
