@@ -28,7 +28,7 @@ class TableError(QigongError):
 TABLE_NAMES = (
     "markers.yaml", "clauses.yaml", "conventions.yaml", "segment.yaml", "roles.yaml", "titles.yaml",
     "targets.yaml", "taskforce.yaml", "task_columns.yaml", "html_body.yaml", "encodings.yaml",
-    "metric_synonyms.yaml", "units/*.yaml",
+    "metric_synonyms.yaml", "repairs.yaml", "units/*.yaml",
 )
 
 

@@ -315,6 +315,27 @@ class MetricSynonymsTable(_Table):
     title_genre_words: Words = Field(default_factory=list)
 
 
+# --- repairs.yaml ------------------------------------------------------------------------------
+
+
+class LostHead(_Table):
+    name: str
+    kind: Literal["lost_head"]
+
+
+class LostMiddle(_Table):
+    name: str
+    kind: Literal["lost_middle"]
+    min_lost: int = Field(ge=1)
+    max_lost: int = Field(ge=1)
+    keep_head: int = Field(ge=2)
+    names: Literal["all", "overlays"] = "all"
+
+
+class RepairsTable(_Table):
+    units: list[Annotated[LostHead | LostMiddle, Field(discriminator="kind")]]
+
+
 # --- units/*.yaml ------------------------------------------------------------------------------
 
 
@@ -359,6 +380,7 @@ SCHEMAS: dict[str, type[_Table]] = {
     "html_body.yaml": HtmlBodyTable,
     "encodings.yaml": EncodingsTable,
     "metric_synonyms.yaml": MetricSynonymsTable,
+    "repairs.yaml": RepairsTable,
     "units/*.yaml": UnitsTable,
 }
 assert set(SCHEMAS) == set(TABLE_NAMES), "rules/__init__.TABLE_NAMES and SCHEMAS must name the same tables"
