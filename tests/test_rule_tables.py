@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import regex
 
 from qigong_parse.rules import TABLE_NAMES, TableError, load_rules, load_table, schema_key
+from qigong_parse.rules.markers import marker_prefix
 from qigong_parse.rules.schema import SCHEMAS, check_all, shipped_tables, unschematized_tables, validate_table
 
 TABLES = shipped_tables()
@@ -87,8 +89,9 @@ BAD_REGEX: list[tuple[str, tuple[Any, ...]]] = [
     ("clauses.yaml", ("labels", "support")),
     ("conventions.yaml", ("conventions", 0, "pattern")),
     ("segment.yaml", ("chrome", 4)),
-    ("segment.yaml", ("outline_marker",)),
-    ("targets.yaml", ("lead_marker",)),
+    ("segment.yaml", ("plan_title_end",)),
+    ("targets.yaml", ("lead_year",)),
+    ("markers.yaml", ("prefixes", "heading_like", "then")),
     ("targets.yaml", ("money_class_phrase",)),
     ("taskforce.yaml", ("members", 1)),
     ("units/general.yaml", ("groups", 0)),
@@ -118,6 +121,7 @@ def test_a_bad_regex_is_named(name: str, path: tuple[Any, ...]) -> None:
     ("conventions.yaml", ("conventions", 0, "effect"), "first_leads", "conventions[0].effect: Input should be"),
     ("taskforce.yaml", ("office",), "办公室设在(?P<x>.+)", "office: a task-force pattern needs the named group"),
     ("targets.yaml", ("bounds_after", "以上"), "=>", "bounds_after.以上: Input should be"),
+    ("markers.yaml", ("prefixes", "heading_like", "styles", 0), "cn_comma", "prefixes: prefix 'heading_like' names"),
 ])
 def test_a_value_the_consumer_cannot_use_is_named(name: str, path: tuple[Any, ...], value: str, message: str) -> None:
     data = copy.deepcopy(load_table(name))
@@ -141,3 +145,50 @@ def test_a_table_without_a_schema_fails(tmp_path: Path) -> None:
 
 def test_a_table_that_is_not_a_mapping_is_named() -> None:
     assert _rejected("roles.yaml", ["other"]) == "rules/roles.yaml: (top): the table is not a mapping"
+
+
+# --- one marker grammar: the marker prefixes other stages use are built from markers.yaml styles --
+
+
+@pytest.mark.parametrize(("use", "text", "matched"), [
+    ("plan_title_guard", "一、总体要求", "一、"),
+    ("plan_title_guard", "（二）重点任务", "(二)"),
+    ("plan_title_guard", "3.加快建设", "3."),
+    ("plan_title_guard", "（12）完善机制", "(12)"),
+    ("plan_title_guard", "①建成", "①"),
+    ("plan_title_guard", "第一章 总则", "第一章"),
+    ("plan_title_guard", "第二部分 重点任务", "第二部分"),
+    ("plan_title_guard", "第十条 资金", "第十条"),
+    ("plan_title_guard", "某某县2024年工作方案", None),
+    ("plan_title_guard", "2024年工作要点", None),
+    ("heading_like", "一、加强领导", "一、加"),
+    ("heading_like", "（二）推进", "(二)推"),
+    ("heading_like", "3. 建设", "3. 建"),
+    ("heading_like", "1.5万亩", None),
+    ("heading_like", "①建成", None),
+    ("heading_like", "一、", None),
+    ("quote_lead", "9. ——新建基站1000个", "9. ——"),
+    ("quote_lead", "(15)一、新增", "(15)一、"),
+    ("quote_lead", "新增企业10家", None),
+])
+def test_a_marker_prefix_matches_the_markers_of_its_styles(use: str, text: str, matched: str | None) -> None:
+    from qigong_parse.text.normalize import normalize
+
+    m = regex.match(marker_prefix(use), normalize(text))
+    assert (m.group(0) if m else None) == matched
+
+
+def test_every_marker_prefix_is_built_from_the_styles_it_names() -> None:
+    table = load_table("markers.yaml")
+    styles = {s["name"]: regex.sub(r"\(\?P<\w+>", "(?:", s["pattern"]) for s in table["styles"]}
+    for use, spec in table["prefixes"].items():
+        built = marker_prefix(use)
+        assert all(styles[name] in built for name in spec["styles"]), use
+
+
+@pytest.mark.parametrize(("name", "key"), [("segment.yaml", "outline_marker"), ("segment.yaml", "heading_like"),
+                                           ("targets.yaml", "lead_marker")])
+def test_a_marker_pattern_of_its_own_is_refused_outside_the_grammar(name: str, key: str) -> None:
+    data = copy.deepcopy(load_table(name))
+    data[key] = "^(?:[一二三]、)"
+    assert _rejected(name, data) == f"rules/{name}: {key}: Extra inputs are not permitted"

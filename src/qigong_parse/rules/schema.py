@@ -68,12 +68,32 @@ class DamagedMarker(_Table):
     heading_only: bool = False
 
 
+class MarkerPrefix(_Table):
+    """A pattern built from styles for another stage (rules/markers.py marker_prefix)."""
+
+    styles: Words = Field(min_length=1)
+    also: list[Regex] = Field(default_factory=list)
+    repeat: bool = False
+    then: Regex = ""
+
+
 class MarkersTable(_Table):
     numerals: str
     styles: list[MarkerStyle] = Field(min_length=1)
     damaged: list[DamagedMarker]
     quantity_chars: str
     cn_word_chars: str
+    prefixes: dict[Literal["plan_title_guard", "heading_like", "quote_lead"], MarkerPrefix]
+
+    @field_validator("prefixes")
+    @classmethod
+    def _prefix_styles(cls, v: dict[str, MarkerPrefix], info: Any) -> dict[str, MarkerPrefix]:
+        names = {s.name for s in info.data.get("styles") or ()}
+        for use, p in v.items():
+            unknown = [s for s in p.styles if s not in names]
+            if names and unknown:
+                raise ValueError(f"prefix {use!r} names unknown styles {unknown}")
+        return v
 
     @field_validator("damaged")
     @classmethod
@@ -170,11 +190,9 @@ class SegmentTable(_Table):
     md_heading: Regex
     front_matter_fields: dict[Literal["doc_number", "issuer", "date"], Words]
     plan_title_end: Regex
-    outline_marker: Regex
     annex_heading: Regex
     attachment_list_start: Regex
     attachment_item: Regex
-    heading_like: Regex
     clause_aside: Regex
 
 
@@ -248,7 +266,6 @@ class TargetsTable(_Table):
     run_in_year: Regex
     examples_end: Regex
     scope_prefixes: Words
-    lead_marker: Regex
     lead_year: Regex
     non_target: NonTarget
     sentence_ends: Words
