@@ -231,14 +231,10 @@ class UnitRegistry:
                     tails.setdefault(tail, canon)
         return tails
 
-    def repair(self, fragment: str) -> str | None:
-        """A damaged name (改局 ← 发改局, 智能造研究院 ← 智能制造研究院) → the one canonical it can be,
-        by the repairs of rules/repairs.yaml in order, else None."""
-        found = self.repaired(fragment)
-        return found[0] if found else None
-
     def repaired(self, fragment: str) -> tuple[str, str] | None:
-        """(canonical, what was repaired) for a damaged name; the note is "" for a lost head."""
+        """A damaged name (改局 ← 发改局, 智能造研究院 ← 智能制造研究院) → (the one canonical it can be,
+        what was repaired), by the repairs of rules/repairs.yaml in order; None when none applies.
+        The note is "" for a lost head (its warning says it as before)."""
         if fragment in self._forms or len(fragment) < 2:
             return None
         for rule in _repairs():
