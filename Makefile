@@ -30,6 +30,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/python -m qigong_parse.rules.schema
 
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py --cases 10000 --hypothesis 2000

@@ -170,6 +170,13 @@ CLAUSES = [
 ]
 
 
+def test_a_unit_name_that_lost_characters_from_its_middle_is_repaired_and_said_so() -> None:
+    doc = parse_text("邵东市科技创新实施方案\n一、任务\n（一）建平台。（市科工局、智能造研究院按职责分工负责）\n")
+    assert resp(nodes(doc)[1]) == ([], [], ["市科工局", "智能制造研究院"])
+    assert [(w.code, w.message) for w in doc.warnings] == [
+        ("repaired-unit", "damaged unit name '智能造研究院' read as 智能制造研究院 (制 lost from its middle)")]
+
+
 @pytest.mark.parametrize(("item", "expected"), CLAUSES)
 def test_clause_grammar(item: str, expected: tuple[list[str], list[str], list[str]] | None) -> None:
     doc = parse_text("某某省实施意见\n一、任务\n" + item + "\n")

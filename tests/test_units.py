@@ -43,7 +43,7 @@ CANONICAL = [
     (SHAODONG, "国家金融监管总局邵东监管支局", "国家金融监督管理总局邵东监管支局"),
     (SHAODONG, "城北管理办", "城北片区管理办"),
     (SHAODONG, "安委办", "市应安委办"),
-    (SHAODONG, "智能造研究院", "智能制造研究院"),
+    (SHAODONG, "智能造研究院", None),  # damage, not an alias: the lost-middle repair reads it (below)
     (SHAODONG, "市委组织部", "市委组织部"),
     (SHAODONG, "市人民法院", "市人民法院"),
     (XINSHAO, "发改", "县发改局"),
@@ -69,6 +69,36 @@ CANONICAL = [
 @pytest.mark.parametrize(("issuer", "written", "canonical"), CANONICAL)
 def test_canonical(issuer: str, written: str, canonical: str | None) -> None:
     assert UnitRegistry.for_issuer(issuer).canonical(written) == canonical
+
+
+# The lost-middle repair (rules/repairs.yaml): characters lost from the middle of an overlay's name.
+LOST_MIDDLE = [
+    (SHAODONG, "智能造研究院", ("智能制造研究院", "制 lost from its middle")),
+    (SHAODONG, "智能研究院", ("智能制造研究院", "制造 lost from its middle")),
+    (SHAODONG, "智能制研究院", ("智能制造研究院", "造 lost from its middle")),
+    (SHAODONG, "智研究院", None),  # the first two characters are not the name's
+    (SHAODONG, "智能研究所", None),  # nor is the suffix
+    (SHAODONG, "智能院", None),  # three characters lost
+    (SHAODONG, "交通部", None),  # a general-layer name of its own (交通运输部 is another body)
+    (XINSHAO, "智能造研究院", None),  # Shaodong's name never reaches another county
+]
+
+
+@pytest.mark.parametrize(("issuer", "written", "expected"), LOST_MIDDLE)
+def test_a_name_that_lost_characters_from_its_middle_is_repaired(
+        issuer: str, written: str, expected: tuple[str, str] | None) -> None:
+    registry = UnitRegistry.for_issuer(issuer)
+    assert registry.repaired(written) == expected
+    pieces = registry.split(written)
+    if expected is not None:
+        assert [(p.kind, p.canonical, p.repaired) for p in pieces] == [("repaired", *expected)]
+
+
+def test_the_lost_middle_repair_refuses_a_name_two_entries_fit() -> None:
+    registry = UnitRegistry("市", ())
+    rule = {"kind": "lost_middle", "min_lost": 1, "max_lost": 2, "keep_head": 2, "names": "all"}
+    assert registry._lost_middle("市人局", rule) == ("市人社局", "社 lost from its middle")
+    assert registry._lost_middle("市民局", rule) is None  # 市民政局 or 市民宗局
 
 
 RESOLVE = [

@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import QigongError
 from ..io.yaml_out import format_loc, load_yaml
 from ..model.output import (
+    READING,
     SCHEMA_VERSION,
     Document,
     Notice,
@@ -48,7 +49,7 @@ def validate_data(data: Any) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem("", "not a qigong document: the top level is not a mapping")]
     try:
-        doc = Document.model_validate(data)
+        doc = Document.model_validate(data, context=READING)
     except ValidationError as exc:
         field_errors = [e for e in exc.errors() if e["loc"]]
         if field_errors:
@@ -60,7 +61,7 @@ def validate_data(data: Any) -> list[Problem]:
             notice=Notice.model_validate(data["notice"]) if data.get("notice") is not None else None,
             parts=[Part.model_validate(p) for p in data.get("parts") or []],
             unassigned=[Unassigned.model_validate(u) for u in data.get("unassigned") or []],
-            warnings=[ParseWarning.model_validate(w) for w in data.get("warnings") or []],
+            warnings=[ParseWarning.model_validate(w, context=READING) for w in data.get("warnings") or []],
         )
     # What the schema let through by coercion (1.5 → 1, "3" → 3, "yes" → true) or by design (NaN).
     return type_problems(data) or check_invariants(doc)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, OutputError
-from ..model.output import Document
+from ..model.output import READING, Document
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -456,7 +456,7 @@ def load_document(path: str | Path) -> Document:
     if not isinstance(data, dict):
         raise InputError(f"{path}: not a qigong document (top level is not a mapping)")
     try:
-        return Document.model_validate(data)
+        return Document.model_validate(data, context=READING)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]

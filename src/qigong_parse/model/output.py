@@ -17,9 +17,13 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
     model_serializer,
     model_validator,
 )
+
+from .warnings import check_code
 
 SCHEMA_VERSION = "1.1"  # 1.1: the additive `coverage` blocks and Notice.signature_span/form
 # Additive changes bump the minor; a reader of 1.x accepts every 1.x file and refuses another major.
@@ -258,13 +262,28 @@ class Unassigned(Model):
 
 
 class ParseWarning(Model):
-    """A repair or a doubt the parser wants a reader to know about."""
+    """A repair or a doubt the parser wants a reader to know about.
+
+    Built by the parser, its code must be registered (model/warnings.py); a file read back with
+    ``context=READING`` may hold any code, so that a 1.x reader accepts a later 1.x file.
+    """
 
     code: str
     part: str | None = None
     path: list[str] | None = None
     message: str
     span: Span | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _registered(cls, code: str, info: ValidationInfo) -> str:
+        if info.context and info.context.get("any_warning_code"):
+            return code
+        return check_code(code)
+
+
+# Validation context for reading a document back from a file (any warning code is accepted).
+READING: dict[str, Any] = {"any_warning_code": True}
 
 
 class Document(Model):

@@ -16,6 +16,7 @@ import regex
 from ..model.ir import CoverageFacts, Extraction, NodeTree, PartFacts, PartTree
 from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Span, Unassigned
 from ..rules import load_table
+from ..rules.markers import marker_prefix
 from ..text.lines import split_lines
 from .extract.clauses import bracket_spans, grammar
 
@@ -27,7 +28,7 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     t = load_table("segment.yaml")
     figure = load_table("targets.yaml")["units"]
     units = "|".join(regex.escape(u) for u in sorted(figure, key=len, reverse=True))
-    return (regex.compile(t["heading_like"]), regex.compile(t["clause_aside"]),
+    return (regex.compile(marker_prefix("heading_like")), regex.compile(t["clause_aside"]),
             regex.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
 
 

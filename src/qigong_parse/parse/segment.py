@@ -25,6 +25,7 @@ import regex
 
 from ..model.output import Attachment, Notice, PartSlice, Segmentation, Span, Unassigned
 from ..rules import load_table
+from ..rules.markers import marker_prefix
 from ..text.lines import Line
 from ..text.numerals import cn_to_int, year_digits
 from .state import ParseState
@@ -35,7 +36,8 @@ _SPACES = regex.compile(r"\s+")
 @cache
 def _tables() -> dict[str, Any]:
     t = load_table("segment.yaml")
-    compiled: dict[str, Any] = {"chrome": [regex.compile(p) for p in t["chrome"]]}
+    compiled: dict[str, Any] = {"chrome": [regex.compile(p) for p in t["chrome"]],
+                                "outline_marker": regex.compile(marker_prefix("plan_title_guard"))}
     for key, value in t.items():
         if isinstance(value, str):
             compiled[key] = regex.compile(value)

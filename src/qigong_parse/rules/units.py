@@ -89,6 +89,7 @@ class Piece:
     canonical: str | None
     kind: PieceKind
     word_cut: bool = False  # starts where the domain segmenter cut two unknown names apart
+    repaired: str = ""  # for some repairs (rules/repairs.yaml), what was repaired, for the warning
 
     @property
     def name(self) -> str:
@@ -249,11 +250,57 @@ class UnitRegistry:
                     tails.setdefault(tail, canon)
         return tails
 
-    def repair(self, fragment: str) -> str | None:
-        """A fragment that lost its head (改局 ← 发改局) → the one canonical it can be, else None."""
+    def repaired(self, fragment: str) -> tuple[str, str] | None:
+        """A damaged name (改局 ← 发改局, 智能造研究院 ← 智能制造研究院) → (the one canonical it can be,
+        what was repaired), by the repairs of rules/repairs.yaml in order; None when none applies.
+        The note is "" for a lost head (its warning says it as before)."""
         if fragment in self._forms or len(fragment) < 2:
             return None
-        return self._tails.get(fragment)
+        for rule in _repairs():
+            if rule["kind"] == "lost_head":
+                got = self._tails.get(fragment)
+                if got is not None:
+                    return got, ""
+            elif rule["kind"] == "lost_middle":
+                found = self._lost_middle(fragment, rule)
+                if found is not None:
+                    return found
+        return None
+
+    @functools.cache  # noqa: B019 (registries are few and cached for the process)
+    def _by_head(self, names: str) -> dict[str, list[str]]:
+        """Written forms ending in a unit suffix, by their first two characters: all the registry's
+        (`names` "all") or only those of the jurisdiction overlays ("overlays")."""
+        forms: Iterable[str] = self._forms
+        if names == "overlays":
+            forms = [f for o in self.overlays for key, aliases in (_tables()[o].get("units") or {}).items()
+                     for f in (key, *(aliases or ()))]
+        out: dict[str, list[str]] = {}
+        for form in forms:
+            if len(form) >= 3 and form.endswith(self.suffixes):
+                out.setdefault(form[:2], []).append(form)
+        return out
+
+    def _lost_middle(self, written: str, rule: dict[str, Any]) -> tuple[str, str] | None:
+        """The one canonical whose written form is `written` with a few characters put back in one
+        place between its first `keep_head` characters and its unit suffix."""
+        head = int(rule["keep_head"])
+        suffix = next((x for x in self.suffixes if written.endswith(x)), None)
+        if suffix is None or len(written) < head + len(suffix) or head < 2:
+            return None
+        fits: dict[str, str] = {}
+        for form in self._by_head(str(rule.get("names", "all"))).get(written[:2], ()):
+            lost = len(form) - len(written)
+            if not (int(rule["min_lost"]) <= lost <= int(rule["max_lost"])) or not form.endswith(suffix):
+                continue
+            for i in range(head, len(written) - len(suffix) + 1):
+                if form.startswith(written[:i]) and form.endswith(written[i:]):
+                    fits.setdefault(self._forms[form], form[i:i + lost])
+                    break
+        if len(fits) != 1:
+            return None
+        canon, lost_chars = next(iter(fits.items()))
+        return canon, f"{lost_chars} lost from its middle"
 
     def _starts_name(self, s: str, pos: int) -> bool:
         return s[pos] in self.levels or s.startswith(_NAME_STARTS, pos)
@@ -336,7 +383,8 @@ class UnitRegistry:
             cuts = self._word_cuts(s[start:end])
             for a, b in zip([0, *cuts], [*cuts, end - start], strict=True):
                 piece = self._leftover(s, start + a, start + b)
-                out.append(Piece(piece.start, piece.end, piece.written, piece.canonical, piece.kind, a > 0))
+                out.append(Piece(piece.start, piece.end, piece.written, piece.canonical, piece.kind, a > 0,
+                                 piece.repaired))
             return
         out.append(self._leftover(s, start, end))
 
@@ -376,9 +424,9 @@ class UnitRegistry:
         text = s[start:end]
         if self.is_group(text):
             return Piece(start, end, text, None, "group")
-        fixed = self.repair(text)
+        fixed = self.repaired(text)
         if fixed is not None:
-            return Piece(start, end, text, fixed, "repaired")
+            return Piece(start, end, text, fixed[0], "repaired", repaired=fixed[1])
         return Piece(start, end, text, None, "shaped" if self.is_unit_shaped(text) else "junk")
 
     def _merge(self, s: str, pieces: list[Piece]) -> list[Piece]:
@@ -429,6 +477,13 @@ class UnitRegistry:
             else:
                 unknown.append(p.written)
         return units, unknown
+
+
+@functools.cache
+def _repairs() -> tuple[dict[str, Any], ...]:
+    """The unit repairs of rules/repairs.yaml, in order."""
+    data = load_table("repairs.yaml") or {}
+    return tuple(data.get("units") or ())
 
 
 @functools.cache

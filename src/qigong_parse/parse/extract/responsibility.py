@@ -270,7 +270,7 @@ def _trailing_list(region: str, stop: int, ctx: ClauseContext) -> _Clause | None
         return None
     clause = _Clause(begin + run[0].start, stop)
     getattr(clause, ctx.bare_list_role).extend(
-        Piece(begin + p.start, begin + p.end, p.written, p.canonical, p.kind) for p in run
+        Piece(begin + p.start, begin + p.end, p.written, p.canonical, p.kind, repaired=p.repaired) for p in run
     )
     return clause
 
@@ -447,7 +447,7 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             # only a truncated name (市文旅, completed later from the same document) is kept:
             # sentence words (提出意见供参考并) never become a unit
             return None
-        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind)
+        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind, repaired=p.repaired)
         if flagged is not None and p.end in flags:
             flagged.append(moved)
         else:
@@ -466,7 +466,7 @@ def _names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> dict[s
                 message = f"unit not in the registry, kept as written: {name}"
                 ctx.warn("unknown-unit", message, span)
             elif p.kind == "repaired":
-                message = f"damaged unit name {p.written!r} read as {name}"
+                message = f"damaged unit name {p.written!r} read as {name}" + (f" ({p.repaired})" if p.repaired else "")
                 ctx.warn("repaired-unit", message, span)
             if name not in roles[role]:
                 roles[role].append(name)

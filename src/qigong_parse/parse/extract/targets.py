@@ -24,6 +24,7 @@ import regex
 
 from ...model.output import Bound, Change, Commitment, Target
 from ...rules import TableError, load_table
+from ...rules.markers import marker_prefix
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
 
@@ -96,6 +97,7 @@ def _tables() -> _Tables:
         kinds[w] = "decrease"
     enum = raw["enumeration"]
     nt = raw["non_target"]
+    lead_marker = marker_prefix("quote_lead")  # outline markers and dashes opening a quote
     return _Tables(
         raw=raw,
         figure=figure,
@@ -105,9 +107,9 @@ def _tables() -> _Tables:
         commitment=regex.compile(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
         commitment_false=regex.compile(raw["commitment_false"]),
         metric_lead=regex.compile(rf"^(?:{_alt(raw['metric_lead'])})"),
-        lead_marker=regex.compile(raw["lead_marker"]),
+        lead_marker=regex.compile(lead_marker),
         lead_year=regex.compile(raw["lead_year"]),
-        quote_lead=regex.compile(rf"^(?:{raw['lead_marker'][1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
+        quote_lead=regex.compile(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
         run_in_year=regex.compile(raw["run_in_year"]),
         opener=regex.compile(_alt(raw["clause_openers"])),
         examples_end=regex.compile(raw["examples_end"]),
