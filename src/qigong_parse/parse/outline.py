@@ -29,6 +29,12 @@ class _Style:
     pattern: Any
     token: str
     decimal: int = 0  # depth of a decimal-numbering style (1.2.1 → 3), 0 for the others
+    # the style's properties, from rules/markers.yaml
+    chinese: bool = False  # numbered in Chinese numerals (一、 (一) 第一章): the path writes them so
+    bracketed: bool = False  # the number stands in brackets: a bracket that lost it takes a hint
+    inline: bool = False  # may stand inside a line after a 。 or ) whose line break was lost
+    may_skip: bool = True  # a level may open with 2 or 3 (its 1 lost); not where a 1 is never lost
+    titled: bool = True  # followed by a heading title (第X条 runs on into its text: no title to cut)
 
 
 @dataclass(frozen=True)
@@ -56,10 +62,16 @@ class _Grammar:
     # a sentence or clause end followed by a marker of a style that may stand inline: where
     # `_inline_candidates` has something to look at (one scan, not four matches per 。)
     inline_cue: regex.Pattern[str]
+    by_name: dict[str, _Style]
+
+    def style(self, name: str) -> _Style:
+        """A style by name; a task-table row or a bare section (no marker of the grammar) has the
+        default properties."""
+        return self.by_name.get(name) or _Style(name, None, "{n}")
 
 
-_INLINE_STYLES = ("cn_dun", "cn_paren", "arabic_dot", "arabic_paren")
 _CLAUSE_END = regex.compile(r"[。)]")
+_STYLE_PROPERTIES = ("chinese", "bracketed", "inline", "may_skip", "titled")
 
 
 @cache
@@ -68,14 +80,16 @@ def grammar() -> _Grammar:
     markers = load_table("markers.yaml")
     roles = load_table("roles.yaml")["roles"]
     titles = load_table("titles.yaml")
-    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"], int(s.get("decimal") or 0))
+    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"], int(s.get("decimal") or 0),
+                          **{k: bool(s[k]) for k in _STYLE_PROPERTIES if k in s})
                    for s in markers["styles"])
     damaged = tuple(
         _Damaged(d["name"], regex.compile(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
         for d in markers["damaged"]
     )
-    inline = "|".join(f"(?:{s.pattern.pattern})" for s in styles if s.name in _INLINE_STYLES)
+    inline = "|".join(f"(?:{s.pattern.pattern})" for s in styles if s.inline)
     return _Grammar(
+        by_name={s.name: s for s in styles},
         inline_cue=regex.compile(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
         styles=styles,
         damaged=damaged,
@@ -199,7 +213,7 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
     for end_mark in g.inline_cue.finditer(norm, line_start + 1, line_end):
         pos = end_mark.end()
         for style in g.styles:
-            if style.name not in _INLINE_STYLES:
+            if not style.inline:
                 continue
             m = style.pattern.match(norm, pos, line_end)
             if m is None or m.end() >= line_end or not _HAN_CHAR.match(norm, m.end()):
@@ -287,7 +301,7 @@ class _Chain:
         prev = self.running.get((style, depth))
         if prev is not None and n == prev + 1:
             return depth, n, "running"
-        if not cand.damaged and n <= 3 and style not in ("cn_dun", "division", "chapter"):
+        if not cand.damaged and n <= 3 and grammar().style(style).may_skip:
             return depth, n, "skip"
         return None
 
@@ -391,8 +405,7 @@ def _token(style: str, num: int) -> str:
         return circled(num)
     g = grammar()
     fmt = next(s.token for s in g.styles if s.name == style)
-    chinese = style in ("cn_dun", "cn_paren", "division", "chapter", "section", "article")
-    return fmt.format(n=int_to_cn(num) if chinese else str(num))
+    return fmt.format(n=int_to_cn(num) if g.style(style).chinese else str(num))
 
 
 def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]:
@@ -415,7 +428,7 @@ def _hint_lost_numbers(cands: list[Candidate]) -> None:
         if cand.shape == "bracket_lost_number":
             cand.hint = following
         elif not cand.damaged and cand.row is None and cand.num is not None \
-                and cand.styles[0] in ("cn_paren", "arabic_paren"):
+                and grammar().style(cand.styles[0]).bracketed:
             following = (cand.styles[0], cand.num)
 
 
@@ -655,7 +668,7 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
         return None if others < 2 else counts[1] / others >= 0.6
 
     for k, h in enumerate(headings):
-        if h.cand.row is not None or like[k] or h.style == "article":  # articles have no headings
+        if h.cand.row is not None or like[k] or not g.style(h.style).titled:
             continue
         group, cohort = groups[(h.parent, h.style)], cohorts[(h.depth, h.style)]
         verdict = looks_like_headings(group)

@@ -52,6 +52,11 @@ class MarkerStyle(_Table):
     pattern: Regex
     token: str
     decimal: int = 0
+    chinese: bool = False
+    bracketed: bool = False
+    inline: bool = False
+    may_skip: bool = True
+    titled: bool = True
 
     @field_validator("pattern")
     @classmethod
