@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from qigong_parse.model.output import Document
+from ..model.output import UNIT_ROLES, Document
 
 _PUNCT = re.compile(r"[\s,，。;；:：、()（）“”\"'‘’《》【】\[\]]")
 _PATH_NORM = str.maketrans({"（": "(", "）": ")", "、": "", ".": "", "．": ""})
@@ -128,7 +128,7 @@ def _score_part(gold: dict[str, Any], part: dict[str, Any], c: Counts) -> None:
             c.titles_ok += 1
         else:
             c.misses.append(f"{gold['part']} {k} title {pmap[k].get('title')!r} != {g.get('title')!r}")
-    roles = ("lead", "support", "joint")
+    roles = UNIT_ROLES
     g_triples, p_triples = set(), set()
     for k, g in gmap.items():
         if not any(g.get(r) for r in roles):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -53,6 +53,11 @@ Span = Annotated[
 ]
 
 Role = Literal["goals", "tasks", "mechanism", "other"]
+# The input formats and the roles a unit takes in a responsibility: defined here once.
+Format = Literal["text", "html", "docx", "pdf", "ofd"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+UnitRole = Literal["lead", "support", "joint"]
+UNIT_ROLES: tuple[UnitRole, ...] = get_args(UnitRole)
 Change = Literal["increase", "decrease", "level"]
 Bound = Literal[">=", "<=", "~", ">", "="]
 Commitment = Literal["hard", "soft", "plain"]
@@ -72,7 +77,7 @@ class Source(Model):
     sha256: str = Field(description="SHA-256 of the raw bytes")
     encoding: str = Field(description="detected or given encoding")
     chars: int = Field(ge=0, description="length of the decoded text that offsets refer to")
-    format: Literal["text", "html", "docx", "pdf", "ofd"] = "text"
+    format: Format = "text"
 
 
 class Attachment(Model):
@@ -331,7 +336,7 @@ class DecodedText:
 
     text: str
     encoding: str
-    format: Literal["text", "html", "docx", "pdf", "ofd"] = "text"
+    format: Format = "text"
     outside: list[tuple[int, int]] = field(default_factory=list)  # spans known to be site chrome
     # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
     labelled: list[tuple[int, int, str]] = field(default_factory=list)

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..model.output import DecodedText
+from ..model.output import FORMATS, DecodedText
 from .sniff import OLD_WORD, is_zip, magic_kind, sniff_format
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-FORMATS = ("text", "html", "docx", "pdf", "ofd")
 
 _SAMPLE = 1 << 16  # bytes looked at for byte statistics; the codecs themselves see everything
 _BOMS: tuple[tuple[bytes, str], ...] = (  # longest first: the UTF-32 LE BOM starts like UTF-16 LE's

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from ..model.output import Bound, Change, Document, Node, Part, Target
+from ..model.output import UNIT_ROLES, Bound, Change, Document, Node, Part, Target, UnitRole
 from .similarity import (
     Scorer,
     match_pairs,
@@ -25,8 +25,6 @@ from .similarity import (
 
 Strength = Literal["soft", "plain", "hard"]
 _RANK: dict[str, int] = {"soft": 0, "plain": 1, "hard": 2}
-UnitRole = Literal["lead", "support", "joint"]
-UNIT_ROLES: tuple[UnitRole, ...] = ("lead", "support", "joint")
 TargetField = Literal["value", "value_max", "unit", "bound", "change", "strength"]
 TARGET_FIELDS: tuple[TargetField, ...] = ("value", "value_max", "unit", "bound", "change", "strength")
 

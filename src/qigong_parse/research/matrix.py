@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..model.output import Document
-
-UnitRole = Literal["lead", "support", "joint"]
-ROLES: tuple[UnitRole, ...] = ("lead", "support", "joint")
+from ..model.output import UNIT_ROLES, Document, UnitRole
 
 
 class UnitTask(BaseModel):
@@ -47,7 +43,7 @@ def responsibility_matrix(doc: Document) -> list[UnitRow]:
             r = node.responsibility
             if r is None:
                 continue
-            for role in ROLES:
+            for role in UNIT_ROLES:
                 for unit in dict.fromkeys(getattr(r, role)):
                     row = rows.setdefault(unit, UnitRow(unit=unit))
                     setattr(row, role, getattr(row, role) + 1)

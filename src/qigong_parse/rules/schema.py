@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..model.output import UnitRole
 from . import TABLE_NAMES, TableError, load_table, schema_key, table_names
 
 
@@ -32,7 +33,6 @@ def _compiles(pattern: str) -> str:
 Regex = Annotated[str, AfterValidator(_compiles)]
 Words = list[str]
 Aliases = dict[str, list[str] | None]
-Role = Literal["lead", "support", "joint"]
 Bound = Literal[">=", "<=", ">", "~"]
 
 
@@ -129,7 +129,7 @@ class ClauseForm(_Table):
 
 class ClauseLabel(_Table):
     label: Regex
-    role: Role | None
+    role: UnitRole | None
 
 
 class ClauseGrammar(_Table):
@@ -149,7 +149,7 @@ class ClausesTable(_Table):
     lead_marker: Regex
     duty_marker: Regex
     lead_flag: Regex
-    labels: dict[Role, Regex]
+    labels: dict[UnitRole, Regex]
     sentence: Regex
     sentence_end: Regex
     duty_sentences: list[Regex]

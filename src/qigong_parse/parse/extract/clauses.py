@@ -18,10 +18,9 @@ from typing import Any
 
 import regex
 
+from ...model.output import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
-
-ROLES = ("lead", "support", "joint")
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ class Clause:
     start: int
     end: int
     form: str
-    units: dict[str, list[str]] = field(default_factory=lambda: {r: [] for r in ROLES})
+    units: dict[str, list[str]] = field(default_factory=lambda: {r: [] for r in UNIT_ROLES})
     unread: list[str] = field(default_factory=list)
 
 
@@ -245,7 +244,7 @@ def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry,
             continue
         found: dict[str, list[str]] = {}
         ok = True
-        for role in ROLES:
+        for role in UNIT_ROLES:
             written = m.groupdict().get(role)
             if not written:
                 continue
@@ -256,8 +255,8 @@ def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry,
             found[role] = units
         if ok and found:
             clause.form = clause.form or form.name
-            for role, units in found.items():
-                clause.units[role] += units
+            for name, units in found.items():
+                clause.units[name] += units
             return True
     return False
 
