@@ -155,3 +155,30 @@ def test_node_spans_follow_each_other_without_gaps(lines: list[str]) -> None:
     if nodes:
         assert nodes[-1].span[1] == len(text)
         assert all(text.startswith(n.marker, n.span[0]) for n in nodes)
+
+
+# Each marker style property of rules/markers.yaml pinned by a layout that reads otherwise without it.
+STYLE_PROPERTY_CASES = [
+    pytest.param("二、加快建设\n内容一。\n三、强化保障\n内容二。", [], id="cn_dun-may-not-skip"),
+    pytest.param("第二部分 总体要求\n内容。\n第三部分 主要任务\n内容。", [], id="division-may-not-skip"),
+    pytest.param("第二章 总则\n内容。\n第三章 附则\n内容。", [], id="chapter-may-not-skip"),
+    pytest.param("一、总体要求\n内容。二、主要任务\n内容。", [("一", "总体要求"), ("二", "主要任务")],
+                 id="cn_dun-inline"),
+    pytest.param("一、任务\n(一)甲项\n内容。(二)乙项\n内容。",
+                 [("一", "任务"), ("一/(一)", "甲项"), ("一/(二)", "乙项")], id="cn_paren-inline"),
+    pytest.param("一、任务\n(1)甲项\n内容。(2)乙项\n内容。",
+                 [("一", "任务"), ("一/(1)", "甲项"), ("一/(2)", "乙项")], id="arabic_paren-inline"),
+    pytest.param("一、任务\n(1)甲项\n内容。\n(乙项\n内容。\n(3)丙项\n内容。",
+                 [("一", "任务"), ("一/(1)", "甲项"), ("一/(2)", "乙项"), ("一/(3)", "丙项")],
+                 id="arabic_paren-bracketed-hints-a-lost-number"),
+    pytest.param("第1部分 总体要求\n内容。\n第2部分 主要任务\n内容。",
+                 [("第一部分", "总体要求"), ("第二部分", "主要任务")], id="division-chinese-path"),
+    pytest.param("第一章 总则\n第1节 范围\n内容。\n第2节 术语\n内容。",
+                 [("第一章", "总则"), ("第一章/第一节", "范围"), ("第一章/第二节", "术语")],
+                 id="section-chinese-path"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STYLE_PROPERTY_CASES)
+def test_marker_style_properties(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [("/".join(n.path), n.title) for n in outline(text)] == expected
