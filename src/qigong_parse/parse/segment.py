@@ -24,8 +24,9 @@ from typing import Any
 import regex
 
 from ..model.output import Attachment, Notice, PartSlice, Segmentation, Span, Unassigned
-from ..rules import load_table
+from ..rules import TableError, load_table
 from ..rules.markers import marker_prefix
+from ..rules.units import overlay_rules
 from ..text.lines import Line
 from ..text.numerals import cn_to_int, year_digits
 from .state import ParseState
@@ -66,12 +67,21 @@ def _outside(line: Line, outside: list[Span]) -> bool:
     return any(s <= line.cstart and line.cend <= e for s, e in outside)
 
 
-def _is_chrome(line: Line, outside: list[Span]) -> bool:
+def _is_chrome(line: Line, outside: list[Span], chrome: tuple[Any, ...]) -> bool:
     if not line.content:
         return False
     if _outside(line, outside):
         return True
-    return len(line.content) <= 200 and any(p.search(line.content) for p in _tables()["chrome"])
+    return len(line.content) <= 200 and any(p.search(line.content) for p in chrome)
+
+
+@cache
+def _chrome(overlays: tuple[str, ...]) -> tuple[Any, ...]:
+    """The chrome patterns in force: the general ones and those of the overlays that apply."""
+    try:
+        return (*_tables()["chrome"], *(regex.compile(p) for p in overlay_rules(overlays, "chrome")))
+    except regex.error as exc:
+        raise TableError(f"a chrome pattern of the overlays {', '.join(overlays)} is broken: {exc}") from exc
 
 
 def _front_matter(lines: list[Line], start: int) -> tuple[int, dict[str, str], str | None] | None:
@@ -120,7 +130,7 @@ def _opens_document(content: str) -> bool:
 
 
 def _frame(state: ParseState) -> _Frame:
-    lines, outside = state.lines, state.outside
+    lines, outside, chrome = state.lines, state.outside, _chrome(state.overlays)
     nonblank = [i for i, ln in enumerate(lines) if ln.content]
     # Lines a reader already knows are outside the document (HTML site chrome) come first, however
     # many; then the chrome patterns are looked for among the first lines that follow.
@@ -139,14 +149,14 @@ def _frame(state: ParseState) -> _Frame:
     for i in nonblank[known:known + 15]:
         if _opens_document(lines[i].content):
             break  # chrome after the document's first line is the page's, below it
-        if i >= lead_end and _is_chrome(lines[i], outside):
+        if i >= lead_end and _is_chrome(lines[i], outside, chrome):
             lead_end = i + 1
     while lead_end < len(lines) and lines[lead_end].blank:
         lead_end += 1
     if page_title is None:  # a page heading among the leading chrome (…关于印发…的通知)
         page_title = next((ln.content for ln in lines[:lead_end] if _title_match(_squash(ln.content))), None)
     i = len(lines) - 1
-    while i >= lead_end and (lines[i].blank or _is_chrome(lines[i], outside)):
+    while i >= lead_end and (lines[i].blank or _is_chrome(lines[i], outside, chrome)):
         i -= 1
     trail_start = i + 1
     while trail_start < len(lines) and lines[trail_start].blank:

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model.output import ParseWarning, Span
+from ..rules.units import overlays_named_in
 from ..text.lines import Line, split_lines
 from ..text.normalize import normalize
+
+# How much of the text's start is read for the names that choose overlays (page head, red header).
+_HEAD_CHARS = 2000
 
 
 @dataclass
@@ -24,6 +28,12 @@ class ParseState:
     def __post_init__(self) -> None:
         if not self.norm:
             self.norm = normalize(self.text)
+
+    @cached_property
+    def overlays(self) -> tuple[str, ...]:
+        """The jurisdiction overlays the text's head names (a page's site name, an issuer): their
+        chrome and conventions are in force beside the general ones."""
+        return overlays_named_in(self.norm[:_HEAD_CHARS])
 
     @cached_property
     def lines(self) -> list[Line]:

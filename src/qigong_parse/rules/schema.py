@@ -376,6 +376,10 @@ class UnitsTable(_Table):
     match: Words = Field(default_factory=list)
     level: str | None = None
     units: Aliases = Field(default_factory=dict)
+    # an overlay's own conventions (records as in conventions.yaml) and page chrome (line patterns as
+    # segment.yaml `chrome`), added to the general ones where the overlay applies
+    conventions: list[Convention] = Field(default_factory=list)
+    chrome: list[Regex] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _layer(self) -> UnitsTable:

@@ -181,13 +181,7 @@ class UnitRegistry:
     def for_issuer(cls, issuer: str | None) -> UnitRegistry:
         """The registry for the jurisdiction an issuer (or a plan title) names."""
         _place, level = jurisdiction_of(issuer)
-        overlays = tuple(
-            sorted(
-                stem
-                for stem, table in _tables().items()
-                if stem != "general" and issuer and any(m in issuer for m in table.get("match") or ())
-            )
-        )
+        overlays = overlays_named_in(issuer)
         if not level and overlays:
             level = str(_tables()[overlays[0]].get("level") or "")
         return _registry(level, overlays)
@@ -484,6 +478,20 @@ def _repairs() -> tuple[dict[str, Any], ...]:
     """The unit repairs of rules/repairs.yaml, in order."""
     data = load_table("repairs.yaml") or {}
     return tuple(data.get("units") or ())
+
+
+def overlays_named_in(text: str | None) -> tuple[str, ...]:
+    """The jurisdiction overlays (``units/<place>.yaml``) whose `match` words `text` names."""
+    if not text:
+        return ()
+    return tuple(sorted(stem for stem, table in _tables().items()
+                        if stem != "general" and any(m in text for m in table.get("match") or ())))
+
+
+def overlay_rules(overlays: tuple[str, ...], key: str) -> list[Any]:
+    """The records an overlay adds to a general table, in overlay order: ``conventions`` (as in
+    conventions.yaml) or ``chrome`` (line patterns, as in segment.yaml)."""
+    return [rule for stem in overlays for rule in _tables()[stem].get(key) or ()]
 
 
 @functools.cache

@@ -20,7 +20,7 @@ import regex
 
 from ...model.output import UNIT_ROLES
 from ...rules import TableError, load_table
-from ...rules.units import UnitRegistry
+from ...rules.units import UnitRegistry, overlay_rules
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,7 @@ def grammar() -> Grammar:
             labels=tuple((regex.compile(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
             field_cut=regex.compile(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
                                     + ")\\s*:)"),
-            conventions=tuple(
-                Convention(r["name"], regex.compile(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
-                for r in c["conventions"]),
+            conventions=tuple(_convention(r) for r in c["conventions"]),
             trailing_group=regex.compile(g["trailing_group"]),
             separators=regex.compile(_one_character_class(g["separators"])),
             split_marks=regex.compile(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
@@ -123,11 +121,24 @@ class Stated:
 # --- conventions -------------------------------------------------------------------------------
 
 
+@functools.cache
+def _overlay_conventions(overlays: tuple[str, ...]) -> tuple[Convention, ...]:
+    """The conventions a jurisdiction's overlay adds (units/<place>.yaml `conventions`)."""
+    try:
+        return tuple(_convention(r) for r in overlay_rules(overlays, "conventions"))
+    except (KeyError, TypeError, regex.error) as exc:
+        raise TableError(f"cannot load the conventions of the overlays {', '.join(overlays)}: {exc}") from exc
+
+
+def _convention(r: dict[str, Any]) -> Convention:
+    return Convention(r["name"], regex.compile(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
+
+
 def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int, int]],
                        registry: UnitRegistry) -> list[Stated]:
     """Every convention stated in norm[start:end]; `sections` are the top-level sections' spans."""
     out: list[Stated] = []
-    for conv in grammar().conventions:
+    for conv in (*grammar().conventions, *_overlay_conventions(registry.overlays)):
         for m in conv.pattern.finditer(norm, start, end):
             section_end = next((b for a, b in sections if a <= m.start() < b), end)
             units: tuple[str, ...] = ()
