@@ -144,6 +144,12 @@ class ClauseGrammar(_Table):
     not_units: Regex
 
 
+class ClauseLimits(_Table):
+    paragraphs_back: int = Field(ge=0)
+    trailing_list_chars: int = Field(ge=0)
+    junk_max_chars: int = Field(ge=0)
+
+
 class ClausesTable(_Table):
     brackets: dict[str, str]
     lead_marker: Regex
@@ -154,6 +160,8 @@ class ClausesTable(_Table):
     sentence_end: Regex
     duty_sentences: list[Regex]
     generic_groups: Words
+    limits: ClauseLimits
+    label_line_words: Words
     grammar: ClauseGrammar
 
 
@@ -369,6 +377,8 @@ class UnitsTable(_Table):
     groups: list[Regex] = Field(default_factory=list)
     lead_ins: Words = Field(default_factory=list)
     zone_words: Words = Field(default_factory=list)
+    name_starts: Words = Field(default_factory=list)
+    min_run_chars: int | None = Field(default=None, ge=2)
     local: Aliases = Field(default_factory=dict)
     party: Aliases = Field(default_factory=dict)
     as_written: Aliases = Field(default_factory=dict)

@@ -29,10 +29,6 @@ PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
 _SEPARATORS = regex.compile(r"[、,;/\s，；]+")
 _HAN_ONLY = regex.compile(r"\p{Han}+")
 _PLACE = regex.compile(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
-# Extra characters a new name may start with inside a run-together string.
-_NAME_STARTS = ("国家", "省", "各")
-# Leftovers at least this long may be several unknown names run together.
-_MIN_RUN = 6
 _NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
 
 
@@ -135,6 +131,8 @@ class UnitRegistry:
         self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
         self._groups = [regex.compile(p) for p in general.get("groups") or ()]
         self.zone_words: tuple[str, ...] = tuple(general.get("zone_words") or ())
+        self.name_starts: tuple[str, ...] = tuple(general.get("name_starts") or ())
+        self.min_run = int(general.get("min_run_chars") or 6)
         self.lead_ins: tuple[str, ...] = tuple(sorted(general.get("lead_ins") or (), key=len, reverse=True))
         # The general layer keeps a complete name as the document writes it (市场监管局 stays
         # 市场监管局, 自然资源和规划局 stays); only a truncation (发改, 市人社) is completed to the
@@ -297,7 +295,7 @@ class UnitRegistry:
         return canon, f"{lost_chars} lost from its middle"
 
     def _starts_name(self, s: str, pos: int) -> bool:
-        return s[pos] in self.levels or s.startswith(_NAME_STARTS, pos)
+        return s[pos] in self.levels or s.startswith(self.name_starts, pos)
 
     # -- lists --------------------------------------------------------------------------------
 
@@ -373,7 +371,7 @@ class UnitRegistry:
     def _flush_name(self, s: str, start: int, end: int, out: list[Piece]) -> None:
         """One leftover; names the registry lacks, run together with no level character between
         them (茶叶产业发展中心蚕桑站), are cut at the word boundaries of the domain segmenter."""
-        if end - start >= _MIN_RUN and s[start:end].endswith(self.suffixes):
+        if end - start >= self.min_run and s[start:end].endswith(self.suffixes):
             cuts = self._word_cuts(s[start:end])
             for a, b in zip([0, *cuts], [*cuts, end - start], strict=True):
                 piece = self._leftover(s, start + a, start + b)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from ...model.ir import Duty, Extraction, NodeTree, PartFacts, PartTree
 from ...model.output import Notice, ParseWarning, Target, TaskForce
+from ...rules import load_table
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
 from .clauses import in_force, stated_conventions
@@ -170,11 +172,13 @@ def _without_repeated_lines(targets: list[Target], text: str) -> list[Target]:
     return out
 
 
-_LABELS = ("责任单位", "牵头单位", "配合单位")
+@functools.cache
+def _label_line_words() -> tuple[str, ...]:
+    return tuple(load_table("clauses.yaml")["label_line_words"])
 
 
 def _is_label_line(duty: Duty | None, text: str) -> bool:
-    if duty is None or duty.span is None or not duty.raw.startswith(_LABELS):
+    if duty is None or duty.span is None or not duty.raw.startswith(_label_line_words()):
         return False
     line_start = text.rfind("\n", 0, duty.span[0]) + 1
     return not text[line_start:duty.span[0]].strip()

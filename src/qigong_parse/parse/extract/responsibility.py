@@ -25,14 +25,9 @@ from .clauses import Stated, find_clauses, in_force
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
 _HAN = regex.compile(r"\p{Han}+")
-_MAX_JUNK = 12  # longest unknown, suffix-less piece kept as written inside a bracketed clause
 
 
 
-# How many paragraphs back from a node's end a clause closing an earlier paragraph is looked for.
-_MAX_PARAGRAPHS = 3
-# How far back from a node's end a clause-less trailing list of units is looked for (characters).
-_MAX_TRAILING_LIST = 160
 
 
 @dataclass
@@ -66,6 +61,10 @@ class _Shapes:
     sentence_end: regex.Pattern[str]
     duty_sentences: tuple[regex.Pattern[str], ...]
     generic_groups: frozenset[str]
+    # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
+    paragraphs_back: int
+    trailing_list_chars: int
+    junk_max_chars: int
     # searched backwards: every bracket; every bracket, 。 and line break
     brackets_back: regex.Pattern[str]
     brackets_or_ends_back: regex.Pattern[str]
@@ -88,6 +87,9 @@ def _shapes() -> _Shapes:
             sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
             duty_sentences=tuple(regex.compile(p) for p in table["duty_sentences"]),
             generic_groups=frozenset(table["generic_groups"]),
+            paragraphs_back=int(table["limits"]["paragraphs_back"]),
+            trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
+            junk_max_chars=int(table["limits"]["junk_max_chars"]),
             brackets_back=regex.compile(f"[{regex.escape(''.join(k + v for k, v in brackets.items()))}]",
                                         regex.REVERSE),
             brackets_or_ends_back=regex.compile(
@@ -157,7 +159,7 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
     if clause is None:
         # an item of several paragraphs may close an earlier one with its clause (the last few
         # paragraphs only: a clause never closes a paragraph far from its item's end)
-        for para_end in _last_paragraph_ends(region, _MAX_PARAGRAPHS):
+        for para_end in _last_paragraph_ends(region, _shapes().paragraphs_back):
             clause = _at_end(region[:para_end], ctx, last=False)
             if clause is not None:
                 break
@@ -254,7 +256,7 @@ def _trailing_list(region: str, stop: int, ctx: ClauseContext) -> _Clause | None
     """Known units closing the text with no brackets: "…创业教育局、市人社局、市商务局"."""
     # a list of units is short: look at the sentence's last stretch only (a long sentence would
     # cost a split of all of it for nothing)
-    begin = max(_sentence_start(region, stop), stop - _MAX_TRAILING_LIST)
+    begin = max(_sentence_start(region, stop), stop - _shapes().trailing_list_chars)
     pieces = ctx.registry.split(region[begin:stop])
     run: list[Piece] = []
     for p in reversed(pieces):
@@ -442,7 +444,7 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             pieces = pieces[1:]
     out: list[Piece] = []
     for p in pieces:
-        if p.kind == "junk" and (strict or len(p.written) > _MAX_JUNK or not _HAN.fullmatch(p.written)
+        if p.kind == "junk" and (strict or len(p.written) > shapes.junk_max_chars or not _HAN.fullmatch(p.written)
                                  or not p.written.startswith((*ctx.registry.levels, "省"))):
             # only a truncated name (市文旅, completed later from the same document) is kept:
             # sentence words (提出意见供参考并) never become a unit
