@@ -15,8 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import regex
 
@@ -75,9 +74,11 @@ class RegistryError(QigongError):
     """A unit table in the package is missing or malformed."""
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One unit-like piece of a written list: offsets into the string that was split."""
+class Piece(NamedTuple):
+    """One unit-like piece of a written list: offsets into the string that was split.
+
+    A named tuple: thousands are made per document, and a tuple is built three times faster than
+    a frozen dataclass."""
 
     start: int
     end: int
@@ -169,7 +170,9 @@ class UnitRegistry:
         self._event = re.compile("|".join(
             ["[等各]", *(f"(?:{form_trie})" for _ in [0] if form_trie),
              *(f"[{re.escape(levels)}](?:{stem_trie})" for _ in [0] if stem_trie)]))
-        self._suffix_ends = frozenset(x[-1] for x in self.suffixes if x)
+        # the last characters of the suffixes: where a leftover may be cut (found by one scan)
+        self._suffix_end = re.compile("[" + re.escape("".join(sorted({x[-1] for x in self.suffixes if x}))) + "]"
+                                      if self.suffixes else "(?!)")
         # One pattern for "any group pattern matches" (patterns with groups of their own kept apart).
         self._any_group = (regex.compile("|".join(f"(?:{p.pattern})" for p in self._groups))
                            if self._groups and not any(p.groups for p in self._groups) else None)
@@ -362,8 +365,9 @@ class UnitRegistry:
         if start is None or end <= start:
             return
         cut = start
-        for i in range(start + 2, end):
-            if s[i - 1] in self._suffix_ends and s.endswith(self.suffixes, cut, i) and self._starts_name(s, i):
+        for m in self._suffix_end.finditer(s, start + 1, end - 1):  # i = m.end() in [start + 2, end)
+            i = m.end()
+            if s.endswith(self.suffixes, cut, i) and self._starts_name(s, i):
                 self._flush_name(s, cut, i, out)
                 cut = i
         self._flush_name(s, cut, end, out)
