@@ -6,6 +6,7 @@ so that `qigong --help` and a cold `qigong parse` start fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -338,6 +339,7 @@ def render_summary(doc: Document, written: str) -> object:
 def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str | None, opts: _ParseOptions) -> int:
     from .batch import Job, Result
 
+    _collect_from_here()  # a batch makes garbage document after document
     jobs = _batch_jobs(files, output, opts)
     order = {job.source: i for i, job in enumerate(jobs)}
     results: list[Result] = [Result(Job(item, ""), error=message) for item, message in problems]
@@ -481,6 +483,8 @@ def validate(
     from ..check.validate import validate_file
     from ..io.stdout import write_stdout
 
+    if len(files) > 1:
+        _collect_from_here()
     bad = 0
     for path in files:
         problems = validate_file(path)
@@ -564,13 +568,37 @@ def run(argv: Sequence[str]) -> int:
     return 2 if failed and name == "diff" else code
 
 
+def _app_for(name: str | None) -> typer.Typer:
+    """The app to run `name` with: a copy of `app` holding that one command when `name` is one.
+
+    Before it runs a command, typer turns every registered command into a click command (each
+    parameter's type, default and help); building only the one asked for spares the start-up that
+    work for the others. `qigong --help`, shell completion and unknown names get the whole app.
+    """
+    if name is None or "_QIGONG_COMPLETE" in os.environ or any(g.name == name for g in app.registered_groups):
+        return app
+    from copy import copy
+
+    from typer.main import get_command_name
+
+    chosen = [info for info in app.registered_commands
+              if (info.name or (get_command_name(info.callback.__name__) if info.callback else None)) == name]
+    if len(chosen) != 1:
+        return app
+    one = copy(app)
+    one.registered_commands = chosen
+    return one
+
+
 def _run(args: list[str], name: str | None) -> tuple[int, bool]:
     import click
 
     debug = "--debug" in args
     command = "qigong" + (f" {name}" if name else "")
+    if name not in ("parse", "validate", "schema"):
+        _collect_from_here()  # research and dataset commands: the collector on from the start
     try:
-        rv = app(args=args, prog_name="qigong", standalone_mode=False)
+        rv = _app_for(name)(args=args, prog_name="qigong", standalone_mode=False)
     except QigongError as exc:
         if debug:
             import traceback
@@ -622,10 +650,49 @@ _EXTRA_HINTS = {
 }
 
 
+_startup_gc = False  # main() holds the collector off while the process starts
+
+
+def _startup() -> bool:
+    """Start-up of the console script: no collections while it imports and builds its classes.
+
+    Start-up creates objects that live until exit (modules, model classes, rule tables, compiled
+    patterns) and almost no garbage, yet the collector runs every 700 allocations over a growing
+    heap. A command that makes garbage at scale calls `_collect_from_here`; a single parse needs no
+    collection (the parse pauses the collector itself). Pydantic's plugin discovery (an
+    entry-point scan of every installed distribution) is skipped unless the environment sets
+    PYDANTIC_DISABLE_PLUGINS itself. True when the collector was on (and is now off).
+    """
+    global _startup_gc
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if not gc.isenabled():
+        return False
+    gc.disable()
+    _startup_gc = True
+    return True
+
+
+def _collect_from_here() -> None:
+    """The collector back on for work that makes garbage at scale; what start-up built is frozen."""
+    global _startup_gc
+    if _startup_gc:
+        _startup_gc = False
+        gc.freeze()  # start-up objects move to a generation no collection scans
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = sys.argv[1:] if argv is None else list(argv)
-    code = run(args)
+    collector_was_on = _startup()
+    try:
+        code = run(args)
+    finally:
+        if collector_was_on:
+            _collect_from_here()
+            # The process exits next: freezing the heap spares the interpreter's shutdown
+            # collection a scan of every object for cycles it would free with the process anyway.
+            gc.freeze()
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
