@@ -103,11 +103,24 @@ def _is_flow_key(key: str) -> bool:
     return key == "path" or key == "span" or key.endswith("_span")
 
 
+_KEYS: dict[Any, tuple[str, bool]] = {}  # key → (as written, flow style): a document repeats a few dozen keys
+
+
+def _key(key: Any) -> tuple[str, bool]:
+    known = _KEYS.get(key)
+    if known is None:
+        known = (_scalar(key), isinstance(key, str) and _is_flow_key(key))
+        if isinstance(key, str) and len(_KEYS) < 4096:
+            _KEYS[key] = known
+    return known
+
+
 def _mapping(data: dict[str, Any], indent: int, out: list[str], first: str | None = None) -> None:
     pad = " " * indent
     for i, (key, value) in enumerate(data.items()):
-        head = f"{first if i == 0 and first is not None else pad}{_scalar(key)}:"
-        if isinstance(value, list) and _is_flow_key(key):
+        written, flow = _key(key)
+        head = f"{first if i == 0 and first is not None else pad}{written}:"
+        if flow and isinstance(value, list):
             out.append(f"{head} [{', '.join(_scalar(v, flow=True) for v in value)}]")
         elif isinstance(value, dict) and value:
             out.append(head)
