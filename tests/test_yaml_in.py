@@ -16,6 +16,7 @@ CASES = [
     b"<<: {a: 1}\nb: 2\n",  # a merge key: PyYAML's path
     b"? [1]\n: 2\n",  # a key that is no string: PyYAML's error
     b"1: a\ntrue: b\n",
+    b"a: [0, 017, 12, 0012, +5, -3, 1_000, 0b11, !!int 12, 190:20:30, 123456789012345678901234567890]\n",
     b"!!set {a, b}\n",
     b"a: !custom 1\n",
     b"a: 1\na: 2\nb: 3\n",  # a duplicate key: the last value, at the first key's place

@@ -443,6 +443,7 @@ def parse_yaml(raw: bytes) -> Any:
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 # Scalars PyYAML's safe constructor turns into a value in one call (no generator, no state).
 _SCALAR_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                           "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"})
@@ -479,10 +480,17 @@ class _Plain:
         if id(node) in seen or depth > MAX_YAML_DEPTH or len(seen) >= MAX_YAML_NODES:
             raise _Unusual
         seen.add(id(node))
+        kind = type(node)
         tag = node.tag
-        if tag == _STR_TAG and type(node) is yaml.ScalarNode:
-            return node.value
-        if tag == _MAP_TAG and type(node) is yaml.MappingNode:
+        if kind is yaml.ScalarNode:
+            if tag == _STR_TAG:
+                return node.value
+            if tag == _INT_TAG and node.value.isascii() and node.value.isdigit() and (
+                    node.value[0] != "0" or len(node.value) == 1):
+                return int(node.value)  # what construct_yaml_int gives a plain decimal (0… is octal)
+            if tag in _SCALAR_TAGS:
+                return self.scalar[tag](node)
+        elif tag == _MAP_TAG and kind is yaml.MappingNode:
             out: dict[str, Any] = {}
             for key, value in node.value:
                 if key.tag != _STR_TAG or type(key) is not yaml.ScalarNode or id(key) in seen:
@@ -490,10 +498,8 @@ class _Plain:
                 seen.add(id(key))
                 out[key.value] = self._node(value, depth + 1)
             return out
-        if tag == _SEQ_TAG and type(node) is yaml.SequenceNode:
+        elif tag == _SEQ_TAG and kind is yaml.SequenceNode:
             return [self._node(item, depth + 1) for item in node.value]
-        if tag in _SCALAR_TAGS and type(node) is yaml.ScalarNode:
-            return self.scalar[tag](node)
         raise _Unusual
 
 
