@@ -289,7 +289,9 @@ def _interleaved(cmds: dict[str, list[str]], reps: int) -> dict[str, dict[str, l
     out: dict[str, dict[str, list[float]]] = {k: {"wall": [], "cpu": []} for k in cmds}
     names = list(cmds)
     for k in names:  # warm the page cache and the byte-code
-        _child(cmds[k])
+        status = _child(cmds[k])[2]
+        if status not in (0, 1):  # 1: `diff` found differences; anything else times an error message
+            raise SystemExit(f"bench: {k} exits with status {status}: {' '.join(cmds[k])}")
     for r in range(reps):
         for k in names[r % len(names):] + names[:r % len(names)]:
             wall, cpu, _ = _child(cmds[k])
@@ -328,8 +330,17 @@ def _med(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
+def compile_tree() -> None:
+    """Byte-compile src/ (as `make compile` does): where PYTHONDONTWRITEBYTECODE is set, a cold
+    command would otherwise compile every module it imports, each run, and time the compiler."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "src", quiet=2)
+
+
 def section_cold(rep: Report, reps: int, tmp: Path) -> None:
     rep.say(f"\n## cold commands: whole processes, {reps} rounds interleaved; CPU = user+sys of the child")
+    compile_tree()
     out = tmp / "x.yaml"
     subprocess.run([str(QIGONG), "parse", str(SAMPLE), "-o", str(out), "--force"], check=True, capture_output=True)
     other = ROOT / "tests" / "data" / "heldout" / "yueyang-2025-yingshanghuanjing.txt"
@@ -342,7 +353,7 @@ def section_cold(rep: Report, reps: int, tmp: Path) -> None:
         "qigong parse": [str(QIGONG), "parse", str(SAMPLE), "-o", str(out), "--force"],
         "empty typer app: validate": [*empty, "validate", str(out)],
         "qigong validate": [str(QIGONG), "validate", str(out)],
-        "qigong diff": [str(QIGONG), "diff", str(small), str(out), "--format", "json"],
+        "qigong diff": [str(QIGONG), "diff", str(small), str(out), "--to", "json"],
     }
     t = _interleaved(cmds, reps)
     for k, v in t.items():

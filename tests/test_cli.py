@@ -323,3 +323,39 @@ def test_terminal_summary_names_the_head_and_counts() -> None:
     row = next(line for line in text.splitlines() if line.startswith("general "))
     assert row.split()[-3] == str(len(general.walk()))
     assert f"{len(doc.warnings)} warning(s)" in text
+
+
+def test_a_command_runs_from_an_app_of_its_own_with_the_same_help() -> None:
+    from typer.testing import CliRunner
+
+    from qigong_parse.cli import _app_for, app
+
+    runner = CliRunner()
+    for command in ("parse", "validate", "schema", "diff", "dataset"):
+        one = _app_for(command)
+        assert one is not app and [c.callback for c in one.registered_commands] == [
+            c.callback for c in app.registered_commands if c.callback is not None and
+            (c.name or c.callback.__name__) == command]
+        assert len(app.registered_commands) > 1  # the copy never trims the app itself
+        full = runner.invoke(app, [command, "--help"], prog_name="qigong", terminal_width=100)
+        alone = runner.invoke(one, [command, "--help"], prog_name="qigong", terminal_width=100)
+        assert (alone.exit_code, alone.output) == (full.exit_code, full.output)
+    assert _app_for(None) is app and _app_for("pars") is app  # the whole app: help, suggestions
+
+
+def test_the_console_script_starts_without_collections_and_restores_the_collector() -> None:
+    import gc
+
+    code = ("import gc, sys\n"
+            "from qigong_parse import cli\n"
+            "seen = []\n"
+            "cli.run = lambda args: seen.append(gc.isenabled()) or 0\n"
+            "try:\n"
+            "    cli.main(['parse', 'x.txt'])\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(seen, gc.isenabled())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")})
+    assert out.stdout.split() == ["[False]", "True"]
+    assert gc.isenabled()

@@ -6,10 +6,11 @@ so that `qigong --help` and a cold `qigong parse` start fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..model.output import Document
-    from .batch import Result
+    from .batch import Job, Result
 
 EXIT_HELP = "Exit status: 0 success; 1 bad input or refused output; 2 bad usage."
 MAX_PROBLEMS_SHOWN = 50
@@ -336,7 +337,25 @@ def render_summary(doc: Document, written: str) -> object:
 
 
 def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str | None, opts: _ParseOptions) -> int:
-    from .batch import Job, Result, plan_outputs, run_jobs
+    from .batch import Job, Result
+
+    _collect_from_here()  # a batch makes garbage document after document
+    jobs = _batch_jobs(files, output, opts)
+    order = {job.source: i for i, job in enumerate(jobs)}
+    results: list[Result] = [Result(Job(item, ""), error=message) for item, message in problems]
+    console = _stderr()
+    for result in results:
+        _report(console, result, opts)
+    interrupted = _run_batch(console, jobs, results, opts)
+    results.sort(key=lambda r: order.get(r.job.source, -1))
+    if not opts.quiet and console.is_terminal:  # off a terminal the per-file lines above are the record
+        console.print(render_batch_table(results))
+    return _batch_summary(console, results, interrupted, opts)
+
+
+def _batch_jobs(files: list[Path], output: str | None, opts: _ParseOptions) -> list[Job]:
+    """One job per input file, with its output path (in `-o DIR`, or beside the input)."""
+    from .batch import Job, plan_outputs
 
     if output == "-":
         raise UsageError("-o - writes a single document: give one NOTICE, or -o DIR")
@@ -346,43 +365,51 @@ def _parse_many(files: list[Path], problems: list[tuple[str, str]], output: str 
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"-o {output}: must be a directory when parsing several files")
         _make_dir(out_dir)
-    jobs = [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug, opts.to,
+    return [Job(str(src), str(dest), opts.encoding, opts.fmt, opts.max_bytes, opts.force, opts.debug, opts.to,
                 opts.encoding_errors)
             for src, dest in zip(files, plan_outputs(files, out_dir, opts.to), strict=True)]
-    order = {job.source: i for i, job in enumerate(jobs)}
-    results: list[Result] = [Result(Job(item, ""), error=message) for item, message in problems]
-    console = _stderr()
-    for result in results:
-        _report(console, result, opts)
-    interrupted = False
+
+
+def _run_batch(console: Console, jobs: list[Job], results: list[Result], opts: _ParseOptions) -> bool:
+    """Run the jobs, appending each result to `results` as it comes; True when Ctrl-C cut the batch."""
+    from .batch import Result, run_jobs
+
     finished: list[Result] = []
     try:  # Ctrl-C is caught here, before typer would turn it into "Aborted": the summary still prints
         with closing(run_jobs(jobs, opts.jobs, finished=finished)) as running:
             if console.is_terminal and not opts.quiet:
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-                with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                              TextColumn("{task.description}"), console=console, transient=True) as progress:
-                    task = progress.add_task("", total=len(jobs))
-                    for result in running:
-                        results.append(result)
-                        progress.update(task, advance=1, description=Path(result.job.source).name)
-                        if not result.ok:
-                            _report(progress.console, result, opts)
+                _with_progress(console, running, len(jobs), results, opts)
             else:
                 for result in running:
                     results.append(result)
                     _report(console, result, opts)
     except KeyboardInterrupt:
-        interrupted = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the summary short
         results.extend(finished)
         done = {r.job.source for r in results}
         results.extend(Result(job, error=f"{job.source}: interrupted before its result came back",
                               interrupted=True) for job in jobs if job.source not in done)
-    results.sort(key=lambda r: order.get(r.job.source, -1))
-    if not opts.quiet and console.is_terminal:  # off a terminal the per-file lines above are the record
-        console.print(render_batch_table(results))
+        return True
+    return False
+
+
+def _with_progress(console: Console, running: Iterator[Result], total: int, results: list[Result],
+                   opts: _ParseOptions) -> None:
+    """Collect the results under a progress bar (on a terminal); failures are printed above it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+        for result in running:
+            results.append(result)
+            progress.update(task, advance=1, description=Path(result.job.source).name)
+            if not result.ok:
+                _report(progress.console, result, opts)
+
+
+def _batch_summary(console: Console, results: list[Result], interrupted: bool, opts: _ParseOptions) -> int:
+    """The closing line of a batch (written, failed, warned, interrupted); the exit status."""
     cut = sum(r.interrupted for r in results)
     failed = sum(not r.ok for r in results) - cut
     warned = sum(1 for r in results if r.stats and r.stats.warnings)
@@ -456,6 +483,8 @@ def validate(
     from ..check.validate import validate_file
     from ..io.stdout import write_stdout
 
+    if len(files) > 1:
+        _collect_from_here()
     bad = 0
     for path in files:
         problems = validate_file(path)
@@ -539,13 +568,37 @@ def run(argv: Sequence[str]) -> int:
     return 2 if failed and name == "diff" else code
 
 
+def _app_for(name: str | None) -> typer.Typer:
+    """The app to run `name` with: a copy of `app` holding that one command when `name` is one.
+
+    Before it runs a command, typer turns every registered command into a click command (each
+    parameter's type, default and help); building only the one asked for spares the start-up that
+    work for the others. `qigong --help`, shell completion and unknown names get the whole app.
+    """
+    if name is None or "_QIGONG_COMPLETE" in os.environ or any(g.name == name for g in app.registered_groups):
+        return app
+    from copy import copy
+
+    from typer.main import get_command_name
+
+    chosen = [info for info in app.registered_commands
+              if (info.name or (get_command_name(info.callback.__name__) if info.callback else None)) == name]
+    if len(chosen) != 1:
+        return app
+    one = copy(app)
+    one.registered_commands = chosen
+    return one
+
+
 def _run(args: list[str], name: str | None) -> tuple[int, bool]:
     import click
 
     debug = "--debug" in args
     command = "qigong" + (f" {name}" if name else "")
+    if name not in ("parse", "validate", "schema"):
+        _collect_from_here()  # research and dataset commands: the collector on from the start
     try:
-        rv = app(args=args, prog_name="qigong", standalone_mode=False)
+        rv = _app_for(name)(args=args, prog_name="qigong", standalone_mode=False)
     except QigongError as exc:
         if debug:
             import traceback
@@ -597,10 +650,49 @@ _EXTRA_HINTS = {
 }
 
 
+_startup_gc = False  # main() holds the collector off while the process starts
+
+
+def _startup() -> bool:
+    """Start-up of the console script: no collections while it imports and builds its classes.
+
+    Start-up creates objects that live until exit (modules, model classes, rule tables, compiled
+    patterns) and almost no garbage, yet the collector runs every 700 allocations over a growing
+    heap. A command that makes garbage at scale calls `_collect_from_here`; a single parse needs no
+    collection (the parse pauses the collector itself). Pydantic's plugin discovery (an
+    entry-point scan of every installed distribution) is skipped unless the environment sets
+    PYDANTIC_DISABLE_PLUGINS itself. True when the collector was on (and is now off).
+    """
+    global _startup_gc
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if not gc.isenabled():
+        return False
+    gc.disable()
+    _startup_gc = True
+    return True
+
+
+def _collect_from_here() -> None:
+    """The collector back on for work that makes garbage at scale; what start-up built is frozen."""
+    global _startup_gc
+    if _startup_gc:
+        _startup_gc = False
+        gc.freeze()  # start-up objects move to a generation no collection scans
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = sys.argv[1:] if argv is None else list(argv)
-    code = run(args)
+    collector_was_on = _startup()
+    try:
+        code = run(args)
+    finally:
+        if collector_was_on:
+            _collect_from_here()
+            # The process exits next: freezing the heap spares the interpreter's shutdown
+            # collection a scan of every object for cycles it would free with the process anyway.
+            gc.freeze()
     try:
         if sys.stdout is not None:
             sys.stdout.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..model.output import Document, Node, Target
+from ..model.output import Document, Node, Part, Target, TaskForce
 from .schema import PATH_SEPARATOR, TABLES, columns, schema
 
 Rows = dict[str, dict[str, list[Any]]]
@@ -36,56 +36,78 @@ def document_rows(doc: Document, source: str, nbytes: int) -> Rows:
     sha = doc.source.sha256
     totals = {"nodes": 0, "responsibilities": 0, "targets": 0, "task_forces": 0}
     for part_index, part in enumerate(doc.parts):
-        indexed = _walk(part.nodes)
-        part_targets = len(part.targets) + sum(len(n.targets) for n, _ in indexed)
-        part_resp = sum(n.responsibility is not None for n, _ in indexed)
-        totals["nodes"] += len(indexed)
-        totals["responsibilities"] += part_resp
-        totals["targets"] += part_targets
-        start, end = part.span
-        _add(rows, "parts", sha256=sha, part_id=part.id, part_index=part_index, kind=part.kind,
-             annex_no=part.annex_no, title=part.title, start=start, end=end, preamble=part.preamble,
-             nodes=len(indexed), targets=part_targets, responsibilities=part_resp,
-             has_task_force=part.task_force is not None)
-        target_index = 0
-        for target in part.targets:
-            _target(rows, sha, part.id, target_index, None, None, target)
+        for key, n in _part_rows(rows, sha, part_index, part).items():
+            totals[key] += n
+    _warning_rows(rows, sha, doc)
+    _document_row(rows, sha, doc, source, nbytes, totals)
+    return rows
+
+
+def _part_rows(rows: Rows, sha: str, part_index: int, part: Part) -> dict[str, int]:
+    """The rows of one part (its row, its nodes, targets, units and task force); its counts."""
+    indexed = _walk(part.nodes)
+    part_targets = len(part.targets) + sum(len(n.targets) for n, _ in indexed)
+    part_resp = sum(n.responsibility is not None for n, _ in indexed)
+    start, end = part.span
+    _add(rows, "parts", sha256=sha, part_id=part.id, part_index=part_index, kind=part.kind,
+         annex_no=part.annex_no, title=part.title, start=start, end=end, preamble=part.preamble,
+         nodes=len(indexed), targets=part_targets, responsibilities=part_resp,
+         has_task_force=part.task_force is not None)
+    target_index = 0
+    for target in part.targets:
+        _target(rows, sha, part.id, target_index, None, None, target)
+        target_index += 1
+    for node_index, (node, parent) in enumerate(indexed):
+        path = _node_rows(rows, sha, part.id, node_index, parent, node)
+        for target in node.targets:
+            _target(rows, sha, part.id, target_index, node_index, path, target)
             target_index += 1
-        for node_index, (node, parent) in enumerate(indexed):
-            path = _path(node.path)
-            t_start, t_end = node.title_span
-            _add(rows, "nodes", sha256=sha, part_id=part.id, node_index=node_index, parent_index=parent,
-                 path=path, depth=len(node.path), marker=node.marker, damaged=node.damaged, role=node.role,
-                 origin=node.origin, title=node.title, text=node.text, start=node.span[0], end=node.span[1],
-                 title_start=t_start, title_end=t_end, has_responsibility=node.responsibility is not None,
-                 targets=len(node.targets))
-            resp = node.responsibility
-            if resp is not None:
-                for role, units in (("lead", resp.lead), ("support", resp.support), ("joint", resp.joint)):
-                    for position, unit in enumerate(units):
-                        _add(rows, "responsibilities", sha256=sha, part_id=part.id, node_index=node_index,
-                             path=path, role=role, position=position, unit=unit, raw=resp.raw)
-            for target in node.targets:
-                _target(rows, sha, part.id, target_index, node_index, path, target)
-                target_index += 1
-        tf = part.task_force
-        if tf is not None:
-            totals["task_forces"] += 1
-            tf_start, tf_end = _span(tf.span)
-            _add(rows, "task_forces", sha256=sha, part_id=part.id, name=tf.name, convener=tf.convener,
-                 executive_deputy=tf.executive_deputy, deputies=len(tf.deputies), members=len(tf.members),
-                 office=tf.office, raw=tf.raw, start=tf_start, end=tf_end)
-            people = [("convener", [tf.convener] if tf.convener else []),
-                      ("executive_deputy", [tf.executive_deputy] if tf.executive_deputy else []),
-                      ("deputy", tf.deputies), ("member", tf.members)]
-            for role, names in people:
-                for position, unit in enumerate(names):
-                    _add(rows, "task_force_members", sha256=sha, part_id=part.id, role=role,
-                         position=position, unit=unit)
+    if part.task_force is not None:
+        _task_force_rows(rows, sha, part.id, part.task_force)
+    return {"nodes": len(indexed), "responsibilities": part_resp, "targets": part_targets,
+            "task_forces": int(part.task_force is not None)}
+
+
+def _node_rows(rows: Rows, sha: str, part_id: str, node_index: int, parent: int | None, node: Node) -> str | None:
+    """The row of one node and the rows of its responsible units; its path as stored."""
+    path = _path(node.path)
+    t_start, t_end = node.title_span
+    _add(rows, "nodes", sha256=sha, part_id=part_id, node_index=node_index, parent_index=parent,
+         path=path, depth=len(node.path), marker=node.marker, damaged=node.damaged, role=node.role,
+         origin=node.origin, title=node.title, text=node.text, start=node.span[0], end=node.span[1],
+         title_start=t_start, title_end=t_end, has_responsibility=node.responsibility is not None,
+         targets=len(node.targets))
+    resp = node.responsibility
+    if resp is not None:
+        for role, units in (("lead", resp.lead), ("support", resp.support), ("joint", resp.joint)):
+            for position, unit in enumerate(units):
+                _add(rows, "responsibilities", sha256=sha, part_id=part_id, node_index=node_index,
+                     path=path, role=role, position=position, unit=unit, raw=resp.raw)
+    return path
+
+
+def _task_force_rows(rows: Rows, sha: str, part_id: str, tf: TaskForce) -> None:
+    tf_start, tf_end = _span(tf.span)
+    _add(rows, "task_forces", sha256=sha, part_id=part_id, name=tf.name, convener=tf.convener,
+         executive_deputy=tf.executive_deputy, deputies=len(tf.deputies), members=len(tf.members),
+         office=tf.office, raw=tf.raw, start=tf_start, end=tf_end)
+    people = [("convener", [tf.convener] if tf.convener else []),
+              ("executive_deputy", [tf.executive_deputy] if tf.executive_deputy else []),
+              ("deputy", tf.deputies), ("member", tf.members)]
+    for role, names in people:
+        for position, unit in enumerate(names):
+            _add(rows, "task_force_members", sha256=sha, part_id=part_id, role=role,
+                 position=position, unit=unit)
+
+
+def _warning_rows(rows: Rows, sha: str, doc: Document) -> None:
     for warning_index, w in enumerate(doc.warnings):
         w_start, w_end = _span(w.span)
         _add(rows, "warnings", sha256=sha, warning_index=warning_index, code=w.code, part_id=w.part,
              path=_path(w.path), message=w.message, start=w_start, end=w_end)
+
+
+def _document_row(rows: Rows, sha: str, doc: Document, source: str, nbytes: int, totals: dict[str, int]) -> None:
     notice = doc.notice
     chars = doc.source.chars
     unassigned = sum(u.span[1] - u.span[0] for u in doc.unassigned)
@@ -100,7 +122,6 @@ def document_rows(doc: Document, source: str, nbytes: int) -> Rows:
          nodes=totals["nodes"], responsibilities=totals["responsibilities"], targets=totals["targets"],
          task_forces=totals["task_forces"], warnings=len(doc.warnings), unassigned_chars=unassigned,
          coverage=1.0 - unassigned / chars if chars else 0.0)
-    return rows
 
 
 def error_rows(source: str, sha256: str | None, nbytes: int | None, kind: str, message: str) -> Rows:

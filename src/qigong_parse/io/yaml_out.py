@@ -103,11 +103,24 @@ def _is_flow_key(key: str) -> bool:
     return key == "path" or key == "span" or key.endswith("_span")
 
 
+_KEYS: dict[Any, tuple[str, bool]] = {}  # key → (as written, flow style): a document repeats a few dozen keys
+
+
+def _key(key: Any) -> tuple[str, bool]:
+    known = _KEYS.get(key)
+    if known is None:
+        known = (_scalar(key), isinstance(key, str) and _is_flow_key(key))
+        if isinstance(key, str) and len(_KEYS) < 4096:
+            _KEYS[key] = known
+    return known
+
+
 def _mapping(data: dict[str, Any], indent: int, out: list[str], first: str | None = None) -> None:
     pad = " " * indent
     for i, (key, value) in enumerate(data.items()):
-        head = f"{first if i == 0 and first is not None else pad}{_scalar(key)}:"
-        if isinstance(value, list) and _is_flow_key(key):
+        written, flow = _key(key)
+        head = f"{first if i == 0 and first is not None else pad}{written}:"
+        if flow and isinstance(value, list):
             out.append(f"{head} [{', '.join(_scalar(v, flow=True) for v in value)}]")
         elif isinstance(value, dict) and value:
             out.append(head)
@@ -418,10 +431,76 @@ def parse_yaml(raw: bytes) -> Any:
             raise InputError(f"YAML nested more than {MAX_YAML_DEPTH} levels deep") from None
         if root is None:
             return None
-        _check_tree(root)
-        return loader.construct_document(root)
+        data = _Plain(loader).build(root)
+        if data is _Plain.UNUSUAL:
+            _check_tree(root)  # raises the limit's own message where the tree breaks one
+            return loader.construct_document(root)
+        return data
     finally:
         loader.dispose()
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+# Scalars PyYAML's safe constructor turns into a value in one call (no generator, no state).
+_SCALAR_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                          "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"})
+
+
+class _Unusual(Exception):
+    """The tree holds something the plain builder leaves to PyYAML (or breaks a limit)."""
+
+
+class _Plain:
+    """The data of a composed tree of plain mappings, sequences and scalars, in one walk that also
+    checks the limits `_check_tree` checks (no shared node, the node count, the depth).
+
+    It gives exactly what PyYAML's safe constructor gives for such a tree, without its per-node
+    Python machinery (a generator per mapping, a state per object). Anything else (merge keys,
+    non-string keys, other tags, a broken limit) returns UNUSUAL: the caller then runs the
+    standard path, which raises or constructs as it always did.
+    """
+
+    UNUSUAL: Any = object()
+
+    def __init__(self, loader: Any) -> None:
+        self.scalar = {tag: loader.yaml_constructors[tag].__get__(loader) for tag in _SCALAR_TAGS}
+        self.seen: set[int] = set()
+
+    def build(self, root: yaml.Node) -> Any:
+        try:
+            return self._node(root, 1)
+        except _Unusual:
+            return self.UNUSUAL
+
+    def _node(self, node: yaml.Node, depth: int) -> Any:
+        seen = self.seen
+        if id(node) in seen or depth > MAX_YAML_DEPTH or len(seen) >= MAX_YAML_NODES:
+            raise _Unusual
+        seen.add(id(node))
+        kind = type(node)
+        tag = node.tag
+        if kind is yaml.ScalarNode:
+            if tag == _STR_TAG:
+                return node.value
+            if tag == _INT_TAG and node.value.isascii() and node.value.isdigit() and (
+                    node.value[0] != "0" or len(node.value) == 1):
+                return int(node.value)  # what construct_yaml_int gives a plain decimal (0… is octal)
+            if tag in _SCALAR_TAGS:
+                return self.scalar[tag](node)
+        elif tag == _MAP_TAG and kind is yaml.MappingNode:
+            out: dict[str, Any] = {}
+            for key, value in node.value:
+                if key.tag != _STR_TAG or type(key) is not yaml.ScalarNode or id(key) in seen:
+                    raise _Unusual  # merge keys (<<), non-string keys: PyYAML's rules
+                seen.add(id(key))
+                out[key.value] = self._node(value, depth + 1)
+            return out
+        elif tag == _SEQ_TAG and kind is yaml.SequenceNode:
+            return [self._node(item, depth + 1) for item in node.value]
+        raise _Unusual
 
 
 def load_yaml(path: Path) -> Any:
