@@ -324,3 +324,12 @@ def test_trie_pattern_matches_the_longest_word(words: list[str], text: str, expe
 
     m = re.compile(_trie_pattern(words)).match(text)
     assert m is not None and m.group() == expected
+
+
+@pytest.mark.parametrize(("written", "pieces"), [
+    ("指导站国家调查队", ["指导站", "国家调查队"]),  # 国家 opens a new name (units/general.yaml name_starts)
+    ("蚕桑指导站国家粮食储备库站", ["蚕桑指导站", "国家粮食储备库站"]),
+])
+def test_unknown_names_run_together_are_cut_where_a_name_word_starts(written: str, pieces: list[str]) -> None:
+    registry = UnitRegistry.for_issuer("某某县人民政府办公室")
+    assert [p.written for p in registry.split(written)] == pieces
