@@ -7,7 +7,7 @@
 
 Every comparison is made inside the same run on the same machine, interleaved: cold commands
 round-robin (CPU = user+sys of each child, from wait4), warm parses in fresh processes that
-alternate between this tree, the baseline commit and `main` (unpacked from git), each kind several
+alternate between this tree, the baseline commit 061769a and 7ac2344 (unpacked from git), each kind several
 times; the report gives medians and minimums and their ratios, never a lone time.
 """
 
@@ -143,6 +143,7 @@ def scaled(k: int) -> str:
 # --- Workers: one fresh process each -----------------------------------------------------------
 
 BASELINE = "061769a"  # the commit issue 12's warm-path target is measured against
+ARCH_BASE = "7ac2344"  # issue 11: cold start and warm throughput no worse than at this commit
 
 
 def _use_src(src: str | None) -> None:
@@ -338,7 +339,13 @@ def compile_tree() -> None:
     compileall.compile_dir(ROOT / "src", quiet=2)
 
 
-def section_cold(rep: Report, reps: int, tmp: Path) -> None:
+def _old_cli(tree: str, *args: str) -> list[str]:
+    """A cold command of an older revision's CLI (its `main(argv)`), run from its unpacked tree."""
+    code = f"import sys; sys.path.insert(0, {tree!r}); from qigong_parse.cli import main; main({list(args)!r})"
+    return [sys.executable, "-c", code]
+
+
+def section_cold(rep: Report, reps: int, tmp: Path, arch: str | None = None) -> None:
     rep.say(f"\n## cold commands: whole processes, {reps} rounds interleaved; CPU = user+sys of the child")
     compile_tree()
     out = tmp / "x.yaml"
@@ -355,6 +362,12 @@ def section_cold(rep: Report, reps: int, tmp: Path) -> None:
         "qigong validate": [str(QIGONG), "validate", str(out)],
         "qigong diff": [str(QIGONG), "diff", str(small), str(out), "--to", "json"],
     }
+    if arch is not None:
+        import compileall
+
+        compileall.compile_dir(arch, quiet=2)
+        cmds[f"qigong parse at {ARCH_BASE}"] = _old_cli(arch, "parse", str(SAMPLE), "-o", str(tmp / "o.yaml"),
+                                                         "--force")
     t = _interleaved(cmds, reps)
     for k, v in t.items():
         rep.say(f"  {k:<27} CPU median {_ms(_med(v['cpu'])):>7} (min {_ms(min(v['cpu'])):>7})   "
@@ -370,6 +383,14 @@ def section_cold(rep: Report, reps: int, tmp: Path) -> None:
     ratio("qigong parse", "empty typer app: parse", "<= 1.5x",
           "cold `qigong parse` vs an empty typer app with the same `parse` signature")
     ratio("qigong validate", "empty typer app: validate", "<= 1.5x", "cold `qigong validate` vs the empty typer app")
+    if arch is not None:
+        old = t[f"qigong parse at {ARCH_BASE}"]["cpu"]
+        med = _med(old) / _med(t["qigong parse"]["cpu"])
+        low = min(old) / min(t["qigong parse"]["cpu"])
+        rep.say(f"  qigong parse at {ARCH_BASE} / now: {med:.2f}x (medians), {low:.2f}x (mins)  "
+                "[target >= 1 (issue 11)]")
+        rep.row(f"cold `qigong parse`, {ARCH_BASE} / now", _ms(_med(t["qigong parse"]["cpu"])),
+                f"{_ms(_med(old))} at {ARCH_BASE}", f"{med:.2f}× faster (min {low:.2f}×)", ">= 1× (issue 11)")
     d = t["qigong diff"]
     rep.row("`qigong diff` of two small YAML files (cold)", f"{_ms(_med(d['wall']))} wall, {_ms(_med(d['cpu']))} CPU",
             "1 s", f"{_med(d['wall']):.2f}", "< 1 s")
@@ -390,7 +411,7 @@ def _baseline_tree(tmp: Path, rev: str = BASELINE) -> str | None:
 
 
 def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> None:
-    """`refs`: other trees by revision (the baseline, and `main` for this branch's own gain)."""
+    """`refs`: other trees by revision (issue 12's baseline, and issue 11's reference commit)."""
     rep.say(f"\n## warm parse_text of the sample: CPU, {pairs} fresh processes per tree (alternating), "
             f"{runs} runs each")
     got: dict[str, dict[str, list[float]]] = {t: {"parse": [], "scan": []} for t in ("now", *refs)}
@@ -409,7 +430,7 @@ def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> No
             f"one compiled-regex pass over the outline markers: {_ms1(s_med)}", f"{p_med / s_med:.0f}×", "-")
     for rev in refs:
         b_med, b_min = _med(got[rev]["parse"]), min(got[rev]["parse"])
-        target = ">= 3×" if rev == BASELINE else "-"
+        target = ">= 3×" if rev == BASELINE else ">= 1× (issue 11)"
         rep.say(f"  parse_text at {rev}: median {_ms1(b_med)} (min {_ms1(b_min)}); speed-up "
                 f"{b_med / p_med:.2f}x (medians), {b_min / p_min:.2f}x (mins)  [target {target}]")
         rep.row(f"warm `parse_text`, {rev} / now", _ms1(p_med), f"{_ms1(b_med)} at {rev}",
@@ -552,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", choices=SECTIONS, default=list(DEFAULT))
     ap.add_argument("--quick", action="store_true", help="fewer runs, smaller sizes")
     ap.add_argument("--batch", type=int, default=100, help="notices in the batch section")
-    ap.add_argument("--no-base", action="store_true", help=f"skip the {BASELINE} and main reference runs")
+    ap.add_argument("--no-base", action="store_true", help=f"skip the {BASELINE} and {ARCH_BASE} reference runs")
     ap.add_argument("--write", type=Path, default=None,
                     help="write the figures to this file (default: docs/performance.md on a full run)")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -577,11 +598,12 @@ def main(argv: list[str] | None = None) -> int:
         base = None if args.no_base else _baseline_tree(tmp)
         if base is None and not args.no_base:
             rep.say(f"  (no git checkout: the {BASELINE} reference is skipped)")
+        arch = None if args.no_base else _baseline_tree(tmp, ARCH_BASE)
         if "cold" in args.only:
-            section_cold(rep, 5 if args.quick else 9, tmp)
+            section_cold(rep, 5 if args.quick else 9, tmp, arch)
         if "warm" in args.only:
-            refs = {rev: tree for rev in (BASELINE, "main") if not args.no_base
-                    and (tree := (base if rev == BASELINE else _baseline_tree(tmp, rev)))}
+            refs = {rev: tree for rev in (BASELINE, ARCH_BASE) if not args.no_base
+                    and (tree := (base if rev == BASELINE else arch))}
             section_warm(rep, 8 if args.quick else 15, 2 if args.quick else 3, refs)
         if "scale" in args.only:
             section_scale(rep, 10 if args.quick else 100, 1 if args.quick else 2, base)
