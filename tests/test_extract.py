@@ -180,9 +180,9 @@ def test_extract_leaves_the_tree_as_it_is() -> None:
     from qigong_parse.parse.state import ParseState
 
     state = ParseState(COUNTY)
-    parts = [build_outline(COUNTY, state.norm, sl).part for sl in segment(state).parts]
+    parts = [build_outline(state, sl).part for sl in segment(state).parts]
     before = [list(p.walk()) for p in parts]
-    out = extract(parts, None, COUNTY, state.norm)
+    out = extract(state, parts, None)
     assert [list(p.walk()) for p in parts] == before
     assert out.parts[0].task_force is not None
     assert [len(f.duties) for f in out.parts] == [len(nodes) for nodes in before]

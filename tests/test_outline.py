@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from qigong_parse.model.ir import NodeTree
 from qigong_parse.model.output import PartSlice
 from qigong_parse.parse.outline import build_outline, cn_to_int, int_to_cn
-from qigong_parse.text.normalize import normalize
+from qigong_parse.parse.state import ParseState
 
 
 def outline(text: str) -> list[NodeTree]:
     sl = PartSlice(id="general", kind="general_plan", span=(0, len(text)), body_start=0)
-    return list(build_outline(text, normalize(text), sl).part.walk())
+    return list(build_outline(ParseState(text), sl).part.walk())
 
 
 def shape(text: str) -> list[tuple[str, str, str, bool]]:

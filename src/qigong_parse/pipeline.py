@@ -71,18 +71,17 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     text = decoded.text
     state = ParseState(text, outside=list(decoded.outside))
     seg = segment(state)
-    norm = state.norm
     warnings = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
     warnings += state.warnings
     parts = []
     for sl in seg.parts:
-        outline = build_outline(text, norm, sl)
+        outline = build_outline(state, sl)
         warnings.extend(outline.warnings)
         parts.append(outline.part)
-    facts = extract(parts, seg.notice, text, norm)
+    facts = extract(state, parts, seg.notice)
     warnings.extend(facts.warnings)
     unassigned = _with_page_chrome(seg.unassigned, decoded) if decoded.labelled else list(seg.unassigned)
-    coverage = coverage_of(parts, facts, seg.notice, unassigned, norm)
+    coverage = coverage_of(state, parts, facts, seg.notice, unassigned)
     warnings.extend(coverage.warnings)
     source = Source(
         file=file,

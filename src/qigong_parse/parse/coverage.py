@@ -19,6 +19,7 @@ from ..rules import load_table
 from ..rules.markers import marker_prefix
 from ..text.lines import split_lines
 from .extract.clauses import bracket_spans, grammar
+from .state import ParseState
 
 MAX_SPANS = 50
 
@@ -32,9 +33,10 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
             regex.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
 
 
-def coverage_of(parts: Sequence[PartTree], facts: Extraction, notice: Notice | None,
-                unassigned: Sequence[Unassigned], norm: str) -> CoverageFacts:
+def coverage_of(state: ParseState, parts: Sequence[PartTree], facts: Extraction, notice: Notice | None,
+                unassigned: Sequence[Unassigned]) -> CoverageFacts:
     """The coverage block of each part and of the document, and the coverage warnings."""
+    norm = state.norm
     covs = tuple(_part_coverage(p, f, norm) for p, f in zip(parts, facts.parts, strict=True))
     head = 0
     if notice is not None:

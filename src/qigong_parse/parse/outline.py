@@ -20,6 +20,7 @@ from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
 from ..text.lines import split_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
+from .state import ParseState
 from .task_tables import TaskRow, find_task_tables
 
 
@@ -487,8 +488,9 @@ def _role_for(title: str, taken: set[Role], sibling_titles: list[str], g: _Gramm
     return None, False
 
 
-def build_outline(text: str, norm: str, sl: PartSlice) -> OutlineResult:
+def build_outline(state: ParseState, sl: PartSlice) -> OutlineResult:
     """Build the outline tree of one part: candidates → chain → nodes → roles → tree."""
+    text, norm = state.text, state.norm
     g = grammar()
     end = sl.span[1]
     chain = _Chain()

@@ -10,6 +10,7 @@ from ...model.output import Notice, ParseWarning, Target, TaskForce
 from ...rules import load_table
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
+from ..state import ParseState
 from .clauses import in_force, stated_conventions
 from .responsibility import ClauseContext, find_responsibility
 from .taskforce import find_task_force
@@ -35,8 +36,9 @@ class _PartDraft:
                          preamble_targets=self.preamble_targets, task_force=self.task_force)
 
 
-def extract(parts: Sequence[PartTree], notice: Notice | None, text: str, norm: str) -> Extraction:
+def extract(state: ParseState, parts: Sequence[PartTree], notice: Notice | None) -> Extraction:
     """Responsibility, targets and task forces of every part (the tree itself is left as it is)."""
+    text, norm = state.text, state.norm
     place = notice.issuer if notice and notice.issuer else None
     if place is None and parts:
         place = parts[0].title
