@@ -339,3 +339,32 @@ def test_registry_lists_give_canonical_units(units: list[str], opening: str, lea
     found = resp.lead + resp.support + resp.joint
     assert set(found) <= registry.canonical_names
     assert set(found) == set(units)
+
+
+def test_duty_sentence_needs_are_in_every_match() -> None:
+    """A duty-sentence pattern is searched only where one of its `needs` words stands: every match
+    over the sample and the held-out notices holds one (else the test before the search would lose it)."""
+    from pathlib import Path
+
+    import yaml
+
+    import qigong_parse
+    from qigong_parse.text.normalize import normalize as norm
+
+    table = yaml.safe_load((Path(qigong_parse.__file__).parent / "rules" / "clauses.yaml").read_text(encoding="utf-8"))
+    data = Path(__file__).parent / "data"
+    from qigong_parse.read import decode
+
+    texts = [norm(decode(p.read_bytes()).text) for p in sorted((data / "heldout").glob("*.txt"))]
+    texts.append(norm((Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt")
+                      .read_text(encoding="utf-8")))
+    import regex
+
+    matched = 0
+    for record in table["duty_sentences"]:
+        pattern = regex.compile(record["pattern"])
+        for text in texts:
+            for m in pattern.finditer(text):
+                matched += 1
+                assert any(w in m.group() for w in record["needs"]), (record["pattern"], m.group())
+    assert matched > 50  # the patterns do match these notices: the check is not empty

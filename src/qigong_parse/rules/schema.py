@@ -144,6 +144,11 @@ class ClauseGrammar(_Table):
     not_units: Regex
 
 
+class DutySentence(_Table):
+    pattern: Regex
+    needs: Words = Field(min_length=1)
+
+
 class ClauseLimits(_Table):
     paragraphs_back: int = Field(ge=0)
     trailing_list_chars: int = Field(ge=0)
@@ -158,7 +163,7 @@ class ClausesTable(_Table):
     labels: dict[UnitRole, Regex]
     sentence: Regex
     sentence_end: Regex
-    duty_sentences: list[Regex]
+    duty_sentences: list[DutySentence]
     generic_groups: Words
     limits: ClauseLimits
     label_line_words: Words

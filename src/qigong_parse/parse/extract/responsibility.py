@@ -59,7 +59,7 @@ class _Shapes:
     labels: regex.Pattern[str]
     sentence: regex.Pattern[str]
     sentence_end: regex.Pattern[str]
-    duty_sentences: tuple[regex.Pattern[str], ...]
+    duty_sentences: tuple[tuple[regex.Pattern[str], tuple[str, ...]], ...]  # (pattern, words it needs)
     generic_groups: frozenset[str]
     # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
     paragraphs_back: int
@@ -85,7 +85,7 @@ def _shapes() -> _Shapes:
             sentence=regex.compile(table["sentence"]),
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
-            duty_sentences=tuple(regex.compile(p) for p in table["duty_sentences"]),
+            duty_sentences=tuple((regex.compile(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
             generic_groups=frozenset(table["generic_groups"]),
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
@@ -296,7 +296,9 @@ def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
     support: list[Piece] = []
     joint: list[Piece] = []
     begin, end = len(region), 0
-    for pattern in _shapes().duty_sentences:
+    for pattern, needs in _shapes().duty_sentences:
+        if not any(w in region for w in needs):
+            continue  # the pattern cannot match here
         for m in pattern.finditer(region):
             found: dict[str, list[Piece]] = {}
             for group in ("lead", "support", "joint", "joint_group"):
