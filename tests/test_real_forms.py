@@ -167,6 +167,8 @@ CLAUSES = [
     pytest.param("（一）协调。（责任单位：市发改委，配合单位：市财政局）", (["市发改委"], ["市财政局"], []),
                  id="责任单位 beside 配合单位 leads"),
     pytest.param("（一）宣传。（以下简称“三合一”负责制）", None, id="an aside is no clause"),
+    pytest.param("（一）服务。（各有关部门和单位，各省级人民政府按职责分工负责）",
+                 ([], [], ["各有关部门和单位", "各省级人民政府"]), id="和 before a bare class word stays (有关部门和单位)"),
 ]
 
 

@@ -333,7 +333,8 @@ def _split_and(s: str, a: int, b: int, g: Grammar) -> list[tuple[int, int]]:
     for word in g.and_words:
         i = s.find(word, a + 1, b)
         while i > 0:
-            if s[a:i].endswith(g.unit_suffixes) and i + len(word) < b:
+            # not before a bare class word (有关部门和单位 is one group: 单位 alone names no body)
+            if s[a:i].endswith(g.unit_suffixes) and i + len(word) < b and s[i + len(word):b] not in g.unit_suffixes:
                 return [(a, i), *_split_and(s, i + len(word), b, g)]
             i = s.find(word, i + 1, b)
     return [(a, b)]
