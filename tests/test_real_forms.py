@@ -167,6 +167,10 @@ CLAUSES = [
     pytest.param("（一）协调。（责任单位：市发改委，配合单位：市财政局）", (["市发改委"], ["市财政局"], []),
                  id="责任单位 beside 配合单位 leads"),
     pytest.param("（一）宣传。（以下简称“三合一”负责制）", None, id="an aside is no clause"),
+    pytest.param("（一）改革。机构要完善治理结构，聘请市场化专业团队负责机构管理，提高运作水平。"
+                 "（责任单位：省金融监管局、省财政厅和各市、县〔区〕人民政府）",
+                 ([], [], ["省金融监管局", "省财政厅", "各市、县〔区〕人民政府"]),
+                 id="sentence words ending like a name are no unit"),
     pytest.param("（一）服务。（各有关部门和单位，各省级人民政府按职责分工负责）",
                  ([], [], ["各有关部门和单位", "各省级人民政府"]), id="和 before a bare class word stays (有关部门和单位)"),
 ]

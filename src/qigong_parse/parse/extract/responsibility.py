@@ -20,7 +20,7 @@ from ...model.ir import Duty
 from ...model.output import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
-from .clauses import Stated, find_clauses, in_force
+from .clauses import Stated, find_clauses, grammar, in_force
 
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
@@ -445,12 +445,15 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
         while len(pieces) > 1 and pieces[0].kind == "junk" and pieces[0].end == pieces[1].start:
             pieces = pieces[1:]
     out: list[Piece] = []
+    not_units = grammar().not_units
     for p in pieces:
         if p.kind == "junk" and (strict or len(p.written) > shapes.junk_max_chars or not _HAN.fullmatch(p.written)
                                  or not p.written.startswith((*ctx.registry.levels, "省"))):
             # only a truncated name (市文旅, completed later from the same document) is kept:
             # sentence words (提出意见供参考并) never become a unit
             return None
+        if p.kind == "shaped" and not_units.search(p.written):
+            return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
         moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind, repaired=p.repaired)
         if flagged is not None and p.end in flags:
             flagged.append(moved)
