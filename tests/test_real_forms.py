@@ -290,3 +290,9 @@ def test_clause_separators_must_be_one_character_class() -> None:
     assert _one_character_class("[、,;/]") == "[、,;/]"
     with pytest.raises(TableError, match="one character class"):
         _one_character_class("\\s*、\\s*")
+
+
+def test_a_unit_that_is_to_act_together_with_another_leads_it() -> None:
+    """A（要）会同B…: lead A, support B (the gold conventions' sentence form), with 要 between them too."""
+    doc = parse_text("国务院关于某某的意见\n一、任务\n（一）清单。各部门要建立清单。市场监管总局要会同发展改革委制定联合抽查事项清单。\n")
+    assert resp(nodes(doc)[1]) == (["市场监管总局"], ["发展改革委"], [])
