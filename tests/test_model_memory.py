@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import pickle
 
 from pydantic import BaseModel
@@ -55,3 +56,24 @@ def test_a_parsed_document_reads_back_equal(sample_doc: Document) -> None:
     again = Document.model_validate(sample_doc.model_dump(mode="json"))
     assert again.model_dump(mode="json") == sample_doc.model_dump(mode="json")
     assert sample_doc.parts[0].nodes[0].model_fields_set >= {"path", "marker", "title", "span", "title_span"}
+
+
+def test_a_parse_leaves_no_tree_for_the_cyclic_collector(sample: str) -> None:
+    # The collector is paused during a parse: a cycle holding the tree would keep it until it runs.
+    from qigong_parse.model.ir import NodeTree
+    from qigong_parse.pipeline import parse_text
+
+    gc.collect()
+    was_enabled, flags = gc.isenabled(), gc.get_debug()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        doc = parse_text(sample)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, NodeTree | BaseModel)]
+    finally:
+        gc.set_debug(flags)
+        gc.garbage.clear()
+        if was_enabled:
+            gc.enable()
+    assert doc.parts and not left
