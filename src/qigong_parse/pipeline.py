@@ -74,6 +74,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     norm = state.norm
     warnings = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
     warnings += state.warnings
+    del state  # its line index (Line objects and their contents, ~5 B per character) served segmentation only
     parts = []
     for sl in seg.parts:
         outline = build_outline(text, norm, sl)
@@ -84,6 +85,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     unassigned = _with_page_chrome(seg.unassigned, decoded) if decoded.labelled else list(seg.unassigned)
     coverage = coverage_of(parts, facts, seg.notice, unassigned, norm)
     warnings.extend(coverage.warnings)
+    del norm
     source = Source(
         file=file,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -92,6 +94,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
         format=decoded.format,
     )
     doc = assemble(source, seg.notice, parts, facts, coverage, unassigned, warnings, decoded.page_starts)
+    del parts, facts, coverage  # the tree and the facts, now in the output models, are not alive beside them
     problems = check_document(doc)
     if problems:  # the guarantee every output keeps; a breach is a bug of ours, reported, never hidden
         doc.warnings.append(ParseWarning(code="invariant", message="; ".join(map(str, problems[:5]))))
