@@ -73,16 +73,18 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     seg = segment(state)
     warnings = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
     warnings += state.warnings
-    parts = []
-    for sl in seg.parts:
-        outline = build_outline(state, sl)
-        warnings.extend(outline.warnings)
-        parts.append(outline.part)
+    # the line index (Line objects and their contents, ~5 B per character) served segmentation only
+    vars(state).pop("lines", None)
+    outlines = [build_outline(state, sl) for sl in seg.parts]
+    parts = [outline.part for outline in outlines]
+    warnings.extend(w for outline in outlines for w in outline.warnings)
+    del outlines
     facts = extract(state, parts, seg.notice)
     warnings.extend(facts.warnings)
     unassigned = _with_page_chrome(seg.unassigned, decoded) if decoded.labelled else list(seg.unassigned)
     coverage = coverage_of(state, parts, facts, seg.notice, unassigned)
     warnings.extend(coverage.warnings)
+    del state  # the normalized view and the overlays
     source = Source(
         file=file,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -90,7 +92,10 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
         chars=len(text),
         format=decoded.format,
     )
-    doc = assemble(source, seg.notice, parts, facts, coverage, unassigned, warnings, decoded.page_starts)
+    # Assembly takes the tree and the facts part by part and frees each once its models exist.
+    pieces = list(zip(parts, facts.parts, coverage.parts, strict=True))
+    del parts, facts
+    doc = assemble(source, seg.notice, pieces, coverage.document, unassigned, warnings, decoded.page_starts)
     problems = check_document(doc)
     if problems:  # the guarantee every output keeps; a breach is a bug of ours, reported, never hidden
         doc.warnings.append(ParseWarning(code="invariant", message="; ".join(map(str, problems[:5]))))

@@ -30,41 +30,55 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+# A leaf piece: its span, and its label (or, for a node, its part's prefix and the node, the
+# label made only when a problem names it: the whole document's labels cost more than its nodes).
+_Leaf = tuple[Span, str, Node | None]
+
+
+def _label(leaf: _Leaf) -> str:
+    _, at, node = leaf
+    return at if node is None else f"{at}:{'/'.join(node.path)}"
+
+
 def leaf_spans(doc: Document) -> list[tuple[str, Span]]:
     """Every leaf piece of `doc` as (label, span): the pieces that must tile the text."""
-    out: list[tuple[str, Span]] = [(f"unassigned[{i}]", u.span) for i, u in enumerate(doc.unassigned)]
+    return [(_label(leaf), leaf[0]) for leaf in _leaves(doc)]
+
+
+def _leaves(doc: Document) -> list[_Leaf]:
+    out: list[_Leaf] = [(u.span, f"unassigned[{i}]", None) for i, u in enumerate(doc.unassigned)]
     if doc.notice is not None:
-        out.append(("notice.span", doc.notice.span))
+        out.append((doc.notice.span, "notice.span", None))
         if doc.notice.attachments_span is not None:
-            out.append(("notice.attachments_span", doc.notice.attachments_span))
+            out.append((doc.notice.attachments_span, "notice.attachments_span", None))
         if doc.notice.signature_span is not None:
-            out.append(("notice.signature_span", doc.notice.signature_span))
+            out.append((doc.notice.signature_span, "notice.signature_span", None))
     for i, part in enumerate(doc.parts):
         out.extend(_part_leaves(f"parts[{i}]", part))
     return out
 
 
-def _part_leaves(at: str, part: Part) -> list[tuple[str, Span]]:
-    out: list[tuple[str, Span]] = []
+def _part_leaves(at: str, part: Part) -> list[_Leaf]:
+    out: list[_Leaf] = []
     if part.head_span is not None:
-        out.append((f"{at}.head_span", part.head_span))
+        out.append((part.head_span, f"{at}.head_span", None))
     if part.preamble_span is not None:
-        out.append((f"{at}.preamble_span", part.preamble_span))
-    for node in part.walk():
-        out.append((f"{at}:{'/'.join(node.path)}", node.span))
+        out.append((part.preamble_span, f"{at}.preamble_span", None))
+    out.extend((node.span, at, node) for node in part.walk())
     return out
 
 
-def _tiling(pieces: list[tuple[str, Span]], start: int, end: int, what: str, where: str) -> list[Problem]:
+def _tiling(pieces: list[_Leaf], start: int, end: int, what: str, where: str) -> list[Problem]:
     """Problems when `pieces` do not cover ``[start, end)`` contiguously (one per gap or overlap)."""
     problems: list[Problem] = []
     pos = start
-    for label, (s, e) in sorted(pieces, key=lambda p: (p[1][0], p[1][1])):
+    for leaf in sorted(pieces, key=lambda p: (p[0][0], p[0][1])):
+        s, e = leaf[0]
         if s > pos:
             problems.append(Problem(where, f"gap: text [{pos}, {s}) is covered by no piece of {what} "
-                                           f"(the next is {label} {[s, e]})"))
+                                           f"(the next is {_label(leaf)} {[s, e]})"))
         elif s < pos:
-            problems.append(Problem(where, f"overlap: {label} {[s, e]} overlaps the piece before it "
+            problems.append(Problem(where, f"overlap: {_label(leaf)} {[s, e]} overlaps the piece before it "
                                            f"(which ends at {pos})"))
         pos = max(pos, e)
     if pos < end:
@@ -76,7 +90,7 @@ def _tiling(pieces: list[tuple[str, Span]], start: int, end: int, what: str, whe
 
 def tiling_problems(doc: Document) -> list[Problem]:
     """The "nothing lost" guarantee from the Document alone: leaves tile [0, chars), parts tile theirs."""
-    problems = _tiling(leaf_spans(doc), 0, doc.source.chars, "the document", "")
+    problems = _tiling(_leaves(doc), 0, doc.source.chars, "the document", "")
     last_end, last_id = 0, ""
     for i, part in enumerate(doc.parts):
         at = f"parts[{i}]"

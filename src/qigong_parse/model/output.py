@@ -64,10 +64,42 @@ Commitment = Literal["hard", "soft", "plain"]
 PartKind = Literal["general_plan", "annex"]
 
 
+# The slot BaseModel keeps the set in (pydantic 2.x); without it (another pydantic) nothing is changed.
+_FIELDS_SET_SLOT: Any = BaseModel.__dict__.get("__pydantic_fields_set__")
+_SHARED_FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+class _FieldsSet:
+    """`__pydantic_fields_set__` kept as a frozenset shared by every instance that set the same
+    fields, until something reads it: then that instance gets its own `set`, as pydantic made it.
+
+    A parse builds thousands of models and never reads the set, which cost ~730 B each (more than
+    the model's `__dict__`); `model_fields_set`, `model_copy`, `exclude_unset`, assignment and
+    pickling read it through this descriptor and see a private mutable set, as before.
+    """
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = _FIELDS_SET_SLOT.__get__(obj, owner)
+        if type(value) is frozenset:
+            value = set(value)
+            _FIELDS_SET_SLOT.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        if type(value) is set:
+            key = frozenset(value)
+            value = _SHARED_FIELDS_SETS.setdefault(key, key)
+        _FIELDS_SET_SLOT.__set__(obj, value)
+
+
 class Model(BaseModel):
     """Base: forbid unknown keys so `qigong validate` catches typos in hand-edited files."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    if hasattr(_FIELDS_SET_SLOT, "__set__"):
+        __pydantic_fields_set__ = _FieldsSet()
 
 
 class Source(Model):

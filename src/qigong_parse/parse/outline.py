@@ -505,20 +505,23 @@ def build_outline(state: ParseState, sl: PartSlice) -> OutlineResult:
         (children[h.parent] if h.parent is not None else roots).append(i)
     roles, damaged = _roles(nodes, roots, sl, warnings, g)
 
-    def build(i: int, role: Role) -> NodeTree:
-        return replace(nodes[i], role=role, damaged=nodes[i].damaged or i in damaged,
-                       children=tuple(build(c, role) for c in children[i]))
-
     preamble_span = (sl.body_start, headings[0].cand.start if headings else end)
     part = PartTree(
         id=sl.id, kind=sl.kind, annex_no=sl.annex_no, title=sl.title, span=sl.span,
         head_span=sl.head_span, preamble=text[preamble_span[0]:preamble_span[1]].strip(),
-        preamble_span=preamble_span, nodes=tuple(build(i, roles[i]) for i in roots),
+        preamble_span=preamble_span, nodes=tuple(_tree(nodes, children, damaged, i, roles[i]) for i in roots),
     )
     if not headings and part.preamble:
         warnings.append(ParseWarning(code="no-structure", part=sl.id,
                                      message="no numbered headings found; the part is kept as one block of text"))
     return OutlineResult(part=part, warnings=warnings)
+
+
+def _tree(nodes: list[NodeTree], children: list[list[int]], damaged: set[int], i: int, role: Role) -> NodeTree:
+    # Not a closure calling itself: that cycle kept each part's flat `nodes` alive until the
+    # collector ran, and the collector is paused during a parse.
+    return replace(nodes[i], role=role, damaged=nodes[i].damaged or i in damaged,
+                   children=tuple(_tree(nodes, children, damaged, c, role) for c in children[i]))
 
 
 def _part_candidates(text: str, norm: str, sl: PartSlice, g: _Grammar) -> list[Candidate]:
