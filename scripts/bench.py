@@ -186,10 +186,11 @@ def worker_warm(src: str | None, runs: int) -> dict[str, object]:
 def _marker_scan() -> Any:
     """The reference: one compiled pattern of every outline marker style at a line start."""
     import regex
+    import yaml
 
-    from qigong_parse.rules import load_table
-
-    styles = load_table("markers.yaml")["styles"]
+    # this tree's marker table, read as a file: the worker may have imported an older revision's package
+    table = ROOT / "src" / "qigong_parse" / "rules" / "markers.yaml"
+    styles = yaml.safe_load(table.read_text(encoding="utf-8"))["styles"]
     return regex.compile(r"^[ \t\u3000]*(?:" + "|".join(f"(?:{st['pattern']})" for st in styles) + ")",
                          regex.MULTILINE)
 
@@ -209,12 +210,16 @@ def worker_scale(src: str | None, k: int, runs: int, traced: bool) -> dict[str, 
         for _ in range(k):
             parse_text(one)
         t1.append((_cpu() - started) / k)
+        # the big parse with the freeing of its own result (as each 1x parse above frees its own),
+        # never with the freeing of the run before's (the old code timed that too)
         started = _cpu()
         doc = parse_text(big)
-        tks.append(_cpu() - started)
+        parsed = _cpu() - started
+        nodes = sum(len(p.walk()) for p in doc.parts)
+        started = _cpu()
+        del doc
+        tks.append(parsed + _cpu() - started)
     tk = statistics.median(tks)
-    nodes = sum(len(p.walk()) for p in doc.parts)
-    del doc
     out = {"t1": statistics.median(t1), "tk": tk, "c1": len(one), "ck": len(big), "nodes": nodes,
            "rss_mib": _maxrss_kib() / 1024}
     if traced:
