@@ -179,6 +179,18 @@ STYLE_PROPERTY_CASES = [
 ]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("一、任务\n(一)建设产业园区:\n内容。\n(二)优化发展生态:\n内容。",
+                 [("一", "任务"), ("一/(一)", "建设产业园区"), ("一/(二)", "优化发展生态")], id="at the line end"),
+    pytest.param("一、任务\n(一)主要目标:到2026年,全市进出口额突破60亿元\n(二)重点任务\n内容。\n(三)保障措施\n内容。\n"
+                 "(四)工作要求\n内容。",
+                 [("一", "任务"), ("一/(一)", "主要目标"), ("一/(二)", "重点任务"), ("一/(三)", "保障措施"),
+                  ("一/(四)", "工作要求")], id="where a run-in title is cut"),
+])
+def test_a_lead_in_colon_is_not_part_of_the_title(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [("/".join(n.path), n.title) for n in outline(text)] == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), STYLE_PROPERTY_CASES)
 def test_marker_style_properties(text: str, expected: list[tuple[str, str]]) -> None:
     assert [("/".join(n.path), n.title) for n in outline(text)] == expected

@@ -417,7 +417,7 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
     stop = norm.find("。", start, line_end)
     ended = stop >= 0
     end = stop if ended else line_end
-    while end > start and norm[end - 1] in " \t;":  # a list item may close with ;
+    while end > start and norm[end - 1] in " \t;:":  # a list item may close with ;, a lead-in with :
         end -= 1
     return start, end, ended
 
@@ -685,7 +685,10 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
         cut = _cut_position(norm, start, end, ended, g)
         if cut is None:
             continue
-        titles[k] = (start, start + cut, False)
+        stop = start + cut
+        while stop > start + 1 and norm[stop - 1] in " \t;:":  # a lead-in's colon is not the heading's
+            stop -= 1
+        titles[k] = (start, stop, False)
         like[k] = True
         group[1] += 1
         cohort[1] += 1
