@@ -186,6 +186,11 @@ STYLE_PROPERTY_CASES = [
                  "(四)工作要求\n内容。",
                  [("一", "任务"), ("一/(一)", "主要目标"), ("一/(二)", "重点任务"), ("一/(三)", "保障措施"),
                   ("一/(四)", "工作要求")], id="where a run-in title is cut"),
+    pytest.param("一、任务\n(一)招引头部平台企业:积极对接亚马逊、阿里巴巴国际站等平台,力争每年引进平台企业2家以上\n"
+                 "(二)培育本土骨干企业\n内容。\n(三)推动产业带出海\n内容。\n(四)建设产业园区\n内容。",
+                 [("一", "任务"), ("一/(一)", "招引头部平台企业"), ("一/(二)", "培育本土骨干企业"),
+                  ("一/(三)", "推动产业带出海"), ("一/(四)", "建设产业园区")],
+                 id="a run-in title is cut at its lead-in colon, not at a heading noun before it"),
 ])
 def test_a_lead_in_colon_is_not_part_of_the_title(text: str, expected: list[tuple[str, str]]) -> None:
     assert [("/".join(n.path), n.title) for n in outline(text)] == expected

@@ -454,6 +454,9 @@ def _cut_position(norm: str, start: int, end: int, ended: bool, g: _Grammar) -> 
     comma = min((i for i in (title.find(","), title.find(";")) if i >= 0), default=len(title))
     limit = min(comma, g.heading_max_len + 4)
     strong_only = ended and len(title) <= 40
+    colon = title.find(":", 0, limit)
+    if not strong_only and g.min_title_len <= colon <= g.heading_max_len:
+        return colon + 1  # a lead-in heading (招引头部平台企业：积极对接…): the colon ends it
     best: tuple[int, int] | None = None  # (score, -position)
     for pos in range(g.min_title_len, limit):
         rest = title[pos:]
