@@ -141,3 +141,17 @@ def test_fuzz_yaml_check_reports_validate_passing_a_broken_document(monkeypatch:
 
 def test_brief_hypothesis_run() -> None:
     assert fuzz_module().hypothesis_run(12) == []
+
+
+def test_the_yaml_check_reads_documents_as_validate_does() -> None:
+    """A file with a warning code this version does not know passes `validate` (a 1.x reader of a
+    later 1.x file); the fuzzer's own load must read it the same way, not report an invariant."""
+    import yaml
+
+    from qigong_parse.io.yaml_out import dump_yaml
+    from qigong_parse.pipeline import parse_text
+
+    fuzz = fuzz_module()
+    data = yaml.safe_load(dump_yaml(parse_text("某某县实施方案\n一、任务\n1.推进项目。\n")))
+    data["warnings"] = [{"code": "a-later-code", "message": "from a newer qigong"}]
+    assert fuzz.check(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"), "yaml") is None

@@ -147,3 +147,12 @@ def test_sample_line_subsets_tile(share: float, seed: int, keep_order: bool) -> 
 @given(st.lists(_GENRE, max_size=200))
 def test_genre_soup_tiles(tokens: list[str]) -> None:
     parse_and_check("".join(tokens))
+
+
+def test_a_title_after_a_marker_that_opens_with_question_marks_tiles() -> None:
+    """A lossy copy's '??' runs are indentation only at a line start: a title that opens with one
+    after its marker is the normalized view's slice, not the slice normalized alone (fuzz case)."""
+    text = "某某县实施方案\n一、任务\n1.??污染防治攻坚,确保完成２025年度目标。\n2.??打好移动源治理攻坚战。\n"
+    doc = parse_text(text)
+    assert [n.title for p in doc.parts for n in p.walk()][1].startswith("??")
+    assert tiling_errors(doc, text) == []
