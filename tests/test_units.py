@@ -333,3 +333,12 @@ def test_trie_pattern_matches_the_longest_word(words: list[str], text: str, expe
 def test_unknown_names_run_together_are_cut_where_a_name_word_starts(written: str, pieces: list[str]) -> None:
     registry = UnitRegistry.for_issuer("某某县人民政府办公室")
     assert [p.written for p in registry.split(written)] == pieces
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["市发改局", "县财政局", "、", ",", "等", "(", ")", "各乡镇", "人民政府", "推进",
+                                 "市", "科工", "牵头", " ", "和", "中心", "国家"]), max_size=14).map("".join))
+def test_last_piece_is_the_last_piece_of_the_split(written: str) -> None:
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    pieces = registry.split(written)
+    assert registry.last_piece(written) == (pieces[-1] if pieces else None)

@@ -70,6 +70,19 @@ def _separators_outside_brackets(s: str) -> list[Any]:
     return out
 
 
+def _chunks(written: str) -> list[tuple[int, int]]:
+    """The non-empty stretches of `written` between its list separators outside brackets."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for sep in [*_separators_outside_brackets(written), None]:
+        end = sep.start() if sep else len(written)
+        if end > pos:
+            out.append((pos, end))
+        if sep:
+            pos = sep.end()
+    return out
+
+
 class RegistryError(QigongError):
     """A unit table in the package is missing or malformed."""
 
@@ -279,6 +292,8 @@ class UnitRegistry:
     def _lost_middle(self, written: str, rule: dict[str, Any]) -> tuple[str, str] | None:
         """The one canonical whose written form is `written` with a few characters put back in one
         place between its first `keep_head` characters and its unit suffix."""
+        if not written.endswith(self.suffixes):  # one C call: most leftovers end like no name
+            return None
         head = int(rule["keep_head"])
         suffix = next((x for x in self.suffixes if written.endswith(x)), None)
         if suffix is None or len(written) < head + len(suffix) or head < 2:
@@ -305,14 +320,17 @@ class UnitRegistry:
     def split(self, written: str) -> list[Piece]:
         """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
         pieces: list[Piece] = []
-        pos = 0
-        for sep in [*_separators_outside_brackets(written), None]:
-            end = sep.start() if sep else len(written)
-            if end > pos:
-                pieces.extend(self._split_chunk(written, pos, end))
-            if sep:
-                pos = sep.end()
+        for pos, end in _chunks(written):
+            pieces.extend(self._split_chunk(written, pos, end))
         return pieces
+
+    def last_piece(self, written: str) -> Piece | None:
+        """The last piece `split(written)` gives, found from the end: one chunk split, not all."""
+        for pos, end in reversed(_chunks(written)):
+            pieces = self._split_chunk(written, pos, end)
+            if pieces:
+                return pieces[-1]
+        return None
 
     def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
         for lead_in in self.lead_ins if s.startswith(self.lead_ins, start) else ():  # 由县经信局…: lead-in words

@@ -257,6 +257,9 @@ def _trailing_list(region: str, stop: int, ctx: ClauseContext) -> _Clause | None
     # a list of units is short: look at the sentence's last stretch only (a long sentence would
     # cost a split of all of it for nothing)
     begin = max(_sentence_start(region, stop), stop - _shapes().trailing_list_chars)
+    last = ctx.registry.last_piece(region[begin:stop])
+    if last is None or last.kind not in ("known", "repaired", "group"):
+        return None  # the text does not close with a unit: no list (the one chunk split tells)
     pieces = ctx.registry.split(region[begin:stop])
     run: list[Piece] = []
     for p in reversed(pieces):
