@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .output import Coverage, DocumentCoverage, ParseWarning, PartKind, Role, Target, TaskForce
+from .output import Coverage, DocumentCoverage, Origin, ParseWarning, PartKind, Role, Target, TaskForce
 
 Span = tuple[int, int]
 
@@ -46,7 +46,7 @@ class NodeTree:
     title_span: Span
     damaged: bool = False
     role: Role = "other"
-    origin: str = "outline"
+    origin: Origin = "outline"
     cells: Duty | None = None
     children: tuple[NodeTree, ...] = ()
 

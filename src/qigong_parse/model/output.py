@@ -62,6 +62,7 @@ Change = Literal["increase", "decrease", "level"]
 Bound = Literal[">=", "<=", "~", ">", "="]
 Commitment = Literal["hard", "soft", "plain"]
 PartKind = Literal["general_plan", "annex"]
+Origin = Literal["outline", "table"]  # where a node came from: the outline, or a task table's row
 
 
 # The slot BaseModel keeps the set in (pydantic 2.x); without it (another pydantic) nothing is changed.
@@ -218,7 +219,7 @@ class Node(Model):
     text: str = Field(default="", description="own text after the title, children excluded, as written")
     span: Span = Field(description="the node's own extent: marker, title and text, children excluded")
     title_span: Span
-    origin: Literal["outline", "table"] = Field(
+    origin: Origin = Field(
         default="outline", description="a numbered heading, or a row of a task table (任务分解表)"
     )
     responsibility: Responsibility | None = None

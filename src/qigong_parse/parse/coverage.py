@@ -61,8 +61,8 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     heading_spans: list[Span] = []
     clause_spans: list[Span] = []
     figures = 0
-    regions: list[tuple[Span, int | None]] = [(n.span, i) for i, n in enumerate(part.walk())]
     nodes = list(part.walk())
+    regions: list[tuple[Span, int | None]] = [(n.span, i) for i, n in enumerate(nodes)]
     if part.preamble_span is not None:
         regions.append((part.preamble_span, None))
     for (start, end), i in regions:

@@ -180,9 +180,12 @@ class UnitRegistry:
             [f"(?P<form>{form_trie})" if form_trie else "(?P<form>(?!))",
              f"(?P<level>[{re.escape(levels)}])(?P<stem>{stem_trie})" if stem_trie else "(?P<level>(?!))(?P<stem>)"]))
         # where `_split_chunk` has something to do: 等 or 各, or a name starting (no groups: a scan)
-        self._event = re.compile("|".join(
-            ["[等各]", *(f"(?:{form_trie})" for _ in [0] if form_trie),
-             *(f"[{re.escape(levels)}](?:{stem_trie})" for _ in [0] if stem_trie)]))
+        events = ["[等各]"]
+        if form_trie:
+            events.append(f"(?:{form_trie})")
+        if stem_trie:
+            events.append(f"[{re.escape(levels)}](?:{stem_trie})")
+        self._event = re.compile("|".join(events))
         # the last characters of the suffixes: where a leftover may be cut (found by one scan)
         self._suffix_end = re.compile("[" + re.escape("".join(sorted({x[-1] for x in self.suffixes if x}))) + "]"
                                       if self.suffixes else "(?!)")

@@ -76,6 +76,7 @@ def _shapes() -> _Shapes:
         table = load_table("clauses.yaml")
         brackets: dict[str, str] = table["brackets"]
         labels = "|".join(f"(?P<{role}>{pat})" for role, pat in table["labels"].items())
+        every_bracket = regex.escape("".join(k + v for k, v in brackets.items()))
         return _Shapes(
             closers={close: open_ for open_, close in brackets.items()},
             lead_marker=regex.compile(table["lead_marker"]),
@@ -90,10 +91,8 @@ def _shapes() -> _Shapes:
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
             junk_max_chars=int(table["limits"]["junk_max_chars"]),
-            brackets_back=regex.compile(f"[{regex.escape(''.join(k + v for k, v in brackets.items()))}]",
-                                        regex.REVERSE),
-            brackets_or_ends_back=regex.compile(
-                f"[{regex.escape(''.join(k + v for k, v in brackets.items()))}。\n]", regex.REVERSE),
+            brackets_back=regex.compile(f"[{every_bracket}]", regex.REVERSE),
+            brackets_or_ends_back=regex.compile(f"[{every_bracket}。\n]", regex.REVERSE),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause table: {exc}") from exc
