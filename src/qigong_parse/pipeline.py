@@ -71,7 +71,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     text = decoded.text
     state = ParseState(text, outside=list(decoded.outside))
     seg = segment(state)
-    warnings = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
+    warnings = [ParseWarning.made(code=code, message=message) for code, message in decoded.notes]
     warnings += state.warnings
     # the line index (Line objects and their contents, ~5 B per character) served segmentation only
     vars(state).pop("lines", None)
@@ -85,7 +85,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     coverage = coverage_of(state, parts, facts, seg.notice, unassigned)
     warnings.extend(coverage.warnings)
     del state  # the normalized view and the overlays
-    source = Source(
+    source = Source.made(
         file=file,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         encoding=decoded.encoding,
@@ -98,7 +98,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     doc = assemble(source, seg.notice, pieces, coverage.document, unassigned, warnings, decoded.page_starts)
     problems = check_document(doc)
     if problems:  # the guarantee every output keeps; a breach is a bug of ours, reported, never hidden
-        doc.warnings.append(ParseWarning(code="invariant", message="; ".join(map(str, problems[:5]))))
+        doc.warnings.append(ParseWarning.made(code="invariant", message="; ".join(map(str, problems[:5]))))
     return doc
 
 
@@ -122,14 +122,14 @@ def _with_page_chrome(unassigned: list[Unassigned], decoded: DecodedText) -> lis
             if stop <= pos or start >= end:
                 continue
             if text[pos:start].strip():
-                out.append(Unassigned(span=(pos, start), text=text[pos:start], reason=item.reason))
+                out.append(Unassigned.made(span=(pos, start), text=text[pos:start], reason=item.reason))
                 pos = start
             stop = min(stop, end)
-            out.append(Unassigned(span=(pos, stop), text=text[pos:stop], reason=reason))
+            out.append(Unassigned.made(span=(pos, stop), text=text[pos:stop], reason=reason))
             pos = stop
         if pos < end:
             out.append(item if pos == item.span[0] else
-                       Unassigned(span=(pos, end), text=text[pos:end], reason=item.reason))
+                       Unassigned.made(span=(pos, end), text=text[pos:end], reason=item.reason))
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, OutputError
-from ..model.output import READING, Document
+from ..model.output import READING, Document, plain
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -171,7 +171,7 @@ def dump_yaml(doc: Document) -> str:
     Dates are written as quoted strings ("2025-03-06"): a YAML loader then reads the same string the
     JSON Schema describes, where an unquoted date would load as a date object and fail the schema.
     """
-    return to_yaml(doc.model_dump(mode="json"))
+    return to_yaml(plain(doc))
 
 
 OUTPUT_FORMATS = ("yaml", "json", "jsonl")
@@ -200,7 +200,7 @@ def dump_document(doc: Document, to: str = "yaml") -> str:
     if to == "yaml":
         return dump_yaml(doc)
     if to in ("json", "jsonl"):
-        return json_text(doc.model_dump(mode="json"), lines=to == "jsonl")
+        return json_text(plain(doc), lines=to == "jsonl")
     raise ValueError(f"unknown output format {to!r}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -95,12 +95,81 @@ class _FieldsSet:
         _FIELDS_SET_SLOT.__set__(obj, value)
 
 
-class Model(BaseModel):
-    """Base: forbid unknown keys so `qigong validate` catches typos in hand-edited files."""
+# Each model's fields in order, with the default (or default factory) of those that have one.
+_PLANS: dict[type, tuple[tuple[str, bool, Any], ...]] = {}
+_REQUIRED = object()
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+def _plan(cls: type[BaseModel]) -> tuple[tuple[str, bool, Any], ...]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = tuple((name, info.default_factory is not None,
+                      info.default_factory or (_REQUIRED if info.is_required() else info.default))
+                     for name, info in cls.__pydantic_fields__.items())
+        _PLANS[cls] = plan
+    return plan
+
+
+class Model(BaseModel):
+    """Base: forbid unknown keys so `qigong validate` catches typos in hand-edited files.
+
+    The schemas are built when first needed (`defer_build`): building all of them costs ~70 ms,
+    which a parse does not need, since the parser builds its output with `made` and writes it with
+    `plain`. Validation (`model_validate`, `qigong validate`, reading a file back) and
+    `model_dump` build them on first use.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
     if hasattr(_FIELDS_SET_SLOT, "__set__"):
         __pydantic_fields_set__ = _FieldsSet()
+    # Fields left out of the output when None (Node.page: text, HTML and DOCX have no pages).
+    _omit_if_none: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def made(cls, **fields: Any) -> Self:
+        """The model of values the parser built itself, already typed: not validated again.
+
+        What `model_construct` does, without its alias handling (no field has one) and at a
+        third of its cost. The check stage checks what the schema would (spans inside the text,
+        registered warning codes); the tests validate every output they parse. An unknown field
+        is a programming error and raises TypeError.
+        """
+        if not fields.keys() <= cls.__pydantic_fields__.keys():
+            unknown = sorted(fields.keys() - cls.__pydantic_fields__.keys())
+            raise TypeError(f"{cls.__name__}.made: unknown fields {unknown}")
+        values: dict[str, Any] = {}
+        for name, factory, default in _plan(cls):
+            if name in fields:
+                values[name] = fields[name]
+            elif factory:
+                values[name] = default()
+            elif default is _REQUIRED:
+                raise TypeError(f"{cls.__name__}.made: missing field {name!r}")
+            else:
+                values[name] = default
+        model = cls.__new__(cls)
+        object.__setattr__(model, "__dict__", values)
+        object.__setattr__(model, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(model, "__pydantic_extra__", None)
+        object.__setattr__(model, "__pydantic_private__", None)
+        return model
+
+
+def plain(value: Any) -> Any:
+    """JSON-like data of a model, as `model_dump(mode="json")` gives it, without building the
+    serializer (~70 ms of schema building on a cold start): fields in model order, tuples as lists,
+    dates as ISO strings. tests/test_plain.py holds the two equal over every output it parses.
+    """
+    if isinstance(value, Model):
+        omit = value._omit_if_none
+        fields = value.__dict__
+        return {name: plain(fields[name]) for name in type(value).__pydantic_fields__
+                if not (name in omit and fields[name] is None)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 class Source(Model):
@@ -227,12 +296,15 @@ class Node(Model):
     children: list[Node] = Field(default_factory=list)
     page: int | None = Field(default=None, ge=1, description="the page the node starts on (PDF, OFD)")
 
+    _omit_if_none: ClassVar[frozenset[str]] = frozenset({"page"})
+
     @model_serializer(mode="wrap")
     def _omit_unknown_page(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # Text, HTML and DOCX have no pages: their output carries no page key at all.
         data: dict[str, Any] = handler(self)
-        if data.get("page", 0) is None:
-            del data["page"]
+        for name in self._omit_if_none:
+            if data.get(name, 0) is None:
+                del data[name]
         return data
 
     def walk(self) -> list[Node]:
@@ -311,6 +383,15 @@ class ParseWarning(Model):
     path: list[str] | None = None
     message: str
     span: Span | None = None
+
+    @classmethod
+    def made(cls, **fields: Any) -> Self:
+        """A warning of the parser's: its code must be registered, as validation would insist; a
+        node path given as a tuple (the tree keeps them so) becomes the list the schema has."""
+        check_code(fields["code"])
+        if type(fields.get("path")) is tuple:
+            fields["path"] = list(fields["path"])
+        return super().made(**fields)
 
     @field_validator("code")
     @classmethod

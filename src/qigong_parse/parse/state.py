@@ -43,4 +43,4 @@ class ParseState:
     def warn(self, code: str, message: str, *, part: str | None = None, path: list[str] | None = None,
              span: Span | None = None) -> None:
         """Report a repair or a doubt, where it happened."""
-        self.warnings.append(ParseWarning(code=code, part=part, path=path, message=message, span=span))
+        self.warnings.append(ParseWarning.made(code=code, part=part, path=path, message=message, span=span))

@@ -66,8 +66,8 @@ def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warn
         found = [f for f in full if f.startswith(unit)]
         if len(found) != 1:
             return unit
-        warnings.append(ParseWarning(code="repaired-unit", part=part.id, path=list(node.path),
-                                     message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
+        warnings.append(ParseWarning.made(code="repaired-unit", part=part.id, path=list(node.path),
+                                          message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
         return found[0]
 
     def fix(d: _PartDraft, node: NodeTree, index: dict[int, int]) -> None:
@@ -114,8 +114,8 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
         for member in members:
             if member not in registry.canonical_names and not registry.is_group(member):
                 message = f"task-force member not in the registry, kept as written: {member}"
-                warnings.append(ParseWarning(code="unknown-unit", part=part.id, path=list(mechanism.path),
-                                             message=message, span=span))
+                warnings.append(ParseWarning.made(code="unknown-unit", part=part.id, path=list(mechanism.path),
+                                                  message=message, span=span))
     return draft
 
 

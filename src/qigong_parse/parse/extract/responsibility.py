@@ -47,7 +47,7 @@ class ClauseContext:
 
     def warn(self, code: str, message: str, span: tuple[int, int] | None) -> None:
         """Record a warning at the part and node being read."""
-        self.warnings.append(ParseWarning(code=code, part=self.part, path=self.path, message=message, span=span))
+        self.warnings.append(ParseWarning.made(code=code, part=self.part, path=self.path, message=message, span=span))
 
 
 @dataclass(frozen=True)

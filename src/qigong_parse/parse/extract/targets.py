@@ -526,7 +526,7 @@ def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Table
     if evidence is not None and d.qstart <= evidence[0] and evidence[1] <= d.qend:
         evidence = None  # the word is in the quote itself: no separate evidence to point at
     quote = text[d.qstart:d.qend]
-    return Target(
+    return Target.made(
         quote=quote,
         span=(d.qstart, d.qend),
         metric=d.metric or _clean_metric(quote),

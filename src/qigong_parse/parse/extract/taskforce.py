@@ -76,7 +76,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         return None
     mem_m = next((g for g in (p.search(para) for p in f.members) if g), None)
     office = sliced(f.office.search(para))
-    return TaskForce(
+    return TaskForce.made(
         name=sliced(name_m),
         convener=(f.holder_tail.sub("", sliced(conv_m) or "") or None),
         executive_deputy=sliced(f.executive_deputy.search(para)),
