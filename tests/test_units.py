@@ -342,3 +342,25 @@ def test_last_piece_is_the_last_piece_of_the_split(written: str) -> None:
     registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
     pieces = registry.split(written)
     assert registry.last_piece(written) == (pieces[-1] if pieces else None)
+
+
+def test_remembering_gives_the_same_pieces_as_copies_and_forgets_after() -> None:
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    written = "市发改局、市财政、各镇(街道)牵头"
+    plain = registry.split(written)
+    with registry.remembering():
+        first = registry.split(written)
+        first.append(first[0])  # a caller's change to its list reaches no later call
+        with registry.remembering():  # nested: the outer memo stays in use
+            again = registry.split(written)
+        assert registry._memo is not None and written in registry._memo
+    assert first[:-1] == again == plain
+    assert registry._memo is None  # nothing of the text is kept after the parse
+
+
+def test_a_chunk_that_is_one_known_name_and_one_that_only_begins_with_one() -> None:
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    assert [(p.start, p.end, p.canonical, p.kind) for p in registry.split("县发改、市发改局")] == [
+        (0, 3, "县发改局", "known"), (4, 8, "市发改局", "known")]
+    pieces = registry.split("市发改局牵头")  # the name is the chunk's head only
+    assert pieces[0][:4] == (0, 4, "市发改局", "市发改局") and len(pieces) > 1

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple
 
 import regex
@@ -136,6 +137,10 @@ def jurisdiction_of(issuer: str | None) -> tuple[str | None, str]:
 
 class UnitRegistry:
     """Canonical unit names for one jurisdiction: the general layer plus its overlays."""
+
+    # `split`'s results while `remembering` (one parse): None otherwise, so that a long-lived
+    # process keeps no text it was given.
+    _memo: dict[str, list[Piece]] | None = None
 
     def __init__(self, level: str, overlays: tuple[str, ...] = ()) -> None:
         general = _tables()["general"]
@@ -320,8 +325,31 @@ class UnitRegistry:
 
     # -- lists --------------------------------------------------------------------------------
 
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within it, `split` reuses the result for a string split before (a parse splits the same
+        lists again: a bracketed clause is read by the clause grammar and by the closing-clause
+        shapes); on leaving, the results are dropped. Nested use keeps the outer one's."""
+        if self._memo is not None:
+            yield
+            return
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
+
     def split(self, written: str) -> list[Piece]:
         """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
+        memo = self._memo
+        if memo is None:
+            return self._split(written)
+        found = memo.get(written)
+        if found is None:
+            found = memo[written] = self._split(written)
+        return list(found)  # a copy: the caller may change its list
+
+    def _split(self, written: str) -> list[Piece]:
         pieces: list[Piece] = []
         for pos, end in _chunks(written):
             pieces.extend(self._split_chunk(written, pos, end))
@@ -343,6 +371,9 @@ class UnitRegistry:
         chunk = s[start:end]
         if self.is_group(chunk):
             return [Piece(start, end, chunk, None, "group")]
+        whole = self._match_at(s, start)
+        if whole is not None and whole[0] == end:  # the chunk is one known name, as most are
+            return [Piece(start, end, chunk, whole[1], "known")]
         out: list[Piece] = []
         buf_start = None
         pos = start

@@ -45,7 +45,8 @@ def extract(state: ParseState, parts: Sequence[PartTree], notice: Notice | None)
     registry = UnitRegistry.for_issuer(place)
     find_targets = _target_finder()
     warnings: list[ParseWarning] = []
-    drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings) for part in parts]
+    with registry.remembering():
+        drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings) for part in parts]
     _complete_truncations(drafts, registry, warnings)
     for draft in drafts:
         _lift_group_clauses(draft, draft.part.nodes, {id(n): i for i, n in enumerate(draft.nodes)}, text)
