@@ -458,16 +458,14 @@ def _cut_position(norm: str, start: int, end: int, ended: bool, g: _Grammar) -> 
     if not strong_only and g.min_title_len <= colon <= g.heading_max_len:
         return colon + 1  # a lead-in heading (招引头部平台企业：积极对接…): the colon ends it
     best: tuple[int, int] | None = None  # (score, -position)
-    for pos in range(g.min_title_len, limit):
-        rest = title[pos:]
-        if any(rest.startswith(w) for w in g.not_openers) or (pos and title[pos - 1] in "“\"《("):
+    for pos in range(g.min_title_len, limit):  # each word list tried by one C call (tuples)
+        if title.startswith(g.not_openers, pos) or (pos and title[pos - 1] in "“\"《("):
             continue
-        if any(rest.startswith(w) for w in g.strong_openers):
+        if title.startswith(g.strong_openers, pos):
             return pos
         if strong_only:
             continue
-        score = any(rest.startswith(w) for w in g.weak_openers) + any(
-            title.endswith(w, 0, pos) for w in g.heading_nouns)
+        score = title.startswith(g.weak_openers, pos) + title.endswith(g.heading_nouns, 0, pos)
         if score and (best is None or score > best[0]):
             best = (score, -pos)
     if best is not None:

@@ -255,8 +255,9 @@ def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry,
             continue
         found: dict[str, list[str]] = {}
         ok = True
+        groups = m.groupdict()
         for role in UNIT_ROLES:
-            written = m.groupdict().get(role)
+            written = groups.get(role)
             if not written:
                 continue
             units, unread = split_units(written, registry, source, at + m.start(role))
@@ -344,7 +345,7 @@ def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, sour
                 at: int) -> list[str] | None:
     """The units a piece names (the registry's name for a known one or a truncation it completes,
     else as written; names run together cut apart), or None when it is not unit names."""
-    for lead_in in registry.lead_ins:
+    for lead_in in registry.lead_ins if s.startswith(registry.lead_ins, a) else ():  # most pieces have none
         if s.startswith(lead_in, a) and b - a > len(lead_in) + 1:
             a += len(lead_in)
             break

@@ -441,7 +441,8 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
     """
     shapes = _shapes()
     flags = {m.start() for m in shapes.lead_flag.finditer(written)}
-    cleaned = shapes.lead_flag.sub(lambda m: " " * len(m.group(0)), written)
+    # no flag found: nothing to blank (most lists), no second pass
+    cleaned = shapes.lead_flag.sub(lambda m: " " * len(m.group(0)), written) if flags else written
     pieces = ctx.registry.split(cleaned)
     if glued:
         while len(pieces) > 1 and pieces[0].kind == "junk" and pieces[0].end == pieces[1].start:

@@ -210,35 +210,44 @@ def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[reg
         pos = m.end()
 
 
-def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
-    raw = t.raw
-    nt = raw["non_target"]
-    # Names sorted by start with the running maximum of their ends: a figure at [s, e) lies
-    # inside a name iff some name starting before s ends at or after e (a bisect, not a scan).
+def _name_index(norm: str, start: int, end: int, t: _Tables) -> tuple[list[int], list[int]]:
+    """Names sorted by start with the running maximum of their ends: a figure at [s, e) lies
+    inside a name iff some name starting before s ends at or after e (a bisect, not a scan)."""
     names = sorted(_name_spans(norm, start, end, t))
-    name_starts = [a for a, _ in names]
     name_reach: list[int] = []
     for _, b in names:
         name_reach.append(max(b, name_reach[-1]) if name_reach else b)
+    return [a for a, _ in names], name_reach
+
+
+def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
+    raw = t.raw
+    nt = raw["non_target"]
+    index: tuple[list[int], list[int]] | None = None  # the names, looked for at the first figure only
     blockers: dict[str, list[str]] = raw["unit_blockers"]
+    # word lists as tuples: each tried by one C call
+    ordinals, bundles = tuple(nt["ordinal_prefixes"]), tuple(raw["bundle_nouns"])
     out: list[_Figure] = []
     for m in _figure_matches(norm, start, end, t):
         s, e = m.span()
         prev = norm[s - 1] if s > start else ""
         if prev and (prev.isascii() and (prev.isalnum() or prev in nt["name_prefixes"])):
             continue
-        if any(norm.endswith(p, start, s) for p in nt["ordinal_prefixes"]):
+        if norm.endswith(ordinals, start, s):
             continue
+        if index is None:
+            index = _name_index(norm, start, end, t)
+        name_starts, name_reach = index
         k = bisect.bisect_left(name_starts, s) - 1
         if k >= 0 and name_reach[k] >= e:
             continue
         unit = m["unit"] or "%"
         ue = m.end("unit") if m["unit"] else e
         follow = norm[ue:min(end, ue + 4)]
-        if m["after"] is None and any(follow.startswith(b) for b in blockers.get(unit, [])):
+        if m["after"] is None and follow.startswith(tuple(blockers.get(unit, ()))):
             continue
         rest = norm[e:min(end, e + 4)]
-        if any(rest.startswith(b) for b in raw["bundle_nouns"]):
+        if rest.startswith(bundles):
             continue
         if unit in raw["money_units"] and (
                 any(rest.startswith(n) or rest.startswith("的" + n) for n in raw["money_class_nouns"])
