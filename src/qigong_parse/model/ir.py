@@ -92,12 +92,14 @@ class OutlineResult:
 
 @dataclass(frozen=True, slots=True)
 class PartFacts:
-    """What the extract stage found in one part; `duties` and `targets` follow `PartTree.walk()`."""
+    """What the extract stage found in one part; `duties`, `targets` and `brackets` (each node's
+    `bracket_spans` over its own region, for coverage: () for a table row) follow `PartTree.walk()`."""
 
     duties: tuple[Duty | None, ...]
     targets: tuple[tuple[Target, ...], ...]
     preamble_targets: tuple[Target, ...] = ()
     task_force: TaskForce | None = None
+    brackets: tuple[tuple[Span, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from ..model.ir import CoverageFacts, Extraction, NodeTree, PartFacts, PartTree
 from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Span, Unassigned
 from ..rules import load_table
 from ..rules.markers import marker_prefix
-from ..text.lines import split_lines
+from ..text.lines import content_lines, split_lines
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 
@@ -68,14 +68,14 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     for (start, end), i in regions:
         node: NodeTree | None = nodes[i] if i is not None else None
         own_start = node.title_span[1] if node is not None else start
-        for line in split_lines(norm, own_start, end):
-            if line.content and line.cstart > own_start and heading.match(line.content):
-                heading_spans.append((line.cstart, line.cend))
+        for cstart, content in content_lines(norm, own_start, end):
+            if cstart > own_start and heading.match(content):
+                heading_spans.append((cstart, cstart + len(content)))
         if node is None or i is None or node.origin == "table":
             continue
         a0, b0 = node.own_region
         r = facts.duties[i]
-        for a, b in bracket_spans(norm, a0, b0):
+        for a, b in facts.brackets[i] if facts.brackets else bracket_spans(norm, a0, b0):
             content = norm[a:b]
             if not cue.search(content) or aside.search(content):
                 continue

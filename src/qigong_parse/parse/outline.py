@@ -18,7 +18,7 @@ import regex
 from ..model.ir import Duty, NodeTree, OutlineResult, PartTree
 from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
-from ..text.lines import split_lines
+from ..text.lines import content_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
 from .state import ParseState
 from .task_tables import TaskRow, find_task_tables
@@ -628,28 +628,32 @@ def _bare_sections(norm: str, start: int, end: int, cands: list[Candidate], insi
         return []
     starts = {c.start for c in cands}
     words = [w for _, ws in g.roles for w in ws]
-    lines = [ln for ln in split_lines(norm, start, end) if ln.content]
-    found = [ln for k, ln in enumerate(lines[:-1])
-             if _BARE_HEADING.fullmatch(ln.content) and ln.cstart not in starts
-             and any(w in ln.content for w in words) and not any(a <= ln.cstart < b for a, b in inside)]
+    lines = content_lines(norm, start, end)
+    found = [(cstart, content) for cstart, content in lines[:-1]
+             if _BARE_HEADING.fullmatch(content) and cstart not in starts
+             and any(w in content for w in words) and not any(a <= cstart < b for a, b in inside)]
     if len(found) < 2:
         return []
-    return [Candidate(ln.cstart, ln.cstart, ln.cend, "bare_section", ("cn_dun",), k, None, False)
-            for k, ln in enumerate(found, 1)]
+    return [Candidate(cstart, cstart, cstart + len(content), "bare_section", ("cn_dun",), k, None, False)
+            for k, (cstart, content) in enumerate(found, 1)]
 
 
 def _contents_lists(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """A table of contents (目录 and the headings listed under it) is not the outline: from the 目录
     line to where its first entry stands again as a heading."""
     out: list[tuple[int, int]] = []
-    lines = [ln for ln in split_lines(norm, start, end) if ln.content]
-    for k, ln in enumerate(lines):
-        if not _CONTENTS.fullmatch(ln.content) or k + 1 >= len(lines):
+    lines = content_lines(norm, start, end)
+
+    def line_start(cstart: int) -> int:  # where the line of a content starts (its indentation included)
+        return norm.rfind("\n", start, cstart) + 1 or start
+
+    for k, (cstart, content) in enumerate(lines):
+        if not _CONTENTS.fullmatch(content) or k + 1 >= len(lines):
             continue
-        first = regex.sub(r"\s+", "", lines[k + 1].content)
-        again = next((m for m in lines[k + 2:] if regex.sub(r"\s+", "", m.content) == first), None)
+        first = regex.sub(r"\s+", "", lines[k + 1][1])
+        again = next((m for m in lines[k + 2:] if regex.sub(r"\s+", "", m[1]) == first), None)
         if again is not None:
-            out.append((ln.start, again.start))
+            out.append((line_start(cstart), line_start(again[0])))
     return out
 
 

@@ -48,3 +48,20 @@ def split_lines(norm: str, start: int = 0, end: int | None = None) -> list[Line]
         out.append(Line(pos, line_end, stop, cstart, cstart + len(content), content))
         pos = line_end
     return out
+
+
+def content_lines(norm: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """(cstart, content) of every non-blank line of norm[start:end], as `split_lines` gives them,
+    without building a `Line` per line (coverage and the outline look at the contents only)."""
+    stop_at = len(norm) if end is None else end
+    out: list[tuple[int, str]] = []
+    pos = start
+    while pos < stop_at:
+        nl = norm.find("\n", pos, stop_at)
+        stop = stop_at if nl < 0 else nl
+        raw = norm[pos:stop]  # a CR before the break is blank: stripped with the rest
+        content = raw.strip(_BLANK)
+        if content:
+            out.append((stop - len(raw.lstrip(_BLANK)), content))
+        pos = stop + 1
+    return out

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from ...model.ir import Duty, Extraction, NodeTree, PartFacts, PartTree
+from ...model.ir import Duty, Extraction, NodeTree, PartFacts, PartTree, Span
 from ...model.output import Notice, ParseWarning, Target, TaskForce
 from ...rules import load_table
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
 from ..state import ParseState
-from .clauses import in_force, stated_conventions
+from .clauses import bracket_spans, in_force, stated_conventions
 from .responsibility import ClauseContext, find_responsibility
 from .taskforce import find_task_force
 
@@ -21,18 +21,19 @@ TargetFinder = Callable[[str, str, int, int], list[Target]]
 class _PartDraft:
     """The facts of one part while they are found: duties and targets per node in reading order."""
 
-    __slots__ = ("duties", "nodes", "part", "preamble_targets", "targets", "task_force")
+    __slots__ = ("brackets", "duties", "nodes", "part", "preamble_targets", "targets", "task_force")
 
     def __init__(self, part: PartTree) -> None:
         self.part = part
         self.nodes = list(part.walk())
         self.duties: list[Duty | None] = [None] * len(self.nodes)
         self.targets: list[tuple[Target, ...]] = [()] * len(self.nodes)
+        self.brackets: list[tuple[Span, ...]] = [()] * len(self.nodes)
         self.preamble_targets: tuple[Target, ...] = ()
         self.task_force: TaskForce | None = None
 
     def freeze(self) -> PartFacts:
-        return PartFacts(duties=tuple(self.duties), targets=tuple(self.targets),
+        return PartFacts(duties=tuple(self.duties), targets=tuple(self.targets), brackets=tuple(self.brackets),
                          preamble_targets=self.preamble_targets, task_force=self.task_force)
 
 
@@ -102,7 +103,7 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
     sections = [(top.span[0], max(n.span[1] for n in top.walk())) for top in part.nodes]
     ctx = ClauseContext(registry, stated=stated_conventions(norm, *part.span, sections, registry), part=part.id)
     for i, node in enumerate(draft.nodes):
-        draft.duties[i], draft.targets[i] = _extract_node(node, text, norm, ctx, find_targets)
+        draft.duties[i], draft.targets[i], draft.brackets[i] = _extract_node(node, text, norm, ctx, find_targets)
     warnings.extend(ctx.warnings)
     if find_targets is not None and part.preamble_span is not None:
         draft.preamble_targets = tuple(find_targets(text, norm, *part.preamble_span))
@@ -120,16 +121,21 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
     return draft
 
 
-def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext,
-                  find_targets: TargetFinder | None) -> tuple[Duty | None, tuple[Target, ...]]:
+def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find_targets: TargetFinder | None
+                  ) -> tuple[Duty | None, tuple[Target, ...], tuple[Span, ...]]:
+    """The node's duty and targets, and its bracket spans (coverage reads them again)."""
     start, end = node.own_region
     ctx.path = list(node.path)
+    brackets: list[Span] = []
     if node.origin == "table":
         duty = _table_duty(node, ctx)
+    elif end > start:
+        brackets = bracket_spans(norm, start, end)
+        duty = find_responsibility(text, norm, start, end, ctx, brackets)
     else:
-        duty = find_responsibility(text, norm, start, end, ctx) if end > start else None
+        duty = None
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
-    return duty, tuple(_without_repeated_lines(targets, text))
+    return duty, tuple(_without_repeated_lines(targets, text)), tuple(brackets)
 
 
 def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:

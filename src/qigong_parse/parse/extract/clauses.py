@@ -183,11 +183,12 @@ def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def find_clauses(norm: str, start: int, end: int, registry: UnitRegistry, blanked: list[tuple[int, int]],
-                 source: str | None = None) -> list[Clause]:
-    """Every bracketed clause in norm[start:end] that reads as one, in order."""
+                 source: str | None = None, spans: list[tuple[int, int]] | None = None) -> list[Clause]:
+    """Every bracketed clause in norm[start:end] that reads as one, in order; `spans` are its
+    `bracket_spans` when the caller has them already."""
     g = grammar()
     out: list[Clause] = []
-    for a, b in bracket_spans(norm, start, end):
+    for a, b in bracket_spans(norm, start, end) if spans is None else spans:
         content = _blank(norm, a, b, blanked)
         if not g.cue.search(content):
             continue

@@ -110,14 +110,15 @@ class _Clause:
 
 
 def find_responsibility(
-    text: str, norm: str, start: int, end: int, ctx: ClauseContext
+    text: str, norm: str, start: int, end: int, ctx: ClauseContext, brackets: list[tuple[int, int]] | None = None
 ) -> Duty | None:
     """The responsibility of `text[start:end]` (a node's title and own text), or None: the union,
     per role and in order, of every bracketed clause it holds and of the one closing clause the
-    older shapes find (label lines, sentences, a bracket with a lost half, a trailing list)."""
+    older shapes find (label lines, sentences, a bracket with a lost half, a trailing list).
+    `brackets`: the region's `bracket_spans`, when the caller has them."""
     blanked = [(s.start, s.end) for s in ctx.stated if s.convention.blank and s.start < end and s.end > start]
     ctx.bare_list_role = "lead" if in_force(ctx.stated, start, "bare_list_lead") else "joint"
-    found = [(c.start, c.end, c.units) for c in find_clauses(norm, start, end, ctx.registry, blanked, text)]
+    found = [(c.start, c.end, c.units) for c in find_clauses(norm, start, end, ctx.registry, blanked, text, brackets)]
     closing = _closing_clause(text, norm, start, end, ctx, blanked)
     if closing is not None and not any(a < closing[1] and closing[0] < b for a, b, _ in found):
         found.append(closing)

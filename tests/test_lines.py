@@ -1,0 +1,23 @@
+"""The line index: `content_lines` gives what `split_lines` gives for the non-blank lines."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qigong_parse.parse.outline import _contents_lists
+from qigong_parse.text.lines import content_lines, split_lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\r\n\f\v目a", max_size=40), st.integers(0, 45), st.integers(0, 45) | st.none())
+def test_content_lines_are_the_non_blank_lines_of_split_lines(norm: str, start: int, end: int | None) -> None:
+    end = None if end is None else min(end, len(norm))  # callers pass offsets inside the text
+    want = [(ln.cstart, ln.content) for ln in split_lines(norm, start, end) if ln.content]
+    assert content_lines(norm, start, end) == want
+
+
+def test_a_table_of_contents_runs_from_its_line_to_the_line_its_first_entry_stands_again() -> None:
+    norm = "目录\n  一、总体要求\n二、重点任务\n  一、总体要求\n正文"
+    assert _contents_lists(norm, 0, len(norm)) == [(0, 19)]  # 19: the line's start, its indent included
+    assert _contents_lists("x\n" + norm, 2, len(norm) + 2) == [(2, 21)]
