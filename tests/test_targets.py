@@ -330,3 +330,13 @@ def test_figure_scan_is_the_pattern_scan(text: str) -> None:
         norm = normalize(s)
         fast = [m.span() for m in targets._figure_matches(norm, 0, len(norm), t)]
         assert fast == [m.span() for m in t.figure.finditer(norm, 0, len(norm))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=";,a;", max_size=30), st.integers(0, 32), st.integers(0, 32))
+def test_char_positions_are_the_offsets_a_scan_per_character_finds(norm: str, start: int, end: int) -> None:
+    from qigong_parse.parse.extract.targets import _char_positions
+
+    chars = [";", ";", "ab"]  # a repeated character once; a longer item matches no character
+    end = min(end, len(norm))
+    assert _char_positions(norm, start, end, chars) == [i for i in range(start, end) if norm[i] in chars]

@@ -290,7 +290,8 @@ def _strip_lead(s: str, t: _Tables) -> str:
         s = t.lead_year.sub("", s)
         s = t.metric_lead.sub("", s)
         s = s.lstrip(" ,、")
-        for w in t.raw["enumeration"]:
+        words = t.raw["enumeration"]
+        for w in words if s.startswith(tuple(words)) else ():  # most phrases start with none
             if s.startswith(w):
                 s = s[len(w):]
         if s == s0:
@@ -387,13 +388,26 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
     falses = [m.span() for m in t.commitment_false.finditer(norm, ss, se)]
     marks = [(m.start(), m[0]) for m in t.commitment.finditer(norm, ss, se)
              if not any(a <= m.start() < b for a, b in falses)]
-    breaks = [i for i in range(ss, se) if norm[i] in t.raw["commitment_scope_breaks"]]
+    breaks = _char_positions(norm, ss, se, t.raw["commitment_scope_breaks"])
     head = norm[ss:min(se, ss + 40)]
     for _ in range(3):
         head = t.quote_lead.sub("", head).lstrip(",:")
     m = t.commitment.match(head)
     opening = m[0] if m and not t.commitment_false.match(head) else None
     return _Sentence(ss, marks, breaks, opening)
+
+
+def _char_positions(norm: str, start: int, end: int, chars: list[str]) -> list[int]:
+    """Ascending offsets in norm[start:end] of the characters `chars` lists (longer items match no
+    one character): one str.find per occurrence, not a test per character."""
+    out: list[int] = []
+    for ch in {c for c in chars if len(c) == 1}:
+        i = norm.find(ch, start, end)
+        while i >= 0:
+            out.append(i)
+            i = norm.find(ch, i + 1, end)
+    out.sort()
+    return out
 
 
 def _commitment(sent: _Sentence, pos: int, t: _Tables) -> tuple[Commitment, tuple[int, int] | None]:
