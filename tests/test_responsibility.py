@@ -195,6 +195,12 @@ OTHER_PLACES = [
         issuer=XINSHAO,
         joint=["县发改局", "县财政局"],
     ),
+    # … also when the item's text ends with a line break (that break's paragraph end reads as the whole)
+    Row(
+        "各部门要加强协同配合。（县发改局、县财政局）\n成立工作专班,由分管副县长担任召集人。\n",
+        issuer=XINSHAO,
+        joint=["县发改局", "县财政局"],
+    ),
     # an unknown county bureau is kept as written, never turned into a Shaodong name
     Row(
         "推进乡村振兴。(县乡村振兴局牵头,县农业农村局配合)",

@@ -158,11 +158,20 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
         # an item of several paragraphs may close an earlier one with its clause (the last few
-        # paragraphs only: a clause never closes a paragraph far from its item's end)
+        # paragraphs only: a clause never closes a paragraph far from its item's end). `_at_end`
+        # reads a text only up to its last character outside _TRIM: a paragraph end with nothing
+        # but line breaks and blanks after the text read before (the region's own trailing break)
+        # holds no clause either, and is not read again.
+        read = {len(region.rstrip(_TRIM))}
         for para_end in _last_paragraph_ends(region, _shapes().paragraphs_back):
-            clause = _at_end(region[:para_end], ctx, last=False)
+            head = region[:para_end]
+            tail = len(head.rstrip(_TRIM))
+            if tail in read:
+                continue
+            clause = _at_end(head, ctx, last=False)
             if clause is not None:
                 break
+            read.add(tail)
     clause = clause or _sentence(region, ctx) or _duty_sentences(region, ctx)
     if clause is None:
         return None
