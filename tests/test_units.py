@@ -355,7 +355,11 @@ def test_remembering_gives_the_same_pieces_as_copies_and_forgets_after() -> None
             again = registry.split(written)
         assert registry._memo is not None and written in registry._memo
     assert first[:-1] == again == plain
-    assert registry._memo is None  # nothing of the text is kept after the parse
+    assert registry._memo is None and registry._last_memo is None  # nothing of the text outlives the parse
+    tail = "确保各项工作高效推进,市发改局"
+    with registry.remembering():
+        assert registry.last_piece(tail) == registry.last_piece(tail) == registry.split(tail)[-1]
+        assert registry.last_piece(written) == plain[-1]  # from split's memo
 
 
 def test_a_chunk_that_is_one_known_name_and_one_that_only_begins_with_one() -> None:

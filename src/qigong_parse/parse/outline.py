@@ -405,8 +405,18 @@ def _token(style: str, num: int) -> str:
     if style == "circled":  # the path keeps the circled numeral, as the contract writes it: ①
         return circled(num)
     g = grammar()
-    fmt = next(s.token for s in g.styles if s.name == style)
+    first = _first_styles().get(style)  # a dict, not a walk over the styles per node
+    fmt = first.token if first is not None else next(s.token for s in g.styles if s.name == style)
     return fmt.format(n=int_to_cn(num) if g.style(style).chinese else str(num))
+
+
+@cache
+def _first_styles() -> dict[str, _Style]:
+    """The grammar's first style of each name (the one a walk over `styles` finds)."""
+    out: dict[str, _Style] = {}
+    for s in grammar().styles:
+        out.setdefault(s.name, s)
+    return out
 
 
 def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]:

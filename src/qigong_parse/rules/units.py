@@ -141,6 +141,7 @@ class UnitRegistry:
     # `split`'s results while `remembering` (one parse): None otherwise, so that a long-lived
     # process keeps no text it was given.
     _memo: dict[str, list[Piece]] | None = None
+    _last_memo: dict[str, Piece | None] | None = None  # `last_piece`'s, likewise
 
     def __init__(self, level: str, overlays: tuple[str, ...] = ()) -> None:
         general = _tables()["general"]
@@ -327,17 +328,18 @@ class UnitRegistry:
 
     @contextmanager
     def remembering(self) -> Iterator[None]:
-        """Within it, `split` reuses the result for a string split before (a parse splits the same
-        lists again: a bracketed clause is read by the clause grammar and by the closing-clause
-        shapes); on leaving, the results are dropped. Nested use keeps the outer one's."""
+        """Within it, `split` and `last_piece` reuse the result for a string read before (a parse
+        splits the same lists again: a bracketed clause is read by the clause grammar and by the
+        closing-clause shapes, the parts repeat section titles); on leaving, the results are
+        dropped. Nested use keeps the outer one's."""
         if self._memo is not None:
             yield
             return
-        self._memo = {}
+        self._memo, self._last_memo = {}, {}
         try:
             yield
         finally:
-            self._memo = None
+            self._memo = self._last_memo = None
 
     def split(self, written: str) -> list[Piece]:
         """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
@@ -357,6 +359,18 @@ class UnitRegistry:
 
     def last_piece(self, written: str) -> Piece | None:
         """The last piece `split(written)` gives, found from the end: one chunk split, not all."""
+        memo = self._memo
+        if memo is not None and written in memo:  # split already: its last piece
+            pieces = memo[written]
+            return pieces[-1] if pieces else None
+        last = self._last_memo
+        if last is None:
+            return self._last_piece(written)
+        if written not in last:
+            last[written] = self._last_piece(written)
+        return last[written]
+
+    def _last_piece(self, written: str) -> Piece | None:
         for pos, end in reversed(_chunks(written)):
             pieces = self._split_chunk(written, pos, end)
             if pieces:

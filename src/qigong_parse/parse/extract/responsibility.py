@@ -467,7 +467,7 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             return None
         if p.kind == "shaped" and not_units.search(p.written):
             return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
-        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind, repaired=p.repaired)
+        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired)
         if flagged is not None and p.end in flags:
             flagged.append(moved)
         else:
