@@ -52,6 +52,15 @@ def test_made_refuses_unknown_and_missing_fields_and_unregistered_codes() -> Non
         ParseWarning.made(code="no-such-code", message="x")
 
 
+def test_made_keeps_the_field_order_and_gives_each_model_its_own_factory_values() -> None:
+    a = Node.made(title_span=(2, 3), span=(0, 3), title="t", marker="一、", path=["一"])  # out of order
+    b = Node.made(path=["二"], marker="二、", title="u", span=(3, 6), title_span=(5, 6), children=[a])
+    assert list(vars(a)) == list(vars(b)) == list(Node.model_fields)
+    assert a.children == [] and b.children == [a]
+    a.targets.append(None)  # type: ignore[arg-type]
+    assert b.targets == []  # a default list is made per model, never shared
+
+
 def test_a_warning_path_given_as_a_tuple_is_stored_as_the_list_the_schema_has() -> None:
     warning = ParseWarning.made(code="repaired-unit", message="x", path=("一", "(一)"))
     assert warning.path == ["一", "(一)"] and type(warning.path) is list

@@ -8,8 +8,9 @@ decoded text (`Source.chars` long), half-open: ``[start, end)``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, Self, get_args
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -68,6 +69,7 @@ Origin = Literal["outline", "table"]  # where a node came from: the outline, or 
 # The slot BaseModel keeps the set in (pydantic 2.x); without it (another pydantic) nothing is changed.
 _FIELDS_SET_SLOT: Any = BaseModel.__dict__.get("__pydantic_fields_set__")
 _SHARED_FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
+_SHARE_FIELDS_SETS = hasattr(_FIELDS_SET_SLOT, "__set__")  # the models keep the set through `_FieldsSet`
 
 
 class _FieldsSet:
@@ -95,17 +97,35 @@ class _FieldsSet:
         _FIELDS_SET_SLOT.__set__(obj, value)
 
 
-# Each model's fields in order, with the default (or default factory) of those that have one.
-_PLANS: dict[type, tuple[tuple[str, bool, Any], ...]] = {}
 _REQUIRED = object()
 
 
-def _plan(cls: type[BaseModel]) -> tuple[tuple[str, bool, Any], ...]:
+class _Plan(NamedTuple):
+    """How `made` fills a model's `__dict__`: every field in order with its default (`_REQUIRED`
+    for a required field; a factory's field holds pydantic's undefined until its factory runs),
+    the factories, the required fields."""
+
+    names: frozenset[str]
+    defaults: dict[str, Any]
+    factories: tuple[tuple[str, Callable[..., Any]], ...]
+    required: tuple[str, ...]
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type[BaseModel]) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = tuple((name, info.default_factory is not None,
-                      info.default_factory or (_REQUIRED if info.is_required() else info.default))
-                     for name, info in cls.__pydantic_fields__.items())
+        items = cls.__pydantic_fields__.items()
+        plan = _Plan(
+            names=frozenset(cls.__pydantic_fields__),
+            defaults={name: _REQUIRED if info.default_factory is None and info.is_required() else info.default
+                      for name, info in items},
+            factories=tuple((name, info.default_factory) for name, info in items
+                            if info.default_factory is not None),
+            required=tuple(name for name, info in items if info.default_factory is None and info.is_required()),
+        )
         _PLANS[cls] = plan
     return plan
 
@@ -120,7 +140,7 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
-    if hasattr(_FIELDS_SET_SLOT, "__set__"):
+    if _SHARE_FIELDS_SETS:
         __pydantic_fields_set__ = _FieldsSet()
     # Fields left out of the output when None (Node.page: text, HTML and DOCX have no pages).
     _omit_if_none: ClassVar[frozenset[str]] = frozenset()
@@ -134,22 +154,26 @@ class Model(BaseModel):
         registered warning codes); the tests validate every output they parse. An unknown field
         is a programming error and raises TypeError.
         """
-        if not fields.keys() <= cls.__pydantic_fields__.keys():
+        plan = _PLANS.get(cls) or _plan(cls)
+        if not fields.keys() <= plan.names:
             unknown = sorted(fields.keys() - cls.__pydantic_fields__.keys())
             raise TypeError(f"{cls.__name__}.made: unknown fields {unknown}")
-        values: dict[str, Any] = {}
-        for name, factory, default in _plan(cls):
-            if name in fields:
-                values[name] = fields[name]
-            elif factory:
-                values[name] = default()
-            elif default is _REQUIRED:
-                raise TypeError(f"{cls.__name__}.made: missing field {name!r}")
-            else:
-                values[name] = default
+        values = plan.defaults.copy()  # every field in order; the given values keep that order
+        values.update(fields)
+        if len(fields) < len(values):
+            for name, factory in plan.factories:
+                if name not in fields:
+                    values[name] = factory()
+            for name in plan.required:
+                if name not in fields:
+                    raise TypeError(f"{cls.__name__}.made: missing field {name!r}")
         model = cls.__new__(cls)
         object.__setattr__(model, "__dict__", values)
-        object.__setattr__(model, "__pydantic_fields_set__", set(fields))
+        if _SHARE_FIELDS_SETS:  # what the `_FieldsSet` descriptor would keep, without its call
+            key = frozenset(fields)
+            _FIELDS_SET_SLOT.__set__(model, _SHARED_FIELDS_SETS.setdefault(key, key))
+        else:
+            object.__setattr__(model, "__pydantic_fields_set__", set(fields))
         object.__setattr__(model, "__pydantic_extra__", None)
         object.__setattr__(model, "__pydantic_private__", None)
         return model
