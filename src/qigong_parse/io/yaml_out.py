@@ -17,6 +17,7 @@ import yaml
 
 from ..errors import InputError, OutputError
 from ..model.output import READING, Document, plain
+from .yaml_own import NOT_OURS, read_own
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -473,6 +474,12 @@ def parse_yaml(raw: bytes) -> Any:
     """
     if len(raw) > MAX_YAML_BYTES:
         raise InputError(f"larger than the limit of {MAX_YAML_BYTES // (1024 * 1024)} MiB for YAML inputs")
+    try:
+        own = read_own(raw.decode("utf-8"), MAX_YAML_NODES, MAX_YAML_DEPTH)
+    except UnicodeDecodeError:
+        own = NOT_OURS
+    if own is not NOT_OURS:
+        return own  # laid out as `to_yaml` writes it: read without composing a node per scalar
     loader = _Loader(raw)
     try:
         try:
