@@ -192,3 +192,19 @@ def test_a_reformatted_output_is_still_ours(tmp_path: Path) -> None:
     assert is_qigong_output(target)
     write_yaml(tiny("new.txt"), target)
     assert load_document(target).source.file == "new.txt"
+
+
+def test_subclasses_of_str_list_and_dict_are_written_as_their_base_types() -> None:
+    import enum
+
+    class Kind(enum.StrEnum):
+        two_lines = "第一行\n第二行"
+        plain = "general"
+
+    class Items(list):  # type: ignore[type-arg]
+        pass
+
+    data = {"a": Kind.two_lines, "b": Kind.plain, "path": Items([Kind.plain, "1"]), "c": Items([Kind.two_lines])}
+    base = {"a": "第一行\n第二行", "b": "general", "path": ["general", "1"], "c": ["第一行\n第二行"]}
+    assert to_yaml(data) == to_yaml(base)
+    assert yaml.safe_load(to_yaml(data)) == base

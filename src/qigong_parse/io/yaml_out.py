@@ -17,6 +17,7 @@ import yaml
 
 from ..errors import InputError, OutputError
 from ..model.output import READING, Document, plain
+from .yaml_own import NOT_OURS, read_own
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -115,37 +116,87 @@ def _key(key: Any) -> tuple[str, bool]:
     return known
 
 
+# Short strings recur (unit names, path tokens, markers, codes): their written form is kept.
+_WRITTEN: dict[tuple[str, bool], str] = {}
+
+
+def _text(value: str, flow: bool) -> str:
+    if len(value) > 24:
+        return value if _is_plain(value, flow) else _quote(value)
+    written = _WRITTEN.get((value, flow))
+    if written is None:
+        written = value if _is_plain(value, flow) else _quote(value)
+        if len(_WRITTEN) < 8192:
+            _WRITTEN[(value, flow)] = written
+    return written
+
+
+_EXACT = frozenset({str, list, dict, int, float, bool, type(None)})
+
+
+def _exact(value: Any) -> tuple[Any, type]:
+    """A subclass of str, list or dict (an enum member, say) as its base type; other values as they are."""
+    if isinstance(value, str):
+        return str.__str__(value), str
+    if isinstance(value, list):
+        return list(value), list
+    if isinstance(value, dict):
+        return dict(value), dict
+    return value, type(value)
+
+
 def _mapping(data: dict[str, Any], indent: int, out: list[str], first: str | None = None) -> None:
     pad = " " * indent
-    for i, (key, value) in enumerate(data.items()):
+    append = out.append
+    for key, value in data.items():
         written, flow = _key(key)
-        head = f"{first if i == 0 and first is not None else pad}{written}:"
-        if flow and isinstance(value, list):
-            out.append(f"{head} [{', '.join(_scalar(v, flow=True) for v in value)}]")
-        elif isinstance(value, dict) and value:
-            out.append(head)
-            _mapping(value, indent + 2, out)
-        elif isinstance(value, list) and value:
-            out.append(head)
-            _sequence(value, indent, out)  # "- " at the key's own indent, as PyYAML writes it
-        elif isinstance(value, str) and (block := _literal(value, indent + 2)):
-            out.append(f"{head} {block[0]}")
-            out.extend(block[1:])
+        head = f"{pad if first is None else first}{written}:"
+        first = None
+        kind = type(value)
+        if kind not in _EXACT:
+            value, kind = _exact(value)
+        if kind is str:
+            block = _literal(value, indent + 2) if "\n" in value else None
+            if block:
+                append(f"{head} {block[0]}")
+                out.extend(block[1:])
+            else:
+                append(f"{head} {_text(value, False)}")
+        elif kind is list:
+            if flow:
+                items = ", ".join(_text(v, True) if type(v) is str else _scalar(v, flow=True) for v in value)
+                append(f"{head} [{items}]")
+            elif value:
+                append(head)
+                _sequence(value, indent, out)  # "- " at the key's own indent, as PyYAML writes it
+            else:
+                append(f"{head} []")
+        elif kind is dict:
+            if value:
+                append(head)
+                _mapping(value, indent + 2, out)
+            else:
+                append(f"{head} {{}}")
         else:
-            out.append(f"{head} {_empty_or_scalar(value)}")
+            append(f"{head} {_empty_or_scalar(value)}")
 
 
 def _sequence(items: list[Any], indent: int, out: list[str]) -> None:
     pad = " " * indent
     for item in items:
-        if isinstance(item, dict) and item:
+        kind = type(item)
+        if kind not in _EXACT:
+            item, kind = _exact(item)
+        if kind is dict and item:
             _mapping(item, indent + 2, out, first=f"{pad}- ")
-        elif isinstance(item, list) and item:
+        elif kind is list and item:
             out.append(f"{pad}-")
             _sequence(item, indent + 2, out)
-        elif isinstance(item, str) and (block := _literal(item, indent + 2)):
+        elif kind is str and "\n" in item and (block := _literal(item, indent + 2)):
             out.append(f"{pad}- {block[0]}")
             out.extend(block[1:])
+        elif kind is str:
+            out.append(f"{pad}- {_text(item, False)}")
         else:
             out.append(f"{pad}- {_empty_or_scalar(item)}")
 
@@ -423,6 +474,12 @@ def parse_yaml(raw: bytes) -> Any:
     """
     if len(raw) > MAX_YAML_BYTES:
         raise InputError(f"larger than the limit of {MAX_YAML_BYTES // (1024 * 1024)} MiB for YAML inputs")
+    try:
+        own = read_own(raw.decode("utf-8"), MAX_YAML_NODES, MAX_YAML_DEPTH)
+    except UnicodeDecodeError:
+        own = NOT_OURS
+    if own is not NOT_OURS:
+        return own  # laid out as `to_yaml` writes it: read without composing a node per scalar
     loader = _Loader(raw)
     try:
         try:
