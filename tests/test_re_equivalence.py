@@ -34,7 +34,7 @@ STDLIB_MEANING = [
     ("qigong_parse.read.pdf", "_PAGE_NUMBER"), ("qigong_parse.read.pdf", "_MARKER"), ("qigong_parse.read.ofd", "_NUMBER"),
     ("qigong_parse.parse.task_tables", "_HEADER_NOISE"), ("qigong_parse.parse.task_tables", "_PLAIN_NUMBER"),
     ("qigong_parse.io.yaml_out", "_TEMP_NAME"), ("qigong_parse.check.score", "_PUNCT"),
-    ("qigong_parse.dataset.store", "_PART"), ("qigong_parse.io.yaml_own", "_FLOW_PLAIN"),
+    ("qigong_parse.dataset.store", "_PART"),
 ]
 
 
