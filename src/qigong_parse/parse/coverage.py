@@ -18,7 +18,6 @@ from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Spa
 from ..rules import load_table
 from ..rules.markers import marker_prefix
 from ..text.lines import content_lines, split_lines
-from ..text.patterns import Pattern, compile_pattern
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 
@@ -26,12 +25,12 @@ MAX_SPANS = 50
 
 
 @cache
-def _patterns() -> tuple[Pattern, Pattern, Pattern]:
+def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     t = load_table("segment.yaml")
     figure = load_table("targets.yaml")["units"]
     units = "|".join(regex.escape(u) for u in sorted(figure, key=len, reverse=True))
-    return (compile_pattern(marker_prefix("heading_like")), compile_pattern(t["clause_aside"]),
-            compile_pattern(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
+    return (regex.compile(marker_prefix("heading_like")), regex.compile(t["clause_aside"]),
+            regex.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
 
 
 def coverage_of(state: ParseState, parts: Sequence[PartTree], facts: Extraction, notice: Notice | None,

@@ -20,7 +20,6 @@ from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
 from ..text.lines import content_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
-from ..text.patterns import Pattern, compile_pattern
 from .state import ParseState
 from .task_tables import TaskRow, find_task_tables
 
@@ -63,7 +62,7 @@ class _Grammar:
     min_title_len: int
     # a sentence or clause end followed by a marker of a style that may stand inline: where
     # `_inline_candidates` has something to look at (one scan, not four matches per 。)
-    inline_cue: Pattern
+    inline_cue: regex.Pattern[str]
     by_name: dict[str, _Style]
 
     def style(self, name: str) -> _Style:
@@ -72,7 +71,7 @@ class _Grammar:
         return self.by_name.get(name) or _Style(name, None, "{n}")
 
 
-_CLAUSE_END = compile_pattern(r"[。)]")
+_CLAUSE_END = regex.compile(r"[。)]")
 _STYLE_PROPERTIES = ("chinese", "bracketed", "inline", "may_skip", "titled")
 
 
@@ -82,17 +81,17 @@ def grammar() -> _Grammar:
     markers = load_table("markers.yaml")
     roles = load_table("roles.yaml")["roles"]
     titles = load_table("titles.yaml")
-    styles = tuple(_Style(s["name"], compile_pattern(s["pattern"]), s["token"], int(s.get("decimal") or 0),
+    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"], int(s.get("decimal") or 0),
                           **{k: bool(s[k]) for k in _STYLE_PROPERTIES if k in s})
                    for s in markers["styles"])
     damaged = tuple(
-        _Damaged(d["name"], compile_pattern(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
+        _Damaged(d["name"], regex.compile(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
         for d in markers["damaged"]
     )
-    inline = "|".join(f"(?:{s['pattern']})" for s in markers["styles"] if s.get("inline"))
+    inline = "|".join(f"(?:{s.pattern.pattern})" for s in styles if s.inline)
     return _Grammar(
         by_name={s.name: s for s in styles},
-        inline_cue=compile_pattern(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
+        inline_cue=regex.compile(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
         styles=styles,
         damaged=damaged,
         rank={s.name: i for i, s in enumerate(styles)},
@@ -204,7 +203,7 @@ def _consistent_decimals(cands: list[Candidate], g: _Grammar) -> list[Candidate]
 
 
 _HAN_CHAR = regex.compile(r"\p{Han}")
-_SENTENCE_MARK = compile_pattern(r"[,.;:!?。()\d]")
+_SENTENCE_MARK = regex.compile(r"[,.;:!?。()\d]")
 
 
 def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -> list[Candidate]:
@@ -626,8 +625,7 @@ def _roles(nodes: list[NodeTree], roots: list[int], sl: PartSlice, warnings: lis
     return roles, damaged
 
 
-_CONTENTS = compile_pattern(r"目\s*录")
-_SPACES = compile_pattern(r"\s+")
+_CONTENTS = regex.compile(r"目\s*录")
 _BARE_HEADING = regex.compile(r"\p{Han}{2,12}")
 
 
@@ -662,8 +660,8 @@ def _contents_lists(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     for k, (cstart, content) in enumerate(lines):
         if not _CONTENTS.fullmatch(content) or k + 1 >= len(lines):
             continue
-        first = _SPACES.sub("", lines[k + 1][1])
-        again = next((m for m in lines[k + 2:] if _SPACES.sub("", m[1]) == first), None)
+        first = regex.sub(r"\s+", "", lines[k + 1][1])
+        again = next((m for m in lines[k + 2:] if regex.sub(r"\s+", "", m[1]) == first), None)
         if again is not None:
             out.append((line_start(cstart), line_start(again[0])))
     return out

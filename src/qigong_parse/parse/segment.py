@@ -29,20 +29,19 @@ from ..rules.markers import marker_prefix
 from ..rules.units import overlay_rules
 from ..text.lines import Line
 from ..text.numerals import cn_to_int, year_digits
-from ..text.patterns import compile_pattern
 from .state import ParseState
 
-_SPACES = compile_pattern(r"\s+")
+_SPACES = regex.compile(r"\s+")
 
 
 @cache
 def _tables() -> dict[str, Any]:
     t = load_table("segment.yaml")
-    compiled: dict[str, Any] = {"chrome": [compile_pattern(p) for p in t["chrome"]],
-                                "outline_marker": compile_pattern(marker_prefix("plan_title_guard"))}
+    compiled: dict[str, Any] = {"chrome": [regex.compile(p) for p in t["chrome"]],
+                                "outline_marker": regex.compile(marker_prefix("plan_title_guard"))}
     for key, value in t.items():
         if isinstance(value, str):
-            compiled[key] = compile_pattern(value)
+            compiled[key] = regex.compile(value)
         elif key != "chrome":
             compiled[key] = value
     return compiled
@@ -80,7 +79,7 @@ def _is_chrome(line: Line, outside: list[Span], chrome: tuple[Any, ...]) -> bool
 def _chrome(overlays: tuple[str, ...]) -> tuple[Any, ...]:
     """The chrome patterns in force: the general ones and those of the overlays that apply."""
     try:
-        return (*_tables()["chrome"], *(compile_pattern(p) for p in overlay_rules(overlays, "chrome")))
+        return (*_tables()["chrome"], *(regex.compile(p) for p in overlay_rules(overlays, "chrome")))
     except regex.error as exc:
         raise TableError(f"a chrome pattern of the overlays {', '.join(overlays)} is broken: {exc}") from exc
 
@@ -213,7 +212,7 @@ def _restore_doc_number(written: str) -> tuple[str, bool]:
     no = m.group("no")
     if not no:
         return written, True
-    if compile_pattern(r".+[〔\[(]\d{4}[〕\])]\d{1,4}号").fullmatch(written):
+    if regex.fullmatch(r".+[〔\[(]\d{4}[〕\])]\d{1,4}号", written):
         return written, False  # complete as written, whatever its brackets (新政办发[2024]8号)
     restored = f"{head}〔{m.group('year')}〕{no}号"
     return restored, _squash(written) != restored
@@ -316,7 +315,7 @@ def _date_at(lines: list[Line], i: int, state: ParseState, lead_end: int) -> tup
 def _issuer_line(content: str) -> str | None:
     """The issuer a signature line names: one body, or joint bodies separated by spaces (joined by 、)."""
     t = _tables()
-    names = [n for n in compile_pattern(r"\s{2,}|\s*、\s*").split(content.strip()) if n]
+    names = [n for n in regex.split(r"\s{2,}|\s*、\s*", content.strip()) if n]
     if names and all(t["issuer"].match(_squash(n)) for n in names):
         return "、".join(_squash(n) for n in names)
     return None
@@ -513,7 +512,7 @@ def _chrome_dates(lines: list[Line], lead_end: int) -> list[dt.date]:
 def _field_dates(frame: _Frame) -> list[dt.date]:
     out = []
     for key in _tables()["front_matter_fields"]["date"]:
-        m = compile_pattern(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})").match(frame.fields.get(key, ""))
+        m = regex.match(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", frame.fields.get(key, ""))
         if m and (d := _parse_date(m)):
             out.append(d)
     return out
@@ -558,7 +557,7 @@ def _annex_heading(lines: list[Line], i: int) -> tuple[int | None, str] | None:
         return None
     rest = m.group("rest").strip()
     num = cn_to_int(m.group("num")) if m.group("num") else None
-    if (num is None and rest) or (rest and compile_pattern(r"^\d+\s*[.、]").match(rest)):
+    if (num is None and rest) or (rest and regex.match(r"^\d+\s*[.、]", rest)):
         return None
     if rest and not _plan_title_like(rest):
         return None
@@ -647,7 +646,7 @@ def _clean_title(text: str, lines: list[Line], idx: list[int]) -> str:
 def _title_from_notice(title: str | None) -> str | None:
     if not title:
         return None
-    m = compile_pattern(r"《([^》]+)》").search(title)
+    m = regex.search(r"《([^》]+)》", title)
     return m.group(1) if m else None
 
 

@@ -21,7 +21,6 @@ import regex
 from ...model.output import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
-from ...text.patterns import Pattern, compile_pattern
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class ClauseForm:
     """One way the genre writes a clause: a pattern whose named groups hold unit lists by role."""
 
     name: str
-    pattern: Pattern
+    pattern: regex.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Convention:
     statement is blanked before clauses are read."""
 
     name: str
-    pattern: Pattern
+    pattern: regex.Pattern[str]
     effect: str  # first_listed_leads | bare_list_lead | support_everywhere
     scope: str  # rest_of_part | section
     blank: bool
@@ -49,23 +48,23 @@ class Grammar:
     """The compiled clause tables."""
 
     openers: dict[str, str]  # opening bracket → closing bracket (normalized text)
-    cue: Pattern  # a clause holds one of these (a duty verb or a label)
+    cue: regex.Pattern[str]  # a clause holds one of these (a duty verb or a label)
     forms: tuple[ClauseForm, ...]
-    labels: tuple[tuple[Pattern, str | None], ...]  # label → role (None: not units)
-    field_cut: Pattern  # a clause's field ends at ; or at a comma before the next label
+    labels: tuple[tuple[regex.Pattern[str], str | None], ...]  # label → role (None: not units)
+    field_cut: regex.Pattern[str]  # a clause's field ends at ; or at a comma before the next label
     conventions: tuple[Convention, ...]
-    trailing_group: Pattern  # 等 / 等有关部门 after the last named unit
-    separators: Pattern  # one character class: a separator is one character
-    split_marks: Pattern  # a bracket or a separator
+    trailing_group: regex.Pattern[str]  # 等 / 等有关部门 after the last named unit
+    separators: regex.Pattern[str]  # one character class: a separator is one character
+    split_marks: regex.Pattern[str]  # a bracket or a separator
     and_words: tuple[str, ...]
     levels: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
-    not_units: Pattern
+    not_units: regex.Pattern[str]
 
 
 def _one_character_class(pattern: str) -> str:
     """A pattern that is a single character class ([、,;/]); anything else is a broken table."""
-    if compile_pattern(r"\[(?:[^\]\\]|\\.)+\]").fullmatch(pattern) is None:
+    if regex.fullmatch(r"\[(?:[^\]\\]|\\.)+\]", pattern) is None:
         raise TableError(f"grammar.separators must be one character class such as '[、,;/]', not {pattern!r}")
     return pattern
 
@@ -79,19 +78,19 @@ def grammar() -> Grammar:
         g = t["grammar"]
         return Grammar(
             openers=dict(t["brackets"]),
-            cue=compile_pattern(g["cue"]),
-            forms=tuple(ClauseForm(f["name"], compile_pattern(f["pattern"])) for f in g["forms"]),
-            labels=tuple((compile_pattern(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
-            field_cut=compile_pattern(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
+            cue=regex.compile(g["cue"]),
+            forms=tuple(ClauseForm(f["name"], regex.compile(f["pattern"])) for f in g["forms"]),
+            labels=tuple((regex.compile(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
+            field_cut=regex.compile(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
                                     + ")\\s*:)"),
             conventions=tuple(_convention(r) for r in c["conventions"]),
-            trailing_group=compile_pattern(g["trailing_group"]),
-            separators=compile_pattern(_one_character_class(g["separators"])),
-            split_marks=compile_pattern(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
+            trailing_group=regex.compile(g["trailing_group"]),
+            separators=regex.compile(_one_character_class(g["separators"])),
+            split_marks=regex.compile(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
             and_words=tuple(g["and_words"]),
             levels=tuple(sorted(g["levels"], key=len, reverse=True)),
             unit_suffixes=tuple(sorted(g["unit_suffixes"], key=len, reverse=True)),
-            not_units=compile_pattern(g["not_units"]),
+            not_units=regex.compile(g["not_units"]),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause grammar: {exc}") from exc
@@ -132,7 +131,7 @@ def _overlay_conventions(overlays: tuple[str, ...]) -> tuple[Convention, ...]:
 
 
 def _convention(r: dict[str, Any]) -> Convention:
-    return Convention(r["name"], compile_pattern(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
+    return Convention(r["name"], regex.compile(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
 
 
 def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int, int]],
@@ -161,7 +160,7 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 # --- clauses -----------------------------------------------------------------------------------
 
 
-_BRACKET_OR_BREAK = compile_pattern(r"[\(\[〔<\)\]〕>\n]")
+_BRACKET_OR_BREAK = regex.compile(r"[\(\[〔<\)\]〕>\n]")
 
 
 def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -20,7 +20,6 @@ from ...model.ir import Duty
 from ...model.output import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
-from ...text.patterns import Pattern, compile_pattern
 from .clauses import Stated, find_clauses, grammar, in_force
 
 ListRole = Literal["joint", "lead"]
@@ -54,21 +53,21 @@ class ClauseContext:
 @dataclass(frozen=True)
 class _Shapes:
     closers: dict[str, str]  # closing bracket → opening bracket
-    lead_marker: Pattern
-    duty_end: Pattern
-    lead_flag: Pattern
-    labels: Pattern
-    sentence: Pattern
-    sentence_end: Pattern
-    duty_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...]  # (pattern, words it needs)
+    lead_marker: regex.Pattern[str]
+    duty_end: regex.Pattern[str]
+    lead_flag: regex.Pattern[str]
+    labels: regex.Pattern[str]
+    sentence: regex.Pattern[str]
+    sentence_end: regex.Pattern[str]
+    duty_sentences: tuple[tuple[regex.Pattern[str], tuple[str, ...]], ...]  # (pattern, words it needs)
     generic_groups: frozenset[str]
     # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
     paragraphs_back: int
     trailing_list_chars: int
     junk_max_chars: int
     # searched backwards: every bracket; every bracket, 。 and line break
-    brackets_back: Pattern
-    brackets_or_ends_back: Pattern
+    brackets_back: regex.Pattern[str]
+    brackets_or_ends_back: regex.Pattern[str]
 
 
 @functools.cache
@@ -80,14 +79,14 @@ def _shapes() -> _Shapes:
         every_bracket = regex.escape("".join(k + v for k, v in brackets.items()))
         return _Shapes(
             closers={close: open_ for open_, close in brackets.items()},
-            lead_marker=compile_pattern(table["lead_marker"]),
-            duty_end=compile_pattern(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
-            lead_flag=compile_pattern(table["lead_flag"]),
-            labels=compile_pattern(f"(?:{labels})\\s*[:]\\s*"),
-            sentence=compile_pattern(table["sentence"]),
+            lead_marker=regex.compile(table["lead_marker"]),
+            duty_end=regex.compile(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
+            lead_flag=regex.compile(table["lead_flag"]),
+            labels=regex.compile(f"(?:{labels})\\s*[:]\\s*"),
+            sentence=regex.compile(table["sentence"]),
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
-            duty_sentences=tuple((compile_pattern(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
+            duty_sentences=tuple((regex.compile(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
             generic_groups=frozenset(table["generic_groups"]),
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),

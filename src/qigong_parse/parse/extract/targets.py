@@ -27,7 +27,6 @@ from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
-from ...text.patterns import Match, Pattern, compile_pattern
 
 
 def _alt(words: list[str]) -> str:
@@ -40,24 +39,24 @@ class _Tables:
     """The compiled tables of data/targets.yaml."""
 
     raw: dict[str, Any]
-    figure: Pattern
-    money_class: Pattern
-    tail: Pattern
-    bound_before: Pattern
-    commitment: Pattern
-    commitment_false: Pattern
-    metric_lead: Pattern
-    lead_marker: Pattern
-    lead_year: Pattern
-    quote_lead: Pattern
-    run_in_year: Pattern
-    opener: Pattern
-    examples_end: Pattern
-    list_tail: Pattern
-    enum_split: Pattern
-    enum_only: Pattern
-    incentive: Pattern
-    cue: Pattern
+    figure: regex.Pattern[str]
+    money_class: regex.Pattern[str]
+    tail: regex.Pattern[str]
+    bound_before: regex.Pattern[str]
+    commitment: regex.Pattern[str]
+    commitment_false: regex.Pattern[str]
+    metric_lead: regex.Pattern[str]
+    lead_marker: regex.Pattern[str]
+    lead_year: regex.Pattern[str]
+    quote_lead: regex.Pattern[str]
+    run_in_year: regex.Pattern[str]
+    opener: regex.Pattern[str]
+    examples_end: regex.Pattern[str]
+    list_tail: regex.Pattern[str]
+    enum_split: regex.Pattern[str]
+    enum_only: regex.Pattern[str]
+    incentive: regex.Pattern[str]
+    cue: regex.Pattern[str]
     word_kind: dict[str, str]
 
 
@@ -76,7 +75,7 @@ def _tables() -> _Tables:
     num = rf"(?:{ar}|{cn})"
     rng = _alt(raw["range_separators"])
     pct = regex.escape(raw["percent_prefix"])
-    figure = compile_pattern(
+    figure = regex.compile(
         rf"(?:{pct}(?P<pct>[0-9.{digits}{mults}点]{{1,10}})"
         rf"|(?P<n1>{num})(?:\s?(?P<u1>%|‰))?(?:\s?(?:{rng})\s?(?P<n2>{num}))?\s?(?P<approx>"
         rf"{_alt(list(raw['bounds_approx']))})?\s?(?P<unit>{_alt(raw['units'])}))"
@@ -102,23 +101,23 @@ def _tables() -> _Tables:
     return _Tables(
         raw=raw,
         figure=figure,
-        money_class=compile_pattern(raw["money_class_phrase"]),
-        tail=compile_pattern(rf"(?:{_alt(list(kinds))})$"),
-        bound_before=compile_pattern(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
-        commitment=compile_pattern(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
-        commitment_false=compile_pattern(raw["commitment_false"]),
-        metric_lead=compile_pattern(rf"^(?:{_alt(raw['metric_lead'])})"),
-        lead_marker=compile_pattern(lead_marker),
-        lead_year=compile_pattern(raw["lead_year"]),
-        quote_lead=compile_pattern(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
-        run_in_year=compile_pattern(raw["run_in_year"]),
-        opener=compile_pattern(_alt(raw["clause_openers"])),
-        examples_end=compile_pattern(raw["examples_end"]),
-        list_tail=compile_pattern(raw["list_tail"]),
-        enum_split=compile_pattern(_alt(enum)),
-        enum_only=compile_pattern(rf"^(?:\s|{_alt(enum)})*$"),
-        incentive=compile_pattern(_alt(nt["incentive_words"])),
-        cue=compile_pattern(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
+        money_class=regex.compile(raw["money_class_phrase"]),
+        tail=regex.compile(rf"(?:{_alt(list(kinds))})$"),
+        bound_before=regex.compile(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
+        commitment=regex.compile(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
+        commitment_false=regex.compile(raw["commitment_false"]),
+        metric_lead=regex.compile(rf"^(?:{_alt(raw['metric_lead'])})"),
+        lead_marker=regex.compile(lead_marker),
+        lead_year=regex.compile(raw["lead_year"]),
+        quote_lead=regex.compile(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
+        run_in_year=regex.compile(raw["run_in_year"]),
+        opener=regex.compile(_alt(raw["clause_openers"])),
+        examples_end=regex.compile(raw["examples_end"]),
+        list_tail=regex.compile(raw["list_tail"]),
+        enum_split=regex.compile(_alt(enum)),
+        enum_only=regex.compile(rf"^(?:\s|{_alt(enum)})*$"),
+        incentive=regex.compile(_alt(nt["incentive_words"])),
+        cue=regex.compile(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
         word_kind=kinds,
     )
 
@@ -195,7 +194,7 @@ def _figure_starts() -> re.Pattern[str]:
     return re.compile(rf"[0-9{re.escape(nonone + mults[0])}]|一(?=[{re.escape(mults)}])|{prefix}")
 
 
-def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[Match]:
+def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[regex.Match[str]]:
     """What `t.figure.finditer(norm, start, end)` yields (figures are never empty), faster."""
     starts = _figure_starts()
     pos = start

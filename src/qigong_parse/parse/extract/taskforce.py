@@ -16,7 +16,6 @@ import regex
 from ...model.output import TaskForce
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
-from ...text.patterns import Match, Pattern, compile_pattern
 
 _TRIM = " \t\r\n\u3000。.;,、"
 
@@ -24,14 +23,14 @@ _TRIM = " \t\r\n\u3000。.;,、"
 
 @dataclass(frozen=True)
 class _Fields:
-    name: Pattern
-    convener: Pattern
-    executive_deputy: Pattern
-    deputies: Pattern
-    members: tuple[Pattern, ...]
-    office: Pattern
-    holder_tail: Pattern
-    label_lines: Pattern
+    name: regex.Pattern[str]
+    convener: regex.Pattern[str]
+    executive_deputy: regex.Pattern[str]
+    deputies: regex.Pattern[str]
+    members: tuple[regex.Pattern[str], ...]
+    office: regex.Pattern[str]
+    holder_tail: regex.Pattern[str]
+    label_lines: regex.Pattern[str]
 
 
 @functools.cache
@@ -39,14 +38,14 @@ def _fields() -> _Fields:
     try:
         t = load_table("taskforce.yaml")
         return _Fields(
-            name=compile_pattern(t["name"]),
-            convener=compile_pattern(t["convener"]),
-            executive_deputy=compile_pattern(t["executive_deputy"]),
-            deputies=compile_pattern(t["deputies"]),
-            members=tuple(compile_pattern(p) for p in t["members"]),
-            office=compile_pattern(t["office"]),
-            holder_tail=compile_pattern(t["holder_tail"]),
-            label_lines=compile_pattern(t["label_lines"]),
+            name=regex.compile(t["name"]),
+            convener=regex.compile(t["convener"]),
+            executive_deputy=regex.compile(t["executive_deputy"]),
+            deputies=regex.compile(t["deputies"]),
+            members=tuple(regex.compile(p) for p in t["members"]),
+            office=regex.compile(t["office"]),
+            holder_tail=regex.compile(t["holder_tail"]),
+            label_lines=regex.compile(t["label_lines"]),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the task-force table: {exc}") from exc
@@ -65,7 +64,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
     para_start, para_end = _paragraph(norm, start, end, m, f)
     para = norm[para_start:para_end]
 
-    def sliced(g: Match | None) -> str | None:
+    def sliced(g: regex.Match[str] | None) -> str | None:
         if g is None:
             return None
         s, e = g.span("v")
@@ -90,7 +89,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
     )
 
 
-def _paragraph(norm: str, start: int, end: int, m: Match, f: _Fields) -> tuple[int, int]:
+def _paragraph(norm: str, start: int, end: int, m: regex.Match[str], f: _Fields) -> tuple[int, int]:
     """The paragraph holding the group: from its sentence start to the end of its line, and on over
     the label lines that follow it (召集人:…, 成员单位:…)."""
     para_start = max(norm.rfind("\n", start, m.start()) + 1, start)
@@ -108,7 +107,7 @@ def _paragraph(norm: str, start: int, end: int, m: Match, f: _Fields) -> tuple[i
 def _deputies(written: str | None, registry: UnitRegistry, f: _Fields) -> list[str]:
     """副召集人 as units where the registry reads them, else as written."""
     deputies: list[str] = []
-    for piece in compile_pattern(r"[、,]").split(f.holder_tail.sub("", written)) if written else ():
+    for piece in regex.split(r"[、,]", f.holder_tail.sub("", written)) if written else ():
         piece = piece.strip(_TRIM)
         if not piece:
             continue
