@@ -104,3 +104,13 @@ def test_parse_yaml_reads_our_layout_without_libyaml_and_the_rest_with_it(monkey
     monkeypatch.undo()
     assert parse_yaml(b"a: 1  # comment\n") == {"a": 1}
     assert parse_yaml("a: 邵东\n".encode("utf-16")) == {"a": "邵东"}
+
+
+def test_the_refused_characters_are_the_complement_of_what_the_reader_accepts() -> None:
+    from qigong_parse.io.yaml_own import _REFUSED
+
+    accepted = [(0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0x2027), (0x202A, 0xD7FF), (0xE000, 0xFEFE), (0xFF00, 0xFFFD),
+                (0x10000, 0x10FFFF)]
+    text = "".join(map(chr, range(0x30000)))  # past 0x30000 nothing changes: astral planes are all accepted
+    refused = {m.start() for m in _REFUSED.finditer(text)}
+    assert refused == {c for c in range(0x30000) if not any(a <= c <= b for a, b in accepted)}

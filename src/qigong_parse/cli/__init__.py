@@ -653,6 +653,22 @@ _EXTRA_HINTS = {
 _startup_gc = False  # main() holds the collector off while the process starts
 
 
+_NO_PLUGINS = ("__all__", "1", "true")  # the values with which pydantic loads no plugin
+
+
+def _skip_plugin_loader() -> None:
+    """With plugins disabled, pydantic's plugin loader only returns (); importing it still costs
+    importlib.metadata (~8 ms of a cold `qigong validate`). Its one function, as pydantic
+    defines it for this case, stands in for the module (unless something imported it already)."""
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules:
+        import types
+
+        loader = types.ModuleType(name, "pydantic's plugin loader with plugins disabled (see qigong_parse.cli)")
+        loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+        sys.modules[name] = loader
+
+
 def _startup() -> bool:
     """Start-up of the console script: no collections while it imports and builds its classes.
 
@@ -661,10 +677,12 @@ def _startup() -> bool:
     heap. A command that makes garbage at scale calls `_collect_from_here`; a single parse needs no
     collection (the parse pauses the collector itself). Pydantic's plugin discovery (an
     entry-point scan of every installed distribution) is skipped unless the environment sets
-    PYDANTIC_DISABLE_PLUGINS itself. True when the collector was on (and is now off).
+    PYDANTIC_DISABLE_PLUGINS itself (and then its loader module is not imported either). True when
+    the collector was on (and is now off).
     """
     global _startup_gc
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__") in _NO_PLUGINS:
+        _skip_plugin_loader()
     if not gc.isenabled():
         return False
     gc.disable()

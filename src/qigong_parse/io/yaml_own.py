@@ -22,7 +22,8 @@ NOT_OURS: Any = object()
 
 # Characters this reader never accepts anywhere: what PyYAML's reader refuses, and every line
 # break, tab or byte-order mark beyond "\n" (YAML gives them meanings a line split would miss).
-_REFUSED = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Listed as what is refused: the complement (what is accepted) takes ~5 ms to compile.
+_REFUSED = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: |$)")
 # A plain item of a flow list: no flow indicator, no "#", ":" or "?" at all (to_yaml quotes them;
 # PyYAML's flow scanner refuses some of them), "-" first only before a non-space.

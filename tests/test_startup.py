@@ -1,0 +1,32 @@
+"""Start-up of the console script: what it imports for `qigong validate` (pydantic's plugin loader)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+_RUN = ("import sys\nfrom qigong_parse.cli import main\n"
+        "try:\n    main(['validate', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print('importlib.metadata' in sys.modules, type(sys.modules['pydantic.plugin._loader']).__name__,"
+        " (sys.modules['pydantic.plugin._loader'].__doc__ or '-')[:8])")
+
+
+def _validate(path: Path, **env: str) -> list[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"} | env
+    got = subprocess.run([sys.executable, "-c", _RUN, str(path)], capture_output=True, text=True, env=environ,
+                         check=True)
+    assert ": ok" in got.stdout, got.stdout + got.stderr
+    return got.stdout.strip().splitlines()[-1].split()
+
+
+def test_validate_skips_the_plugin_loader_when_plugins_are_off(sample_doc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from qigong_parse.io.yaml_out import write_yaml
+
+    path = write_yaml(sample_doc, tmp_path / "s.yaml")
+    metadata_imported, _, doc = _validate(path)
+    assert metadata_imported == "False" and doc == "pydantic"  # the stand-in, and no importlib.metadata
+    # PYDANTIC_DISABLE_PLUGINS set empty: plugins may load, pydantic's own loader is imported
+    metadata_imported, _, doc = _validate(path, PYDANTIC_DISABLE_PLUGINS="")
+    assert metadata_imported == "True" and doc != "pydantic"
