@@ -29,6 +29,7 @@ from .invariants import Problem, check_document
 _INT_KEYS = frozenset({"chars", "index", "annex_no"})
 _FLOAT_KEYS = frozenset({"value", "value_max"})
 _BOOL_KEYS = frozenset({"damaged", "aspirational"})
+_CHECKED_KEYS = _INT_KEYS | _FLOAT_KEYS | _BOOL_KEYS | {"span"}
 _MAX_OFFSET = 1 << 40  # far beyond any text the reader accepts; larger means a corrupt file
 
 
@@ -88,19 +89,21 @@ def type_problems(data: Any, where: str = "") -> list[Problem]:
         at, value = stack.pop()
         if isinstance(value, dict):
             for key, item in value.items():
-                here = f"{at}.{key}" if at else str(key)
-                message = _key_problem(str(key), item)
+                # a key's path is written only where needed: a problem, or a value to walk into
+                message = _key_problem(key, item) if key in _CHECKED_KEYS or (
+                    type(key) is str and key.endswith("_span")) or type(key) is not str else None
                 if message:
-                    problems.append(Problem(here, message))
+                    problems.append(Problem(f"{at}.{key}" if at else str(key), message))
                 elif isinstance(item, (dict, list)):
-                    stack.append((here, item))
+                    stack.append((f"{at}.{key}" if at else str(key), item))
         elif isinstance(value, list):
             stack.extend((f"{at}[{i}]", item) for i, item in enumerate(value) if isinstance(item, (dict, list)))
     problems.sort(key=lambda p: p.where)
     return problems
 
 
-def _key_problem(key: str, value: Any) -> str | None:
+def _key_problem(key: Any, value: Any) -> str | None:
+    key = str(key)
     if value is None:
         return None  # the schema says where null is allowed
     if key == "span" or key.endswith("_span"):
