@@ -94,7 +94,7 @@ def test_group_and_carried_fields_are_reported() -> None:
     (table,) = tables(text)
     assert table.columns == ["number", "task", "lead", "support", "deadline"]
     assert [r.group for r in table.rows] == ["一、扩大内需", "一、扩大内需"]
-    assert table.rows[1].carried == ["lead", "support", "deadline"]
+    assert table.rows[1].carried == ("lead", "support", "deadline")
     assert text[slice(*table.rows[1].lead_span)] == "市商务局"  # the span of the merged cell itself
     assert text[slice(*table.header_span)].startswith("序号") and table.header_span[1] < table.rows[0].span[0]
 

@@ -7,9 +7,8 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import QigongError, printable
 
@@ -22,8 +21,7 @@ __all__ = ["NOTICE_SUFFIXES", "Inputs", "expand_inputs", "natural_key", "output_
            "safe_stem"]
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """One file to parse and where to write it (picklable: it crosses process boundaries)."""
 
     source: str
@@ -37,8 +35,7 @@ class Job:
     encoding_errors: str = "strict"
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """What a parsed document holds, for summaries."""
 
     parts: int = 0
@@ -49,8 +46,7 @@ class Stats:
     warning_codes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """How one job went: `error` is a one-line message when it failed."""
 
     job: Job

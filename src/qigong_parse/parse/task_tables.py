@@ -16,8 +16,8 @@ Turning rows into outline nodes is a loop::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from ..rules import load_table
 from ..text.lines import split_lines
@@ -28,8 +28,7 @@ _HEADER_NOISE = re.compile(r"[\s()\[\]<>:*、/]+")
 _PLAIN_NUMBER = re.compile(r"\d+[.、]?")
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TaskRow:
+class TaskRow(NamedTuple):
     """One row of a task table; text fields are sliced from the decoded text, stripped."""
 
     span: tuple[int, int]  # the row's line
@@ -47,22 +46,20 @@ class TaskRow:
     deadline: str | None = None
     deadline_span: tuple[int, int] | None = None
     group: str | None = None  # the group heading row above, if any
-    carried: list[str] = field(default_factory=list)  # fields taken from the row above
+    carried: tuple[str, ...] = ()  # fields taken from the row above
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TaskTable:
+class TaskTable(NamedTuple):
     """A task table: its header (possibly two lines), the kind of each column, its rows."""
 
     span: tuple[int, int]
     header_span: tuple[int, int]
     columns: list[str]  # kind of each column: number, task, content, lead, support, deadline, or ''
-    headers: list[str] = field(default_factory=list)  # the header cells as written
-    rows: list[TaskRow] = field(default_factory=list)
+    headers: list[str]  # the header cells as written
+    rows: list[TaskRow]
 
 
-@dataclass(frozen=True)
-class _Names:
+class _Names(NamedTuple):
     exact: dict[str, str]
     by_length: tuple[tuple[str, str], ...]  # (name, kind), longest first
     max_chars: int
@@ -326,4 +323,4 @@ def _row(span: tuple[int, int], values: dict[str, tuple[str, tuple[int, int]]], 
                    lead=lead, lead_span=lead_span, support=support, support_span=support_span,
                    joint=joint, joint_span=joint_span,
                    deadline=deadline, deadline_span=deadline_span, group=group,
-                   carried=[k for k in carried if k != "content" or has_task])
+                   carried=tuple(k for k in carried if k != "content" or has_task))
