@@ -68,6 +68,7 @@ class _Shapes:
     # searched backwards: every bracket; every bracket, 。 and line break
     brackets_back: regex.Pattern[str]
     brackets_or_ends_back: regex.Pattern[str]
+    trim_and_closers: str  # _TRIM and every closing bracket: what a clause's end is stripped of
 
 
 @functools.cache
@@ -93,6 +94,7 @@ def _shapes() -> _Shapes:
             junk_max_chars=int(table["limits"]["junk_max_chars"]),
             brackets_back=regex.compile(f"[{every_bracket}]", regex.REVERSE),
             brackets_or_ends_back=regex.compile(f"[{every_bracket}。\n]", regex.REVERSE),
+            trim_and_closers=_TRIM + "".join(brackets.values()),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause table: {exc}") from exc
@@ -183,7 +185,7 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
 
 def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
     """A clause closing `region`; a bare trailing list counts only at the node's very end."""
-    stop = len(region.rstrip(_TRIM + "".join(_shapes().closers)))
+    stop = len(region.rstrip(_shapes().trim_and_closers))
     tail = len(region.rstrip(_TRIM))
     if not region[:tail].strip():
         return None
@@ -308,17 +310,19 @@ def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
     support: list[Piece] = []
     joint: list[Piece] = []
     begin, end = len(region), 0
-    for pattern, needs in _shapes().duty_sentences:
+    shapes = _shapes()
+    for pattern, needs in shapes.duty_sentences:
         if not any(w in region for w in needs):
             continue  # the pattern cannot match here
         for m in pattern.finditer(region):
             found: dict[str, list[Piece]] = {}
+            groups = m.groupdict()
             for group in ("lead", "support", "joint", "joint_group"):
-                if m.groupdict().get(group):
+                if groups.get(group):
                     pieces = _units(m.group(group), m.start(group), ctx, strict=True)
                     if pieces is None:
                         break
-                    pieces = [p for p in pieces if p.written not in _shapes().generic_groups]
+                    pieces = [p for p in pieces if p.written not in shapes.generic_groups]
                     if group == "support":  # 会同有关部门 names no unit: no support, still a clause
                         found[group] = pieces
                         continue
@@ -394,10 +398,8 @@ def _is_separator_before(region: str, pos: int) -> bool:
 def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracketed: bool) -> _Clause | None:
     """Read region[begin:stop] as a clause; None when it is not one."""
     shapes = _shapes()
-    content = region[begin:stop]
-    while content and content[0] in _TRIM:
-        begin += 1
-        content = content[1:]
+    content = region[begin:stop].lstrip(_TRIM)
+    begin = stop - len(content)
     if not content:
         return None
     clause = _Clause(begin, stop)
@@ -406,10 +408,8 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
         lead = _units(content[: m.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
         if not lead:
             return None
-        rest_at = m.end()
-        while rest_at < len(content) and content[rest_at] in _TRIM:
-            rest_at += 1
-        rest = content[rest_at:]
+        rest = content[m.end():].lstrip(_TRIM)
+        rest_at = len(content) - len(rest)
         duty = shapes.duty_end.search(rest)
         if duty:
             rest = rest[: duty.start()]
@@ -450,9 +450,13 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
     `flagged` instead of the result.
     """
     shapes = _shapes()
-    flags = {m.start() for m in shapes.lead_flag.finditer(written)}
-    # no flag found: nothing to blank (most lists), no second pass
-    cleaned = shapes.lead_flag.sub(lambda m: " " * len(m.group(0)), written) if flags else written
+    # no flag found (most lists): no set of flag offsets, nothing to blank
+    if shapes.lead_flag.search(written) is None:
+        flags: set[int] = set()
+        cleaned = written
+    else:
+        flags = {m.start() for m in shapes.lead_flag.finditer(written)}
+        cleaned = shapes.lead_flag.sub(lambda m: " " * len(m.group(0)), written)
     pieces = ctx.registry.split(cleaned)
     if glued:
         while len(pieces) > 1 and pieces[0].kind == "junk" and pieces[0].end == pieces[1].start:
