@@ -13,14 +13,13 @@ with their kind, strings sliced from the text are as long as their spans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model.output import Document, Node, Part, Span, Target
 from ..text.normalize import normalize
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a file: where (a YAML path, "" for the whole file) and what."""
 
     where: str

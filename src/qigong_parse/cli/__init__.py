@@ -12,10 +12,9 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -177,8 +176,7 @@ def parse(
         raise typer.Exit(code)
 
 
-@dataclass(frozen=True)
-class _ParseOptions:
+class _ParseOptions(NamedTuple):
     encoding: str | None
     fmt: str | None
     strict: bool

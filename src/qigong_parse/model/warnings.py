@@ -6,14 +6,12 @@ package emits is here, and the README's "Warning codes" table is generated from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Stage = Literal["read", "segment", "outline", "extract", "coverage", "check"]
 
 
-@dataclass(frozen=True)
-class WarningCode:
+class WarningCode(NamedTuple):
     code: str
     stage: Stage
     meaning: str

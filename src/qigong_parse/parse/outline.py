@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -38,8 +38,7 @@ class _Style:
     titled: bool = True  # followed by a heading title (第X条 runs on into its text: no title to cut)
 
 
-@dataclass(frozen=True)
-class _Damaged:
+class _Damaged(NamedTuple):
     name: str
     pattern: Any
     styles: tuple[str, ...]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -23,16 +23,14 @@ from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
 
 
-@dataclass(frozen=True)
-class ClauseForm:
+class ClauseForm(NamedTuple):
     """One way the genre writes a clause: a pattern whose named groups hold unit lists by role."""
 
     name: str
     pattern: regex.Pattern[str]
 
 
-@dataclass(frozen=True)
-class Convention:
+class Convention(NamedTuple):
     """A rule a document states once: its statement, its effect, where it holds, whether the
     statement is blanked before clauses are read."""
 
@@ -107,8 +105,7 @@ class Clause:
     unread: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Stated:
+class Stated(NamedTuple):
     """A convention found in the text: the record, where its statement stands, what it names."""
 
     convention: Convention

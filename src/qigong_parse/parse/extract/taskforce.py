@@ -9,7 +9,7 @@ some may be missing.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -21,8 +21,7 @@ _TRIM = " \t\r\n\u3000。.;,、"
 
 
 
-@dataclass(frozen=True)
-class _Fields:
+class _Fields(NamedTuple):
     name: regex.Pattern[str]
     convener: regex.Pattern[str]
     executive_deputy: regex.Pattern[str]
