@@ -368,3 +368,16 @@ def test_a_chunk_that_is_one_known_name_and_one_that_only_begins_with_one() -> N
         (0, 3, "县发改局", "known"), (4, 8, "市发改局", "known")]
     pieces = registry.split("市发改局牵头")  # the name is the chunk's head only
     assert pieces[0][:4] == (0, 4, "市发改局", "市发改局") and len(pieces) > 1
+
+
+def test_one_trie_pattern_reads_names_and_finds_where_a_list_has_something_to_do() -> None:
+    reg = UnitRegistry.for_issuer(SHAODONG)
+    text = "由等各市发改局"
+    assert reg._match_at(text, 1) is None and reg._match_at(text, 2) is None  # 等 and 各 are no name
+    assert reg._match_at(text, 3) == (len(text), "市发改局")
+    found = reg._name_at.search(text, 0)
+    assert found is not None and found.start() == 1 and found.lastgroup == "mark"
+    # a written form that starts with 各 is read as the name, not as the mark
+    starting = sorted(f for f in reg._forms if f.startswith(("各", "等")))
+    for form in starting:
+        assert reg._match_at(form, 0) is not None, form
