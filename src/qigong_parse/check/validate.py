@@ -90,8 +90,7 @@ def type_problems(data: Any, where: str = "") -> list[Problem]:
         if isinstance(value, dict):
             for key, item in value.items():
                 # a key's path is written only where needed: a problem, or a value to walk into
-                message = _key_problem(key, item) if key in _CHECKED_KEYS or (
-                    type(key) is str and key.endswith("_span")) or type(key) is not str else None
+                message = _key_problem(key, item) if _has_rule(key) else None
                 if message:
                     problems.append(Problem(f"{at}.{key}" if at else str(key), message))
                 elif isinstance(item, (dict, list)):
@@ -100,6 +99,11 @@ def type_problems(data: Any, where: str = "") -> list[Problem]:
             stack.extend((f"{at}[{i}]", item) for i, item in enumerate(value) if isinstance(item, (dict, list)))
     problems.sort(key=lambda p: p.where)
     return problems
+
+
+def _has_rule(key: Any) -> bool:
+    """Whether `_key_problem` has a rule for this key (a key that is no string is checked too)."""
+    return type(key) is not str or key in _CHECKED_KEYS or key.endswith("_span")
 
 
 def _key_problem(key: Any, value: Any) -> str | None:

@@ -80,7 +80,8 @@ def _typed(text: str) -> Any:
 def _plain_key(key: str) -> bool:
     known = _PLAIN_KEYS.get(key)
     if known is None:
-        known = _typed(key) == key and type(_typed(key)) is str
+        typed = _typed(key)
+        known = type(typed) is str and typed == key
         if len(_PLAIN_KEYS) < 4096:
             _PLAIN_KEYS[key] = known
     return known
@@ -102,12 +103,9 @@ class _Reader:
         self.max_nodes = max_nodes
         self.max_depth = max_depth
 
-    def count(self) -> None:
-        self.nodes += 1
-
     def scalar(self, text: str) -> Any:
         """A whole value written on one line after "key: " or "- "."""
-        self.count()
+        self.nodes += 1
         if text.startswith('"'):
             quoted = _QUOTED.fullmatch(text)
             if quoted is None:
@@ -138,7 +136,7 @@ class _Reader:
                 raise _Leave
             item = found.group()
             items.append(_ESCAPE.sub(_unescape, found.group(1)) if item.startswith('"') else _typed(item))
-            self.count()
+            self.nodes += 1
             pos = found.end()
             if pos == end:
                 return items
@@ -148,7 +146,7 @@ class _Reader:
 
     def literal(self, header: str, indent: int) -> str:
         """A literal block (|-, |, |+) whose lines stand at `indent`."""
-        self.count()
+        self.nodes += 1
         pad = " " * indent
         body: list[str] = []
         lines = self.lines
@@ -191,7 +189,6 @@ class _Reader:
         pad = " " * indent
         out: dict[str, Any] = {}
         lines = self.lines
-        known = _PLAIN_KEYS
         while True:
             if first is not None:
                 line, first = first, None
@@ -206,7 +203,7 @@ class _Reader:
             if key is None:
                 raise _Leave
             name = key.group(1)
-            if not (known.get(name) or _plain_key(name)):
+            if not _plain_key(name):
                 raise _Leave
             self.nodes += 1
             rest = line[key.end():]
@@ -234,7 +231,7 @@ class _Reader:
     def sequence(self, indent: int, depth: int) -> list[Any]:
         if depth > self.max_depth - 3:  # near the limit: PyYAML's path applies it exactly
             raise _Leave
-        self.count()
+        self.nodes += 1
         pad = " " * indent
         items: list[Any] = []
         lines = self.lines

@@ -180,7 +180,6 @@ class Model(BaseModel):
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
 
 
 def plain(value: Any) -> Any:
@@ -194,13 +193,10 @@ def plain(value: Any) -> Any:
     if kind is list or kind is tuple:
         return [v if type(v) in _SCALARS else plain(v) for v in value]
     if isinstance(value, Model):
-        known = _FIELD_NAMES.get(kind)
-        if known is None:
-            known = _FIELD_NAMES[kind] = (tuple(kind.__pydantic_fields__), value._omit_if_none)
-        names, omit = known
+        omit = value._omit_if_none
         fields = value.__dict__
         out: dict[str, Any] = {}
-        for name in names:
+        for name in _plan(kind).defaults:  # the fields in model order
             item = fields[name]
             if type(item) in _SCALARS:
                 if item is None and name in omit:
