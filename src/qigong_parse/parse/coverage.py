@@ -18,6 +18,7 @@ from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Spa
 from ..rules import load_table
 from ..rules.markers import marker_prefix
 from ..text.lines import content_lines, split_lines
+from ..text.patterns import compiled
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 
@@ -29,8 +30,8 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     t = load_table("segment.yaml")
     figure = load_table("targets.yaml")["units"]
     units = "|".join(regex.escape(u) for u in sorted(figure, key=len, reverse=True))
-    return (regex.compile(marker_prefix("heading_like")), regex.compile(t["clause_aside"]),
-            regex.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
+    return (compiled(marker_prefix("heading_like")), compiled(t["clause_aside"]),
+            compiled(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
 
 
 def coverage_of(state: ParseState, parts: Sequence[PartTree], facts: Extraction, notice: Notice | None,

@@ -20,6 +20,7 @@ from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
 from ..text.lines import content_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
+from ..text.patterns import compiled
 from .state import ParseState
 from .task_tables import TaskRow, find_task_tables
 
@@ -70,7 +71,7 @@ class _Grammar:
         return self.by_name.get(name) or _Style(name, None, "{n}")
 
 
-_CLAUSE_END = regex.compile(r"[。)]")
+_CLAUSE_END = compiled(r"[。)]")
 _STYLE_PROPERTIES = ("chinese", "bracketed", "inline", "may_skip", "titled")
 
 
@@ -80,17 +81,17 @@ def grammar() -> _Grammar:
     markers = load_table("markers.yaml")
     roles = load_table("roles.yaml")["roles"]
     titles = load_table("titles.yaml")
-    styles = tuple(_Style(s["name"], regex.compile(s["pattern"]), s["token"], int(s.get("decimal") or 0),
+    styles = tuple(_Style(s["name"], compiled(s["pattern"]), s["token"], int(s.get("decimal") or 0),
                           **{k: bool(s[k]) for k in _STYLE_PROPERTIES if k in s})
                    for s in markers["styles"])
     damaged = tuple(
-        _Damaged(d["name"], regex.compile(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
+        _Damaged(d["name"], compiled(d["pattern"]), tuple(d["styles"]), bool(d.get("heading_only")))
         for d in markers["damaged"]
     )
     inline = "|".join(f"(?:{s.pattern.pattern})" for s in styles if s.inline)
     return _Grammar(
         by_name={s.name: s for s in styles},
-        inline_cue=regex.compile(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
+        inline_cue=compiled(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
         styles=styles,
         damaged=damaged,
         rank={s.name: i for i, s in enumerate(styles)},
@@ -201,8 +202,8 @@ def _consistent_decimals(cands: list[Candidate], g: _Grammar) -> list[Candidate]
 
 
 
-_HAN_CHAR = regex.compile(r"\p{Han}")
-_SENTENCE_MARK = regex.compile(r"[,.;:!?。()\d]")
+_HAN_CHAR = compiled(r"\p{Han}")
+_SENTENCE_MARK = compiled(r"[,.;:!?。()\d]")
 
 
 def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -> list[Candidate]:
@@ -624,8 +625,8 @@ def _roles(nodes: list[NodeTree], roots: list[int], sl: PartSlice, warnings: lis
     return roles, damaged
 
 
-_CONTENTS = regex.compile(r"目\s*录")
-_BARE_HEADING = regex.compile(r"\p{Han}{2,12}")
+_CONTENTS = compiled(r"目\s*录")
+_BARE_HEADING = compiled(r"\p{Han}{2,12}")
 
 
 def _bare_sections(norm: str, start: int, end: int, cands: list[Candidate], inside: list[tuple[int, int]],

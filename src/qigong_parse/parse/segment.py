@@ -29,22 +29,23 @@ from ..rules.markers import marker_prefix
 from ..rules.units import overlay_rules
 from ..text.lines import Line
 from ..text.numerals import cn_to_int, year_digits
+from ..text.patterns import compiled
 from .state import ParseState
 
-_SPACES = regex.compile(r"\s+")
+_SPACES = compiled(r"\s+")
 
 
 @cache
 def _tables() -> dict[str, Any]:
     t = load_table("segment.yaml")
-    compiled: dict[str, Any] = {"chrome": [regex.compile(p) for p in t["chrome"]],
-                                "outline_marker": regex.compile(marker_prefix("plan_title_guard"))}
+    tables: dict[str, Any] = {"chrome": [compiled(p) for p in t["chrome"]],
+                              "outline_marker": compiled(marker_prefix("plan_title_guard"))}
     for key, value in t.items():
         if isinstance(value, str):
-            compiled[key] = regex.compile(value)
+            tables[key] = compiled(value)
         elif key != "chrome":
-            compiled[key] = value
-    return compiled
+            tables[key] = value
+    return tables
 
 
 def _squash(s: str) -> str:
@@ -79,7 +80,7 @@ def _is_chrome(line: Line, outside: list[Span], chrome: tuple[Any, ...]) -> bool
 def _chrome(overlays: tuple[str, ...]) -> tuple[Any, ...]:
     """The chrome patterns in force: the general ones and those of the overlays that apply."""
     try:
-        return (*_tables()["chrome"], *(regex.compile(p) for p in overlay_rules(overlays, "chrome")))
+        return (*_tables()["chrome"], *(compiled(p) for p in overlay_rules(overlays, "chrome")))
     except regex.error as exc:
         raise TableError(f"a chrome pattern of the overlays {', '.join(overlays)} is broken: {exc}") from exc
 

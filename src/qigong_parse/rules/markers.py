@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import regex
-
+from ..text.patterns import compiled
 from . import TableError, load_table
 
-_NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
+_NAMED_GROUP = compiled(r"\(\?P<\w+>")
 
 
 @cache

@@ -18,18 +18,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple
 
-import regex
-
 from ..errors import QigongError
+from ..text.patterns import compiled
 from . import load_table, table_names
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
 
 # Separators of a written unit list (normalized text: fullwidth punctuation is ASCII already).
-_SEPARATORS = regex.compile(r"[、,;/\s，；]+")
-_HAN_ONLY = regex.compile(r"\p{Han}+")
-_PLACE = regex.compile(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
-_NAME_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9()]+")
+_SEPARATORS = compiled(r"[、,;/\s，；]+")
+_HAN_ONLY = compiled(r"\p{Han}+")
+_PLACE = compiled(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
+_NAME_CHARS = compiled(r"[\p{Han}A-Za-z0-9()]+")
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -149,7 +148,7 @@ class UnitRegistry:
         self.overlays = overlays
         self.levels: tuple[str, ...] = tuple(general.get("levels") or ())
         self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
-        self._groups = [regex.compile(p) for p in general.get("groups") or ()]
+        self._groups = [compiled(p) for p in general.get("groups") or ()]
         self.zone_words: tuple[str, ...] = tuple(general.get("zone_words") or ())
         self.name_starts: tuple[str, ...] = tuple(general.get("name_starts") or ())
         self.min_run = int(general.get("min_run_chars") or 6)
@@ -193,7 +192,7 @@ class UnitRegistry:
         self._suffix_end = re.compile("[" + re.escape("".join(sorted({x[-1] for x in self.suffixes if x}))) + "]"
                                       if self.suffixes else "(?!)")
         # One pattern for "any group pattern matches" (patterns with groups of their own kept apart).
-        self._any_group = (regex.compile("|".join(f"(?:{p.pattern})" for p in self._groups))
+        self._any_group = (compiled("|".join(f"(?:{p.pattern})" for p in self._groups))
                            if self._groups and not any(p.groups for p in self._groups) else None)
         self.canonical_names = frozenset(forms.values())
 

@@ -21,6 +21,7 @@ import regex
 from ...model.output import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
+from ...text.patterns import compiled
 
 
 class ClauseForm(NamedTuple):
@@ -76,19 +77,19 @@ def grammar() -> Grammar:
         g = t["grammar"]
         return Grammar(
             openers=dict(t["brackets"]),
-            cue=regex.compile(g["cue"]),
-            forms=tuple(ClauseForm(f["name"], regex.compile(f["pattern"])) for f in g["forms"]),
-            labels=tuple((regex.compile(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
-            field_cut=regex.compile(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
+            cue=compiled(g["cue"]),
+            forms=tuple(ClauseForm(f["name"], compiled(f["pattern"])) for f in g["forms"]),
+            labels=tuple((compiled(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
+            field_cut=compiled(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
                                     + ")\\s*:)"),
             conventions=tuple(_convention(r) for r in c["conventions"]),
-            trailing_group=regex.compile(g["trailing_group"]),
-            separators=regex.compile(_one_character_class(g["separators"])),
-            split_marks=regex.compile(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
+            trailing_group=compiled(g["trailing_group"]),
+            separators=compiled(_one_character_class(g["separators"])),
+            split_marks=compiled(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
             and_words=tuple(g["and_words"]),
             levels=tuple(sorted(g["levels"], key=len, reverse=True)),
             unit_suffixes=tuple(sorted(g["unit_suffixes"], key=len, reverse=True)),
-            not_units=regex.compile(g["not_units"]),
+            not_units=compiled(g["not_units"]),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the clause grammar: {exc}") from exc
@@ -128,7 +129,7 @@ def _overlay_conventions(overlays: tuple[str, ...]) -> tuple[Convention, ...]:
 
 
 def _convention(r: dict[str, Any]) -> Convention:
-    return Convention(r["name"], regex.compile(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
+    return Convention(r["name"], compiled(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
 
 
 def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int, int]],
@@ -157,7 +158,7 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 # --- clauses -----------------------------------------------------------------------------------
 
 
-_BRACKET_OR_BREAK = regex.compile(r"[\(\[〔<\)\]〕>\n]")
+_BRACKET_OR_BREAK = compiled(r"[\(\[〔<\)\]〕>\n]")
 
 
 def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:

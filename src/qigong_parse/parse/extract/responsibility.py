@@ -20,11 +20,12 @@ from ...model.ir import Duty
 from ...model.output import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
+from ...text.patterns import compiled
 from .clauses import Stated, find_clauses, grammar, in_force
 
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
-_HAN = regex.compile(r"\p{Han}+")
+_HAN = compiled(r"\p{Han}+")
 
 
 
@@ -80,20 +81,20 @@ def _shapes() -> _Shapes:
         every_bracket = regex.escape("".join(k + v for k, v in brackets.items()))
         return _Shapes(
             closers={close: open_ for open_, close in brackets.items()},
-            lead_marker=regex.compile(table["lead_marker"]),
-            duty_end=regex.compile(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
-            lead_flag=regex.compile(table["lead_flag"]),
-            labels=regex.compile(f"(?:{labels})\\s*[:]\\s*"),
-            sentence=regex.compile(table["sentence"]),
+            lead_marker=compiled(table["lead_marker"]),
+            duty_end=compiled(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
+            lead_flag=compiled(table["lead_flag"]),
+            labels=compiled(f"(?:{labels})\\s*[:]\\s*"),
+            sentence=compiled(table["sentence"]),
             # searched backwards from a clause's end: the last sentence end before it
-            sentence_end=regex.compile(table["sentence_end"], regex.REVERSE),
-            duty_sentences=tuple((regex.compile(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
+            sentence_end=compiled(table["sentence_end"], regex.REVERSE),
+            duty_sentences=tuple((compiled(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
             generic_groups=frozenset(table["generic_groups"]),
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
             junk_max_chars=int(table["limits"]["junk_max_chars"]),
-            brackets_back=regex.compile(f"[{every_bracket}]", regex.REVERSE),
-            brackets_or_ends_back=regex.compile(f"[{every_bracket}。\n]", regex.REVERSE),
+            brackets_back=compiled(f"[{every_bracket}]", regex.REVERSE),
+            brackets_or_ends_back=compiled(f"[{every_bracket}。\n]", regex.REVERSE),
             trim_and_closers=_TRIM + "".join(brackets.values()),
         )
     except (KeyError, TypeError, regex.error) as exc:

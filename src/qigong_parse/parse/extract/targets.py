@@ -27,6 +27,7 @@ from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
+from ...text.patterns import compiled
 
 
 def _alt(words: list[str]) -> str:
@@ -75,7 +76,7 @@ def _tables() -> _Tables:
     num = rf"(?:{ar}|{cn})"
     rng = _alt(raw["range_separators"])
     pct = regex.escape(raw["percent_prefix"])
-    figure = regex.compile(
+    figure = compiled(
         rf"(?:{pct}(?P<pct>[0-9.{digits}{mults}点]{{1,10}})"
         rf"|(?P<n1>{num})(?:\s?(?P<u1>%|‰))?(?:\s?(?:{rng})\s?(?P<n2>{num}))?\s?(?P<approx>"
         rf"{_alt(list(raw['bounds_approx']))})?\s?(?P<unit>{_alt(raw['units'])}))"
@@ -101,23 +102,23 @@ def _tables() -> _Tables:
     return _Tables(
         raw=raw,
         figure=figure,
-        money_class=regex.compile(raw["money_class_phrase"]),
-        tail=regex.compile(rf"(?:{_alt(list(kinds))})$"),
-        bound_before=regex.compile(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
-        commitment=regex.compile(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
-        commitment_false=regex.compile(raw["commitment_false"]),
-        metric_lead=regex.compile(rf"^(?:{_alt(raw['metric_lead'])})"),
-        lead_marker=regex.compile(lead_marker),
-        lead_year=regex.compile(raw["lead_year"]),
-        quote_lead=regex.compile(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
-        run_in_year=regex.compile(raw["run_in_year"]),
-        opener=regex.compile(_alt(raw["clause_openers"])),
-        examples_end=regex.compile(raw["examples_end"]),
-        list_tail=regex.compile(raw["list_tail"]),
-        enum_split=regex.compile(_alt(enum)),
-        enum_only=regex.compile(rf"^(?:\s|{_alt(enum)})*$"),
-        incentive=regex.compile(_alt(nt["incentive_words"])),
-        cue=regex.compile(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
+        money_class=compiled(raw["money_class_phrase"]),
+        tail=compiled(rf"(?:{_alt(list(kinds))})$"),
+        bound_before=compiled(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
+        commitment=compiled(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
+        commitment_false=compiled(raw["commitment_false"]),
+        metric_lead=compiled(rf"^(?:{_alt(raw['metric_lead'])})"),
+        lead_marker=compiled(lead_marker),
+        lead_year=compiled(raw["lead_year"]),
+        quote_lead=compiled(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
+        run_in_year=compiled(raw["run_in_year"]),
+        opener=compiled(_alt(raw["clause_openers"])),
+        examples_end=compiled(raw["examples_end"]),
+        list_tail=compiled(raw["list_tail"]),
+        enum_split=compiled(_alt(enum)),
+        enum_only=compiled(rf"^(?:\s|{_alt(enum)})*$"),
+        incentive=compiled(_alt(nt["incentive_words"])),
+        cue=compiled(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
         word_kind=kinds,
     )
 

@@ -16,6 +16,7 @@ import regex
 from ...model.output import TaskForce
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
+from ...text.patterns import compiled
 
 _TRIM = " \t\r\n\u3000。.;,、"
 
@@ -37,14 +38,14 @@ def _fields() -> _Fields:
     try:
         t = load_table("taskforce.yaml")
         return _Fields(
-            name=regex.compile(t["name"]),
-            convener=regex.compile(t["convener"]),
-            executive_deputy=regex.compile(t["executive_deputy"]),
-            deputies=regex.compile(t["deputies"]),
-            members=tuple(regex.compile(p) for p in t["members"]),
-            office=regex.compile(t["office"]),
-            holder_tail=regex.compile(t["holder_tail"]),
-            label_lines=regex.compile(t["label_lines"]),
+            name=compiled(t["name"]),
+            convener=compiled(t["convener"]),
+            executive_deputy=compiled(t["executive_deputy"]),
+            deputies=compiled(t["deputies"]),
+            members=tuple(compiled(p) for p in t["members"]),
+            office=compiled(t["office"]),
+            holder_tail=compiled(t["holder_tail"]),
+            label_lines=compiled(t["label_lines"]),
         )
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the task-force table: {exc}") from exc
