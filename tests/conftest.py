@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -14,6 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+
+# The command line keeps compiled patterns in the user's cache directory (text/patterns.py): the
+# suite's runs of it (and the subprocesses they start) keep theirs in a directory of their own.
+os.environ.pop("QIGONG_NO_CACHE", None)
+os.environ["QIGONG_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"qigong-parse-test-cache-{os.getuid()}")
 
 # ASCII punctuation of the sample turned fullwidth, as many sites serve it.
 FULLWIDTH = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；"})

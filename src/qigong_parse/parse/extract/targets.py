@@ -31,8 +31,9 @@ from ...text.patterns import compiled
 
 
 def _alt(words: list[str]) -> str:
-    """A regex alternation of literal words, longest first."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex alternation of literal words, longest first (words of one length in code-point order,
+    so that every process builds the same pattern: the compiled-pattern store is keyed by it)."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
