@@ -281,11 +281,24 @@ def _run_worker(*args: object) -> Any:
 # --- Timing whole processes ------------------------------------------------------------------------
 
 
+# A command the bench runs with something added to its environment: the command line without its
+# store of compiled patterns (text/patterns.py), as on its first run on a machine.
+NO_STORE = {"QIGONG_NO_CACHE": "1"}
+_ENVS: dict[str, dict[str, str]] = {}
+
+
+def _with_env(cmd: list[str], env: dict[str, str]) -> list[str]:
+    """`cmd`, run by `_child` with `env` added to the environment."""
+    _ENVS[" ".join(cmd)] = env
+    return cmd
+
+
 def _child(cmd: list[str]) -> tuple[float, float, int]:
     """Run `cmd`: (wall seconds, CPU seconds user+sys of the child, exit status)."""
     started = time.perf_counter()
+    extra = _ENVS.get(" ".join(cmd))
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, env=None if extra is None else {**os.environ, **extra})
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, proc.returncode
@@ -364,6 +377,8 @@ def section_cold(rep: Report, reps: int, tmp: Path, arch: str | None = None) -> 
         "import floor": [sys.executable, "-c", FLOOR_IMPORTS],
         "empty typer app: parse": [*empty, "parse", str(SAMPLE), "-o", str(tmp / "e.yaml"), "--force"],
         "qigong parse": [str(QIGONG), "parse", str(SAMPLE), "-o", str(out), "--force"],
+        "qigong parse, no store": _with_env([str(QIGONG), "parse", str(SAMPLE), "-o", str(tmp / "n.yaml"), "--force"],
+                                            NO_STORE),
         "empty typer app: validate": [*empty, "validate", str(out)],
         "qigong validate": [str(QIGONG), "validate", str(out)],
         "qigong diff": [str(QIGONG), "diff", str(small), str(out), "--to", "json"],
@@ -388,6 +403,8 @@ def section_cold(rep: Report, reps: int, tmp: Path, arch: str | None = None) -> 
     ratio("qigong parse", "import floor", "-", f"cold `qigong parse` vs `python -c \"{FLOOR_IMPORTS}\"`")
     ratio("qigong parse", "empty typer app: parse", "<= 1.5x",
           "cold `qigong parse` vs an empty typer app with the same `parse` signature")
+    ratio("qigong parse, no store", "empty typer app: parse", "-",
+          "cold `qigong parse` without its store of compiled patterns (a first run) vs the empty typer app")
     ratio("qigong validate", "empty typer app: validate", "<= 1.5x", "cold `qigong validate` vs the empty typer app")
     if arch is not None:
         old = t[f"qigong parse at {ARCH_BASE}"]["cpu"]
@@ -443,10 +460,11 @@ def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> No
                 f"{b_med / p_med:.2f}× faster (min {b_min / p_min:.2f}×)", target)
 
 
-def _instructions(cmd: list[str]) -> int:
+def _instructions(cmd: list[str], extra: dict[str, str] | None = None) -> int:
     """Instructions a whole process executes (valgrind's cachegrind, no cache simulation)."""
     got = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
-                         capture_output=True, text=True, check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
+                         capture_output=True, text=True, check=False,
+                         env={**os.environ, "PYTHONHASHSEED": "0", **(extra or {})})
     found = re.search(r"I\s+refs:\s+([0-9,]+)", got.stderr)
     if got.returncode or found is None:
         raise RuntimeError(f"valgrind failed on {cmd}: {got.stderr[-300:]}")
@@ -480,6 +498,11 @@ def section_instructions(rep: Report, tmp: Path, refs: dict[str, str]) -> None:
         rep.say(f"  cold qigong {name} {a / 1e6:.0f} M, empty typer app {b / 1e6:.0f} M: {a / b:.2f}x")
         rep.row(f"cold `qigong {name}`, instructions, vs the empty typer app", f"{a / 1e6:.0f} M", f"{b / 1e6:.0f} M",
                 f"{a / b:.2f}×", "-")
+        if name == "parse":
+            a = _instructions(ours, NO_STORE)
+            rep.say(f"  cold qigong parse without its pattern store {a / 1e6:.0f} M: {a / b:.2f}x")
+            rep.row("cold `qigong parse` without its pattern store (a first run), instructions",
+                    f"{a / 1e6:.0f} M", f"{b / 1e6:.0f} M", f"{a / b:.2f}×", "-")
 
 
 def section_scale(rep: Report, k: int, runs: int, base: str | None) -> None:
@@ -647,6 +670,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        # the command line's store of compiled patterns, filled by each section's first run
+        os.environ["QIGONG_CACHE_DIR"] = str(tmp / "pattern-store")
+        os.environ.pop("QIGONG_NO_CACHE", None)
         base = None if args.no_base else _baseline_tree(tmp)
         if base is None and not args.no_base:
             rep.say(f"  (no git checkout: the {BASELINE} reference is skipped)")
