@@ -22,9 +22,8 @@ PATTERN = r"(?P<lead>[^,;]+?)牵头"
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Path]:
     """A store in a temporary directory; plain compiling again afterwards."""
-    path = patterns.enable(tmp_path)
-    assert path is not None
-    yield path
+    assert patterns.enable(tmp_path) == tmp_path
+    yield patterns.store_path(tmp_path)
     patterns.disable()
 
 
@@ -174,6 +173,16 @@ def _parse(out: Path, **env: str) -> bytes:
                          env=environ, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     return out.read_bytes()
+
+
+def test_validate_imports_no_regex(tmp_path: Path) -> None:
+    """The store is enabled at start-up; `regex` (~9 ms) comes with the first pattern, not with it."""
+    out = tmp_path / "x.yaml"
+    _parse(out)
+    code = ("import sys; from qigong_parse.cli import main\n"
+            f"try: main(['validate', {str(out)!r}])\nexcept SystemExit: pass\nprint('regex' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split()[-1] == "False"
 
 
 def test_the_command_line_keeps_its_patterns(tmp_path: Path) -> None:

@@ -20,17 +20,18 @@ store is checked to be the one asked for.
 
 from __future__ import annotations
 
-import contextlib
-import copyreg
 import functools
-import io
 import os
-import pickle
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import regex
+if TYPE_CHECKING:
+    import regex
+
+# `regex` and `pickle` are imported by the first `compiled`, not with this module: the console
+# script enables the store before it knows whether its command compiles anything (`qigong validate`
+# does not).
 
 _FORMAT = 1
 # A store holding more than this (rules changed often, say) is rewritten with this run's patterns.
@@ -42,17 +43,19 @@ _store: dict[_Key, regex.Pattern[str]] = {}  # the patterns this process has bui
 _kept: dict[_Key, bytes] = {}  # the store's file: each pattern pickled alone, unpickled when asked for
 _new: set[_Key] = set()  # compiled by this process, not in the file yet
 _used: set[_Key] = set()
-_path: Path | None = None  # where the store lives; None: no store (library use, or turned off)
+_dir: Path | None = None  # the store's directory; None: no store (library use, or turned off)
 _loaded = False
 
 
 def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     """`regex.compile(pattern, flags)`, from the store when the store has it."""
+    import regex
+
     key = (pattern, int(flags))  # a RegexFlag member would pickle as a class reference
     found = _store.get(key)
     if found is not None:
         return found
-    if _path is None:
+    if _dir is None:
         found = _store[key] = regex.compile(pattern, flags)
         return found
     _used.add(key)
@@ -80,25 +83,26 @@ def cache_dir() -> Path | None:
 
 def store_path(directory: Path) -> Path:
     """The store's file in `directory`: one per `regex` version and Python minor version."""
+    import regex
+
     return directory / f"patterns-regex{regex.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.pickle"
 
 
 def enable(directory: Path | None = None) -> Path | None:
-    """Use the store in `directory` (default: `cache_dir()`); the store's file, or None when off."""
-    global _path
+    """Use the store in `directory` (default: `cache_dir()`); the directory, or None when off."""
+    global _dir
     directory = cache_dir() if directory is None else directory
-    path = None if directory is None else store_path(directory)
-    if path != _path:
+    if directory != _dir:
         _forget()
-        _path = path
-    return _path
+        _dir = directory
+    return _dir
 
 
 def disable() -> None:
     """Back to plain compiling (what `enable` loaded is forgotten; nothing is written)."""
-    global _path
+    global _dir
     _forget()
-    _path = None
+    _dir = None
 
 
 def _forget() -> None:
@@ -113,8 +117,14 @@ def _forget() -> None:
 def save() -> bool:
     """Write the store when this run added to it; False when there was nothing to write or the
     directory could not take it (a cache is never worth an error)."""
-    if _path is None or not _new:
+    if _dir is None or not _new:
         return False
+    import contextlib
+    import pickle
+
+    import regex
+
+    path = store_path(_dir)
     try:
         kept = {**_kept, **{key: pickle.dumps(_store[key], protocol=pickle.HIGHEST_PROTOCOL) for key in _new}}
     except (pickle.PicklingError, TypeError):
@@ -124,12 +134,12 @@ def save() -> bool:
     payload = {"format": _FORMAT, "regex": regex.__version__, "python": list(sys.version_info[:2]),
                "patterns": kept}
     # written beside the store and renamed over it: a reader sees the old file or the new one
-    temp = _path.with_name(f".{_path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        _path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(temp, "xb") as out:
             out.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, _path)
+        os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
@@ -139,57 +149,57 @@ def save() -> bool:
     return True
 
 
-def _pattern_builder() -> tuple[str, str]:
-    """(module, name) of the callable `regex` pickles its patterns with."""
-    sample = _builder_sample()
-    builder: Any = copyreg.dispatch_table[type(sample)](sample)[0]
-    return builder.__module__, builder.__qualname__
+@functools.cache
+def _sample() -> regex.Pattern[str]:
+    import regex
+
+    return regex.compile("")
 
 
-class _Unpickler(pickle.Unpickler):
-    """Builds built-in values, and at most the one callable named in `allowed`."""
+@functools.cache
+def _reading(patterns: bool) -> Any:
+    """`data` → its value, by an unpickler that builds built-in values only and, with `patterns`,
+    the one callable `regex` pickles its patterns with (its `copyreg` entry)."""
+    import copyreg
+    import io
+    import pickle
 
-    allowed: tuple[str, str] | None = None
+    allowed = None
+    if patterns:
+        builder: Any = copyreg.dispatch_table[type(_sample())](_sample())[0]
+        allowed = (builder.__module__, builder.__qualname__)
 
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) != self.allowed:
-            raise pickle.UnpicklingError(f"not a pattern store: refers to {module}.{name}")
-        return super().find_class(module, name)
+    class Reader(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if (module, name) != allowed:
+                raise pickle.UnpicklingError(f"not a pattern store: refers to {module}.{name}")
+            return super().find_class(module, name)
 
-
-_builder: tuple[str, str] | None = None
+    return lambda data: Reader(io.BytesIO(data)).load()
 
 
 def _unpickled(data: bytes, key: _Key) -> regex.Pattern[str] | None:
     """The pattern pickled in `data` if it is the one `key` asks for, else None."""
-    global _builder
-    if _builder is None:
-        _builder = _pattern_builder()
     try:
-        unpickler = _Unpickler(io.BytesIO(data))
-        unpickler.allowed = _builder
-        found = unpickler.load()
+        found = _reading(True)(data)
     except Exception:  # a damaged entry is compiled afresh
         return None
-    if isinstance(found, type(_builder_sample())) and found.pattern == key[0] and found.flags & key[1] == key[1]:
+    if isinstance(found, type(_sample())) and found.pattern == key[0] and found.flags & key[1] == key[1]:
         return found
     return None
-
-
-@functools.cache
-def _builder_sample() -> regex.Pattern[str]:
-    return regex.compile("")
 
 
 def _load() -> None:
     """Read the store's file once; a file that does not hold what `save` writes is ignored."""
     global _loaded
     _loaded = True
-    if _path is None:
+    if _dir is None:
         return
+    import regex
+
     try:
-        data = _path.read_bytes()
-        payload = _Unpickler(io.BytesIO(data)).load()  # built-in values only
+        data = store_path(_dir).read_bytes()
+        payload = _reading(False)(data)  # built-in values only
     except Exception:  # any damage to a cache file means: no cache
         return
     if not (isinstance(payload, dict) and payload.get("format") == _FORMAT
