@@ -100,6 +100,13 @@ class _FieldsSet:
 _REQUIRED = object()
 
 
+def _new_list() -> list[Any]:
+    """A field's empty list. `list` itself would do, but pydantic reads a factory's signature when
+    it builds a schema, and a builtin's costs a parse of its text signature (`tokenize`, `ast`):
+    ~8 ms of a cold `qigong validate` over the fields that have one. `made` calls `list` itself."""
+    return []
+
+
 class _Plan(NamedTuple):
     """How `made` fills a model's `__dict__`: every field in order with its default (`_REQUIRED`
     for a required field; a factory's field holds pydantic's undefined until its factory runs),
@@ -122,8 +129,8 @@ def _plan(cls: type[BaseModel]) -> _Plan:
             names=frozenset(cls.__pydantic_fields__),
             defaults={name: _REQUIRED if info.default_factory is None and info.is_required() else info.default
                       for name, info in items},
-            factories=tuple((name, info.default_factory) for name, info in items
-                            if info.default_factory is not None),
+            factories=tuple((name, list if info.default_factory is _new_list else info.default_factory)
+                            for name, info in items if info.default_factory is not None),
             required=tuple(name for name, info in items if info.default_factory is None and info.is_required()),
         )
         _PLANS[cls] = plan
@@ -236,8 +243,8 @@ class Notice(Model):
     title: str | None = None
     doc_number: str | None = None
     date: dt.date | None = None
-    recipients: list[str] = Field(default_factory=list)
-    attachments: list[Attachment] = Field(default_factory=list)
+    recipients: list[str] = Field(default_factory=_new_list)
+    attachments: list[Attachment] = Field(default_factory=_new_list)
     span: Span = Field(description="the head: from its first line to the signature date")
     attachments_span: Span | None = Field(
         default=None, description="the 附件 list when it stands apart from the head"
@@ -253,9 +260,9 @@ class Notice(Model):
 class Responsibility(Model):
     """Who is responsible for a node: canonical unit names plus the clause as written."""
 
-    lead: list[str] = Field(default_factory=list)
-    support: list[str] = Field(default_factory=list)
-    joint: list[str] = Field(default_factory=list, description="units named with no lead")
+    lead: list[str] = Field(default_factory=_new_list)
+    support: list[str] = Field(default_factory=_new_list)
+    joint: list[str] = Field(default_factory=_new_list, description="units named with no lead")
     raw: str = Field(description="the clause as written")
     span: Span | None = None
 
@@ -307,8 +314,8 @@ class TaskForce(Model):
     name: str | None = None
     convener: str | None = Field(default=None, description="召集人")
     executive_deputy: str | None = Field(default=None, description="常务副召集人")
-    deputies: list[str] = Field(default_factory=list, description="副召集人")
-    members: list[str] = Field(default_factory=list, description="canonical unit names")
+    deputies: list[str] = Field(default_factory=_new_list, description="副召集人")
+    members: list[str] = Field(default_factory=_new_list, description="canonical unit names")
     office: str | None = Field(default=None, description="办公室设在")
     raw: str = ""
     span: Span | None = None
@@ -332,8 +339,8 @@ class Node(Model):
         default="outline", description="a numbered heading, or a row of a task table (任务分解表)"
     )
     responsibility: Responsibility | None = None
-    targets: list[Target] = Field(default_factory=list)
-    children: list[Node] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=_new_list)
+    children: list[Node] = Field(default_factory=_new_list)
     page: int | None = Field(default=None, ge=1, description="the page the node starts on (PDF, OFD)")
 
     _omit_if_none: ClassVar[frozenset[str]] = frozenset({"page"})
@@ -367,8 +374,8 @@ class Coverage(Model):
     heading_lines: int = 0
     unattributed_clauses: int = 0
     figures_without_target: int = 0
-    heading_line_spans: list[Span] = Field(default_factory=list)
-    unattributed_clause_spans: list[Span] = Field(default_factory=list)
+    heading_line_spans: list[Span] = Field(default_factory=_new_list)
+    unattributed_clause_spans: list[Span] = Field(default_factory=_new_list)
 
 
 class DocumentCoverage(Coverage):
@@ -390,8 +397,8 @@ class Part(Model):
     head_span: Span | None = Field(default=None, description="the 附件N line and the title")
     preamble: str = ""
     preamble_span: Span | None = None
-    targets: list[Target] = Field(default_factory=list, description="targets in the preamble")
-    nodes: list[Node] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=_new_list, description="targets in the preamble")
+    nodes: list[Node] = Field(default_factory=_new_list)
     task_force: TaskForce | None = None
     coverage: Coverage | None = None
 
@@ -458,9 +465,9 @@ class Document(Model):
         description="major.minor; additive changes bump the minor, readers accept every 1.x")
     source: Source
     notice: Notice | None = None
-    parts: list[Part] = Field(default_factory=list)
-    unassigned: list[Unassigned] = Field(default_factory=list)
-    warnings: list[ParseWarning] = Field(default_factory=list)
+    parts: list[Part] = Field(default_factory=_new_list)
+    unassigned: list[Unassigned] = Field(default_factory=_new_list)
+    warnings: list[ParseWarning] = Field(default_factory=_new_list)
     coverage: DocumentCoverage | None = None
 
     @model_validator(mode="after")
@@ -491,11 +498,11 @@ class DecodedText:
     text: str
     encoding: str
     format: Format = "text"
-    outside: list[tuple[int, int]] = field(default_factory=list)  # spans known to be site chrome
+    outside: list[tuple[int, int]] = field(default_factory=_new_list)  # spans known to be site chrome
     # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
-    labelled: list[tuple[int, int, str]] = field(default_factory=list)
-    page_starts: list[int] = field(default_factory=list)  # offset where each page's text starts (PDF, OFD)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (warning code, message) from reading
+    labelled: list[tuple[int, int, str]] = field(default_factory=_new_list)
+    page_starts: list[int] = field(default_factory=_new_list)  # offset where each page's text starts (PDF, OFD)
+    notes: list[tuple[str, str]] = field(default_factory=_new_list)  # (warning code, message) from reading
 
 
 class PartSlice(NamedTuple):
@@ -516,6 +523,6 @@ class Segmentation:
     """What `segment` returns: the notice head, the parts, the text outside the document."""
 
     notice: Notice | None = None
-    parts: list[PartSlice] = field(default_factory=list)
-    unassigned: list[Unassigned] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
+    parts: list[PartSlice] = field(default_factory=_new_list)
+    unassigned: list[Unassigned] = field(default_factory=_new_list)
+    warnings: list[ParseWarning] = field(default_factory=_new_list)
