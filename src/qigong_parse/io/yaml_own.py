@@ -62,12 +62,25 @@ _SCALAR_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.or
 _PLAIN_KEYS: dict[str, bool] = {}  # key → whether PyYAML reads it as that very string
 
 
+_TYPED: dict[str, Any] = {}  # short plain scalars recur (kinds, roles, codes): what each reads as
+
+
 def _typed(text: str) -> Any:
     """A plain scalar as PyYAML's safe loader types it (its own resolver and constructors)."""
     if text[0] not in _RESOLVED_FIRST:
         return text
     if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
         return int(text)
+    known = _TYPED.get(text, _TYPED)
+    if known is not _TYPED:
+        return known
+    typed = _resolved(text)
+    if len(text) <= 32 and len(_TYPED) < 4096:
+        _TYPED[text] = typed  # every value typed here is immutable (str, int, float, bool, None, date)
+    return typed
+
+
+def _resolved(text: str) -> Any:
     loader = _resolver()
     tag = loader.resolve(yaml.ScalarNode, text, (True, False))
     if tag == "tag:yaml.org,2002:str":
@@ -75,6 +88,17 @@ def _typed(text: str) -> Any:
     if tag not in _SCALAR_TAGS:
         raise _Leave  # the "=" value tag, say: PyYAML says what it makes of it
     return loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, text))
+
+
+_KEY_NAMES: dict[str, bool] = {}  # text before a line's first ":" → whether it is a plain key
+
+
+def _key_name(name: str) -> bool:
+    """Whether `name` is a key `to_yaml` writes plain: an identifier PyYAML reads as that string."""
+    known = _KEY.fullmatch(name + ": ") is not None and _plain_key(name)
+    if len(_KEY_NAMES) < 4096:
+        _KEY_NAMES[name] = known
+    return known
 
 
 def _plain_key(key: str) -> bool:
@@ -199,22 +223,22 @@ class _Reader:
                 self.at += 1
             else:
                 return out
-            key = _KEY.match(line)
-            if key is None:
-                raise _Leave
-            name = key.group(1)
-            if not _plain_key(name):
+            # "name:" ends the line or "name: " starts a value; a name is a plain identifier key
+            colon = line.find(":")
+            name = line[:colon]
+            if colon < 0 or not (_KEY_NAMES.get(name) or _key_name(name)):
                 raise _Leave
             self.nodes += 1
-            rest = line[key.end():]
-            if rest and rest[0] != "|":
-                out[name] = self.scalar(rest)
-            elif rest:
-                out[name] = self.value(rest, indent, depth + 1)
-            elif key.end() == len(line):
+            if colon + 1 == len(line):
                 out[name] = self.block(indent, depth)
+                continue
+            rest = line[colon + 2:]
+            if line[colon + 1] != " " or not rest:
+                raise _Leave  # "key:x", or "key: " with nothing after the space
+            if rest[0] != "|":
+                out[name] = self.scalar(rest)
             else:
-                raise _Leave  # "key: " with nothing after the space
+                out[name] = self.value(rest, indent, depth + 1)
 
     def block(self, indent: int, depth: int) -> Any:
         """The value of "key:" with nothing after it: a mapping two deeper or a sequence at `indent`."""
