@@ -17,8 +17,8 @@ from ..model.ir import CoverageFacts, Extraction, NodeTree, PartFacts, PartTree
 from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Span, Unassigned
 from ..rules import load_table
 from ..rules.markers import marker_prefix
+from ..store import compiled
 from ..text.lines import content_lines, split_lines
-from ..text.patterns import compiled
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 

@@ -18,9 +18,9 @@ import regex
 from ..model.ir import Duty, NodeTree, OutlineResult, PartTree
 from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
+from ..store import compiled
 from ..text.lines import content_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
-from ..text.patterns import compiled
 from .state import ParseState
 from .task_tables import TaskRow, find_task_tables
 

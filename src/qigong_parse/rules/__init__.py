@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import QigongError
+from ..store import table
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -52,9 +53,13 @@ def load_table(name: str) -> Any:
     schema_key(name)
     try:
         raw = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-        return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return table(name, raw, _read_yaml)  # kept between runs of the command line (store.py)
     except (OSError, yaml.YAMLError) as exc:
         raise TableError(f"cannot load the table data/{name} (is the installation complete?): {exc}") from exc
+
+
+def _read_yaml(raw: str) -> Any:
+    return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache

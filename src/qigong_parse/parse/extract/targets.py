@@ -25,9 +25,9 @@ import regex
 from ...model.output import Bound, Change, Commitment, Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
+from ...store import compiled
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
-from ...text.patterns import compiled
 
 
 def _alt(words: list[str]) -> str:

@@ -16,7 +16,7 @@ import regex
 from ...model.output import TaskForce
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
-from ...text.patterns import compiled
+from ...store import compiled
 
 _TRIM = " \t\r\n\u3000。.;,、"
 

@@ -1,11 +1,13 @@
-"""Compiled patterns, kept between runs of the command line.
+"""Compiled patterns and loaded rule tables, kept between runs of the command line.
 
 Compiling the ~150 patterns of the rule tables with `regex` costs a cold `qigong parse` about a
 tenth of its time (~35 ms here; the `regex` module parses and optimises a pattern in Python).
 `regex` pickles a compiled pattern as its finished program (`copyreg` entry of `regex.Pattern`),
 which loads in C in a few microseconds. `compiled` therefore looks a pattern up in a store
 loaded once from the user's cache directory, compiles only what the store lacks, and `save`
-writes the store back when something was added.
+writes the store back when something was added. The rule tables (YAML, ~6 ms to load with
+libyaml) are kept beside them as pickled data with the text they were read from: a table whose
+text changed is read again.
 
 The store is used only where `enable` was called: the console script does so at start-up
 (`qigong_parse.cli.main`). Library use compiles as `regex.compile` does and writes nothing.
@@ -13,9 +15,9 @@ The store is used only where `enable` was called: the console script does so at 
 `$XDG_CACHE_HOME/qigong-parse`, else `~/.cache/qigong-parse`).
 
 The file is read with an unpickler that builds nothing but `regex` patterns (the one callable
-`regex` registers for them) and built-in containers; a file that is damaged, foreign, or made by
-another `regex` or Python is ignored and replaced at the next save. A pattern loaded from the
-store is checked to be the one asked for.
+`regex` registers for them) and built-in values (a table holding anything else is not kept); a
+file that is damaged, foreign, or made by another `regex` or Python is ignored and replaced at
+the next save. A pattern loaded from the store is checked to be the one asked for.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 # script enables the store before it knows whether its command compiles anything (`qigong validate`
 # does not).
 
-_FORMAT = 1
+_FORMAT = 2  # 2: tables beside the patterns
 # A store holding more than this (rules changed often, say) is rewritten with this run's patterns.
 _MAX_PATTERNS = 2000
 
@@ -43,6 +46,8 @@ _store: dict[_Key, regex.Pattern[str]] = {}  # the patterns this process has bui
 _kept: dict[_Key, bytes] = {}  # the store's file: each pattern pickled alone, unpickled when asked for
 _new: set[_Key] = set()  # compiled by this process, not in the file yet
 _used: set[_Key] = set()
+_tables: dict[str, tuple[str, bytes]] = {}  # the file's tables: name → (the text read, its data pickled)
+_new_tables: dict[str, tuple[str, Any]] = {}  # read by this process, not in the file yet
 _dir: Path | None = None  # the store's directory; None: no store (library use, or turned off)
 _loaded = False
 
@@ -68,6 +73,23 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
         _new.add(key)
     _store[key] = found
     return found
+
+
+def table(name: str, text: str, read: Callable[[str], Any]) -> Any:
+    """`read(text)`, the data of the table `name`; from the store when it holds that very text."""
+    if _dir is None:
+        return read(text)
+    if not _loaded:
+        _load()
+    kept = _tables.get(name)
+    if kept is not None and kept[0] == text:
+        try:
+            return _reading(False)(kept[1])
+        except Exception:  # a damaged entry: read the table again
+            pass
+    data = read(text)
+    _new_tables[name] = (text, data)
+    return data
 
 
 def cache_dir() -> Path | None:
@@ -111,13 +133,15 @@ def _forget() -> None:
     _kept.clear()
     _new.clear()
     _used.clear()
+    _tables.clear()
+    _new_tables.clear()
     _loaded = False
 
 
 def save() -> bool:
     """Write the store when this run added to it; False when there was nothing to write or the
     directory could not take it (a cache is never worth an error)."""
-    if _dir is None or not _new:
+    if _dir is None or not (_new or _new_tables):
         return False
     import contextlib
     import pickle
@@ -131,8 +155,14 @@ def save() -> bool:
         return False
     if len(kept) > _MAX_PATTERNS:
         kept = {key: value for key, value in kept.items() if key in _used}
+    tables = dict(_tables)
+    for name, (text, data) in _new_tables.items():
+        pickled = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(Exception):  # kept only if the reader will build it (built-in values)
+            if _reading(False)(pickled) == data:
+                tables[name] = (text, pickled)
     payload = {"format": _FORMAT, "regex": regex.__version__, "python": list(sys.version_info[:2]),
-               "patterns": kept}
+               "patterns": kept, "tables": tables}
     # written beside the store and renamed over it: a reader sees the old file or the new one
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -145,7 +175,9 @@ def save() -> bool:
             temp.unlink(missing_ok=True)
         return False
     _kept.update(kept)
+    _tables.update(tables)
     _new.clear()
+    _new_tables.clear()
     return True
 
 
@@ -205,8 +237,12 @@ def _load() -> None:
     if not (isinstance(payload, dict) and payload.get("format") == _FORMAT
             and payload.get("regex") == regex.__version__
             and payload.get("python") == list(sys.version_info[:2])
-            and isinstance(payload.get("patterns"), dict)):
+            and isinstance(payload.get("patterns"), dict) and isinstance(payload.get("tables"), dict)):
         return
+    for name, entry in payload["tables"].items():
+        if (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], bytes)):
+            _tables[name] = entry
     for key, value in payload["patterns"].items():
         if (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and isinstance(key[1], int)
                 and isinstance(value, bytes)):
