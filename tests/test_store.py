@@ -262,3 +262,22 @@ def test_library_use_reads_every_table(tmp_path: Path) -> None:
     for _ in range(2):
         store.table("t.yaml", "a: 1\n", _counting_reader(calls))
     assert len(calls) == 2 and not store.save()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file ownership is a POSIX notion")
+def test_a_store_others_could_write_is_not_read(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = os.umask(0o002)  # a group-writable default must not make our own store unreadable
+    try:
+        store.compiled(PATTERN)
+        assert store.save()
+    finally:
+        os.umask(previous)
+    assert store_file.stat().st_mode & 0o077 == 0
+    _reopen(store_file.parent)
+    _no_compiling(monkeypatch, PATTERN)
+    store.compiled(PATTERN)  # read from the store
+    store_file.chmod(0o666)
+    _reopen(store_file.parent)
+    monkeypatch.undo()
+    store.compiled(PATTERN)
+    assert (PATTERN, 0) in store._new  # compiled again: the store was not read

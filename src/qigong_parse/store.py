@@ -167,7 +167,8 @@ def save() -> bool:
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(temp, "xb") as out:
+        # this user's alone (whatever the umask): `_own` reads no other file
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             out.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temp, path)
     except OSError:
@@ -221,6 +222,13 @@ def _unpickled(data: bytes, key: _Key) -> regex.Pattern[str] | None:
     return None
 
 
+def _own(info: os.stat_result) -> bool:
+    """Whether a store file is this user's alone: a file someone else could have written (a shared
+    QIGONG_CACHE_DIR) is not read, since its patterns' programs run in the regex engine as given."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or (info.st_uid == getuid() and not info.st_mode & 0o022)
+
+
 def _load() -> None:
     """Read the store's file once; a file that does not hold what `save` writes is ignored."""
     global _loaded
@@ -230,7 +238,10 @@ def _load() -> None:
     import regex
 
     try:
-        data = store_path(_dir).read_bytes()
+        with open(store_path(_dir), "rb") as file:
+            if not _own(os.fstat(file.fileno())):
+                return
+            data = file.read()
         payload = _reading(False)(data)  # built-in values only
     except Exception:  # any damage to a cache file means: no cache
         return
