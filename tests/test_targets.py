@@ -333,6 +333,19 @@ def test_figure_scan_is_the_pattern_scan(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=sorted(set(_FIGURE_TEXT)), max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_figure_scan_is_the_pattern_scan_within_bounds(text: str, start: int, end: int) -> None:
+    """Likewise inside a span: a start (一 before a multiplier, 百分之) cut by the span's end is none."""
+    from qigong_parse.parse.extract import targets
+
+    t = targets._tables()
+    norm = normalize(text)
+    start, end = min(start, len(norm)), min(max(start, end), len(norm))
+    fast = [m.span() for m in targets._figure_matches(norm, start, end, t)]
+    assert fast == [m.span() for m in t.figure.finditer(norm, start, end)]
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=";,a;", max_size=30), st.integers(0, 32), st.integers(0, 32))
 def test_char_positions_are_the_offsets_a_scan_per_character_finds(norm: str, start: int, end: int) -> None:
     from qigong_parse.parse.extract.targets import _char_positions

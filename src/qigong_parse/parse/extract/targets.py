@@ -191,8 +191,12 @@ def _figure_starts() -> re.Pattern[str]:
     digits = "".join(raw["chinese_digits"])
     mults = "".join(raw["chinese_multipliers"])
     nonone = digits.replace("一", "").replace("零", "").replace("〇", "")
-    prefix = re.escape(raw["percent_prefix"])
-    return re.compile(rf"[0-9{re.escape(nonone + mults[0])}]|一(?=[{re.escape(mults)}])|{prefix}")
+    prefix = raw["percent_prefix"]
+    own = f"0-9{re.escape(nonone + mults[0])}"  # characters that start a figure by themselves
+    # The pattern opens with one character class so that the scan is stdlib re's fast one for a
+    # class; lookbehinds on that character then tell which start it is (一 only before a multiplier).
+    return re.compile(rf"[{own}{re.escape('一' + prefix[0])}](?:(?<=[{own}])|(?<=一)(?=[{re.escape(mults)}])"
+                      rf"|(?<={re.escape(prefix[0])}){re.escape(prefix[1:])})")
 
 
 def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[regex.Match[str]]:
