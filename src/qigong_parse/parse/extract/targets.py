@@ -59,6 +59,7 @@ class _Tables:
     incentive: regex.Pattern[str]
     cue: regex.Pattern[str]
     word_kind: dict[str, str]
+    tail_lengths: tuple[int, ...]  # the lengths of the words `tail` alternates, longest first
 
 
 @functools.cache
@@ -120,6 +121,7 @@ def _tables() -> _Tables:
         incentive=compiled(_alt(nt["incentive_words"])),
         cue=compiled(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
         word_kind=kinds,
+        tail_lengths=tuple(sorted({len(w) for w in kinds}, reverse=True)),
     )
 
 
@@ -280,12 +282,22 @@ def _strip_tail(head: str, t: _Tables) -> tuple[str, list[str]]:
     words: list[str] = []
     for _ in range(8):
         h = head.rstrip()
-        m = t.tail.search(h)
-        if not m:
+        word = _tail_word(h, t)
+        if word is None:
             break
-        words.append(m[0])
-        head = h[: m.start()]
+        words.append(word)
+        head = h[: len(h) - len(word)]
     return head.rstrip(), words
+
+
+def _tail_word(h: str, t: _Tables) -> str | None:
+    """What `t.tail.search(h)` matches in a text with no trailing blank: the longest word of the
+    table `h` ends with (the leftmost start wins), looked up by length; None when it ends with none."""
+    n = len(h)
+    for k in t.tail_lengths:
+        if k <= n and h[n - k:] in t.word_kind:
+            return h[n - k:]
+    return None
 
 
 def _strip_lead(s: str, t: _Tables) -> str:
