@@ -392,7 +392,8 @@ class UnitRegistry:
                                    for a, b, w, c, k, x, r in self._split_chunk(s, start, end)]
         if not start:
             return found
-        return [Piece(a + start, b + start, w, c, k, x, r) for a, b, w, c, k, x, r in found]
+        new = tuple.__new__  # Piece's own __new__ is a Python function: this is the tuple it makes
+        return [new(Piece, (a + start, b + start, w, c, k, x, r)) for a, b, w, c, k, x, r in found]
 
     def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
         for lead_in in self.lead_ins if s.startswith(self.lead_ins, start) else ():  # 由县经信局…: lead-in words

@@ -26,6 +26,7 @@ from .clauses import Stated, find_clauses, grammar, in_force
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
 _HAN = compiled(r"\p{Han}+")
+_new_tuple = tuple.__new__
 
 
 
@@ -472,7 +473,8 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             return None
         if p.kind == "shaped" and not_units.search(p.written):
             return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
-        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired)
+        # the tuple Piece(...) makes, without its Python-level __new__ (one per unit read)
+        moved = _new_tuple(Piece, (base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired))
         if flagged is not None and p.end in flags:
             flagged.append(moved)
         else:
