@@ -374,3 +374,50 @@ def test_duty_sentence_needs_are_in_every_match() -> None:
                 matched += 1
                 assert any(w in m.group() for w in record["needs"]), (record["pattern"], m.group())
     assert matched > 50  # the patterns do match these notices: the check is not empty
+
+
+_FORM_WORDS = ["县发改局", "市财政局", "、", ",", "牵头", "为牵头单位", "负责", "指导", "配合", "参与", "协助", "按职责分工",
+               "落实", "推进", "共同", "分别", "联合", "各乡镇", "具体", "实施", " ", "牵", "头", "指", "导", "负", "责"]
+
+
+_UNITS = st.lists(st.sampled_from(["县发改局", "市财政局", "各乡镇", "、", "牵", "指", "负"]), min_size=1, max_size=3).map("".join)
+_MARKS = st.lists(st.sampled_from(_FORM_WORDS[4:]), max_size=3).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_FORM_WORDS), min_size=1, max_size=10).map("".join),
+                 st.tuples(_UNITS, _MARKS, st.sampled_from(["", ","]), _UNITS, _MARKS).map("".join)))
+def test_clause_form_needs_are_in_every_match(field_text: str) -> None:
+    """A clause form is tried only on a field that holds one of its `needs` words: every field a
+    form matches holds one (else the test before the match would lose it)."""
+    from qigong_parse.parse.extract.clauses import grammar
+
+    g = grammar()
+    assert any(g.form_needs)
+    for form, needs in zip(g.forms, g.form_needs, strict=True):
+        if needs and form.pattern.fullmatch(field_text):
+            assert any(w in field_text for w in needs), (form.name, field_text)
+
+
+def test_clause_form_needs_hold_on_real_clauses() -> None:
+    """Likewise over every bracket of the sample and the held-out notices, read as fields."""
+    from pathlib import Path
+
+    from qigong_parse.parse.extract.clauses import bracket_spans, grammar
+    from qigong_parse.read import decode
+    from qigong_parse.text.normalize import normalize as norm
+
+    data = Path(__file__).parent / "data"
+    texts = [norm(decode(p.read_bytes()).text) for p in sorted((data / "heldout").glob("*.txt"))]
+    texts.append(norm((Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt")
+                      .read_text(encoding="utf-8")))
+    g = grammar()
+    matched = 0
+    for text in texts:
+        for a, b in bracket_spans(text, 0, len(text)):
+            for field_text in text[a:b].split(";"):
+                for form, needs in zip(g.forms, g.form_needs, strict=True):
+                    if needs and form.pattern.fullmatch(field_text.strip(" ,。")):
+                        matched += 1
+                        assert any(w in field_text for w in needs), (form.name, field_text)
+    assert matched > 50  # the forms do match these notices: the check is not empty

@@ -117,6 +117,7 @@ class MarkersTable(_Table):
 class ClauseForm(_Table):
     name: str
     pattern: Regex
+    needs: Words = Field(default_factory=list)  # words of which the pattern cannot match without one
 
     @field_validator("pattern")
     @classmethod

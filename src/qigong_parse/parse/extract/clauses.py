@@ -49,6 +49,7 @@ class Grammar:
     openers: dict[str, str]  # opening bracket → closing bracket (normalized text)
     cue: regex.Pattern[str]  # a clause holds one of these (a duty verb or a label)
     forms: tuple[ClauseForm, ...]
+    form_needs: tuple[tuple[str, ...], ...]  # per form: words of which it cannot match without one (): none
     labels: tuple[tuple[regex.Pattern[str], str | None], ...]  # label → role (None: not units)
     field_cut: regex.Pattern[str]  # a clause's field ends at ; or at a comma before the next label
     conventions: tuple[Convention, ...]
@@ -79,6 +80,7 @@ def grammar() -> Grammar:
             openers=dict(t["brackets"]),
             cue=compiled(g["cue"]),
             forms=tuple(ClauseForm(f["name"], compiled(f["pattern"])) for f in g["forms"]),
+            form_needs=tuple(tuple(f.get("needs") or ()) for f in g["forms"]),
             labels=tuple((compiled(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
             field_cut=compiled(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
                                     + ")\\s*:)"),
@@ -248,7 +250,10 @@ def _read_label(field_text: str, at: int, clause: Clause, registry: UnitRegistry
 
 def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry, source: str | None) -> bool:
     """Read one field by the first clause form that matches it with unit lists only."""
-    for form in grammar().forms:
+    g = grammar()
+    for form, needs in zip(g.forms, g.form_needs, strict=True):
+        if needs and not any(w in field_text for w in needs):
+            continue  # the form cannot match here
         m = form.pattern.fullmatch(field_text)
         if m is None:
             continue
