@@ -421,3 +421,22 @@ def test_clause_form_needs_hold_on_real_clauses() -> None:
                         matched += 1
                         assert any(w in field_text for w in needs), (form.name, field_text)
     assert matched > 50  # the forms do match these notices: the check is not empty
+
+
+def test_not_unit_verdicts_are_kept_for_registry_forms_only() -> None:
+    """The verdicts of the not-units test kept between lists are the search's own, and only for
+    written forms of a registry (no document text is kept)."""
+    from pathlib import Path
+
+    from qigong_parse.parse.extract.clauses import grammar
+    from qigong_parse.pipeline import parse_text
+
+    sample = Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+    g = grammar()
+    g.form_is_not_unit.clear()  # what other tests' documents left: this one's registry only
+    parse_text(sample.read_text(encoding="utf-8"))
+    registry = UnitRegistry.for_issuer("邵东市人民政府")
+    assert g.form_is_not_unit
+    for piece, verdict in g.form_is_not_unit.items():
+        assert registry.is_written_form(piece)
+        assert verdict == (g.not_units.search(piece) is not None)

@@ -233,6 +233,10 @@ class UnitRegistry:
         longer = sorted((f for f in full if f.startswith(written) and f != written), key=len)
         return longer[0] if longer else key
 
+    def is_written_form(self, name: str) -> bool:
+        """Whether `name` is, exactly, one of the written forms the registry knows."""
+        return name in self._forms
+
     def is_group(self, name: str) -> bool:
         """A group name (各产业链责任部门, 市直各行政执法主管部门 …), kept as written."""
         if self._any_group is not None:

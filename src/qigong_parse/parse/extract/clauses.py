@@ -60,6 +60,9 @@ class Grammar:
     levels: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     not_units: regex.Pattern[str]
+    # whether `not_units` finds words in a registry's written form, by form, filled as forms are
+    # met: most pieces of a list are one, and the forms are the tables', not the documents'
+    form_is_not_unit: dict[str, bool] = field(default_factory=dict)
 
 
 def _one_character_class(pattern: str) -> str:
@@ -345,6 +348,16 @@ def _split_and(s: str, a: int, b: int, g: Grammar) -> list[tuple[int, int]]:
     return [(a, b)]
 
 
+def _not_unit(piece: str, registry: UnitRegistry, g: Grammar) -> bool:
+    """Whether `g.not_units` finds words of a sentence in `piece`; kept for the registry's forms."""
+    found = g.form_is_not_unit.get(piece)
+    if found is None:
+        found = g.not_units.search(piece) is not None
+        if registry.is_written_form(piece):
+            g.form_is_not_unit[piece] = found
+    return found
+
+
 def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, source: str | None,
                 at: int) -> list[str] | None:
     """The units a piece names (the registry's name for a known one or a truncation it completes,
@@ -358,7 +371,7 @@ def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, sour
     def written(x: int, y: int) -> str:
         return source[at + x:at + y] if source is not None else s[x:y]
 
-    if len(piece) < 2 or g.not_units.search(piece):
+    if len(piece) < 2 or _not_unit(piece, registry, g):
         return None
     known = registry.canonical(piece)
     if known is not None:
