@@ -440,3 +440,15 @@ def test_not_unit_verdicts_are_kept_for_registry_forms_only() -> None:
     for piece, verdict in g.form_is_not_unit.items():
         assert registry.is_written_form(piece)
         assert verdict == (g.not_units.search(piece) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["牵头单位", "配合单位", "责任单位", "县发改局", "、", ",", " ", ":", ";", "。"]),
+                max_size=8).map("".join))
+def test_label_fields_need_a_colon(region: str) -> None:
+    """`_labels` looks for label fields only in a text with a colon: every label match holds one."""
+    from qigong_parse.parse.extract.responsibility import _shapes
+
+    labels = _shapes().labels
+    assert labels.pattern.endswith(r"\s*[:]\s*")
+    assert all(":" in m.group() for m in labels.finditer(region))

@@ -202,6 +202,8 @@ def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
 
 
 def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
+    if ":" not in region:  # `labels` ends every label with its colon (see _shapes): none here
+        return None
     shapes = _shapes()
     found = list(shapes.labels.finditer(region))
     if not found:
