@@ -452,3 +452,39 @@ def test_label_fields_need_a_colon(region: str) -> None:
     labels = _shapes().labels
     assert labels.pattern.endswith(r"\s*[:]\s*")
     assert all(":" in m.group() for m in labels.finditer(region))
+
+
+_CONVENTION_WORDS = ["注:", "注", "\n", "责任单位", "单位", "部门", "排", "列", "在", "第一位", "首位", "第一", "首个", "的",
+                     "为牵头", "为", "牵头", "单位", ",", "下同", "以下", "各项", "括号", "内", "所列", "均", "任务", "均需",
+                     "县发改局", "负责", "落实", "不再", "列出", "不再列举", "一一"]
+
+
+def _slots(*slots: list[str]) -> st.SearchStrategy[str]:
+    return st.tuples(*(st.sampled_from(s) for s in slots)).map("".join)
+
+
+_STATEMENTS = st.one_of(
+    _slots(["", "注:", "\n注:", "\n注"], ["", "责任单位", "单位", "部门"], ["排", "列"], ["", "在", "于"],
+           ["第一位", "首位", "第一个", "最前", "第一"], ["", "的"], ["", "单位", "部门", "者"],
+           ["为牵头单位", "为牵头部门", "为单位", "牵头单位"], ["", ",下同", "下同"]),
+    _slots(["第一", "首个", "首位"], ["", "责任"], ["单位", "部门"], ["为牵头单位", "为牵头部门", "为单位"], ["", ",下同"]),
+    _slots(["", "以下", "以下各项"], ["括号", "括弧"], ["", "内"], ["", "所列", "注明"], ["", "的"], ["单位", "部门"],
+           ["", "均"], ["为牵头单位", "为牵头部门", "为单位"]),
+    _slots(["以下"], ["", "各项"], ["", "任务"], ["均需", "均由"], ["县发改局", "县财政局、县发改局"], ["", "负责"],
+           ["落实", "配合"], ["", ","], ["不再列出", "不再列举", "不再注明", "不再一一列出", "不列出"]),
+    st.lists(st.sampled_from(_CONVENTION_WORDS), min_size=1, max_size=12).map("".join),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_STATEMENTS)
+def test_convention_needs_are_in_every_match(text: str) -> None:
+    """A convention is looked for only in a part holding one of its `needs` words: every statement
+    a convention's pattern finds holds one (else the test before the scan would lose it)."""
+    from qigong_parse.parse.extract.clauses import grammar
+
+    conventions = grammar().conventions
+    assert all(c.needs for c in conventions)
+    for conv in conventions:
+        for m in conv.pattern.finditer(text):
+            assert any(w in m.group() for w in conv.needs), (conv.name, m.group())

@@ -40,6 +40,7 @@ class Convention(NamedTuple):
     effect: str  # first_listed_leads | bare_list_lead | support_everywhere
     scope: str  # rest_of_part | section
     blank: bool
+    needs: tuple[str, ...] = ()  # words of which the statement cannot be written without one
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def grammar() -> Grammar:
             labels=tuple((compiled(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
             field_cut=compiled(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
                                     + ")\\s*:)"),
-            conventions=tuple(_convention(r) for r in c["conventions"]),
+            conventions=tuple(_with_needs(_convention(r), r) for r in c["conventions"]),
             trailing_group=compiled(g["trailing_group"]),
             separators=compiled(_one_character_class(g["separators"])),
             split_marks=compiled(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
@@ -128,7 +129,7 @@ class Stated(NamedTuple):
 def _overlay_conventions(overlays: tuple[str, ...]) -> tuple[Convention, ...]:
     """The conventions a jurisdiction's overlay adds (units/<place>.yaml `conventions`)."""
     try:
-        return tuple(_convention(r) for r in overlay_rules(overlays, "conventions"))
+        return tuple(_with_needs(_convention(r), r) for r in overlay_rules(overlays, "conventions"))
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the conventions of the overlays {', '.join(overlays)}: {exc}") from exc
 
@@ -137,11 +138,17 @@ def _convention(r: dict[str, Any]) -> Convention:
     return Convention(r["name"], compiled(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
 
 
+def _with_needs(conv: Convention, r: dict[str, Any]) -> Convention:
+    return conv._replace(needs=tuple(r.get("needs") or ()))
+
+
 def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int, int]],
                        registry: UnitRegistry) -> list[Stated]:
     """Every convention stated in norm[start:end]; `sections` are the top-level sections' spans."""
     out: list[Stated] = []
     for conv in (*grammar().conventions, *_overlay_conventions(registry.overlays)):
+        if conv.needs and not any(norm.find(w, start, end) >= 0 for w in conv.needs):
+            continue  # the statement cannot stand here
         for m in conv.pattern.finditer(norm, start, end):
             section_end = next((b for a, b in sections if a <= m.start() < b), end)
             units: tuple[str, ...] = ()
