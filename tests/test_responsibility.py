@@ -488,3 +488,43 @@ def test_convention_needs_are_in_every_match(text: str) -> None:
     for conv in conventions:
         for m in conv.pattern.finditer(text):
             assert any(w in m.group() for w in conv.needs), (conv.name, m.group())
+
+
+def _bracket_spans_by_pattern(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """bracket_spans as it was: the brackets and breaks found by the pattern's scan (the oracle)."""
+    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK, grammar
+
+    g = grammar()
+    closers = set(g.openers.values())
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for m in _BRACKET_OR_BREAK.finditer(norm, start, end):
+        ch = m.group()
+        if ch == "\n":
+            stack.clear()
+        elif ch in g.openers:
+            stack.append((ch, m.start()))
+        elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
+            _, at = stack.pop()
+            if not stack:
+                out.append((at + 1, m.start()))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="([〔<)]〕>\n【】（）县局a ,", max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_bracket_spans_found_by_find_as_by_the_pattern(norm: str, start: int, end: int) -> None:
+    from qigong_parse.parse.extract.clauses import bracket_spans
+
+    start, end = min(start, len(norm)), min(max(start, end), len(norm))
+    assert bracket_spans(norm, start, end) == _bracket_spans_by_pattern(norm, start, end)
+
+
+def test_bracket_characters_are_the_patterns() -> None:
+    from pathlib import Path
+
+    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK, _BRACKET_OR_BREAK_CHARS
+
+    sample = (Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text("utf-8")
+    universe = set(normalize(sample)) | set(_BRACKET_OR_BREAK_CHARS) | set("【】（）〈〉《》{}\r\t")
+    assert {c for c in universe if _BRACKET_OR_BREAK.fullmatch(c)} == set(_BRACKET_OR_BREAK_CHARS)

@@ -171,6 +171,7 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 
 
 _BRACKET_OR_BREAK = compiled(r"[\(\[〔<\)\]〕>\n]")
+_BRACKET_OR_BREAK_CHARS = "([〔<)]〕>\n"  # the characters _BRACKET_OR_BREAK matches
 
 
 def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -179,16 +180,23 @@ def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     closers = set(g.openers.values())
     out: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
-    for m in _BRACKET_OR_BREAK.finditer(norm, start, end):
-        ch = m.group()
+    # the brackets and line breaks in order, found by str.find (a pattern's scan costs more a match)
+    marks: list[tuple[int, str]] = []
+    for ch in _BRACKET_OR_BREAK_CHARS:
+        i = norm.find(ch, start, end)
+        while i >= 0:
+            marks.append((i, ch))
+            i = norm.find(ch, i + 1, end)
+    marks.sort()
+    for pos, ch in marks:
         if ch == "\n":
             stack.clear()  # a clause never runs over a line break
         elif ch in g.openers:
-            stack.append((ch, m.start()))
+            stack.append((ch, pos))
         elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
             _, at = stack.pop()
             if not stack:
-                out.append((at + 1, m.start()))
+                out.append((at + 1, pos))
     return out
 
 
