@@ -199,3 +199,23 @@ def test_a_lead_in_colon_is_not_part_of_the_title(text: str, expected: list[tupl
 @pytest.mark.parametrize(("text", "expected"), STYLE_PROPERTY_CASES)
 def test_marker_style_properties(text: str, expected: list[tuple[str, str]]) -> None:
     assert [("/".join(n.path), n.title) for n in outline(text)] == expected
+
+
+_MARKER_CHARS = "第一二三四五六七八九十百千零〇两()（）0123456789①⑳、.,章节条部分篇 \t产业局"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MARKER_CHARS, max_size=8), st.integers(min_value=0, max_value=3))
+def test_the_line_cue_names_the_first_marker_shape_that_matches(line: str, cut: int) -> None:
+    """`_match_line` tries the marker shapes from the one the combined cue names: that must be the
+    first shape whose own pattern matches there (none when the cue does not match)."""
+    from qigong_parse.parse.outline import grammar
+
+    g = grammar()
+    assert g.line_cue is not None
+    text = "x" + line
+    end = max(1, len(text) - cut)  # the line may end before the text does
+    shapes = [s.pattern for s in (*g.styles, *g.damaged)]
+    first = next((i for i, p in enumerate(shapes) if p.match(text, 1, end)), None)
+    cue = g.line_cue.match(text, 1, end)
+    assert (None if cue is None else cue.lastindex - 1) == first

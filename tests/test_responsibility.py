@@ -374,3 +374,157 @@ def test_duty_sentence_needs_are_in_every_match() -> None:
                 matched += 1
                 assert any(w in m.group() for w in record["needs"]), (record["pattern"], m.group())
     assert matched > 50  # the patterns do match these notices: the check is not empty
+
+
+_FORM_WORDS = ["县发改局", "市财政局", "、", ",", "牵头", "为牵头单位", "负责", "指导", "配合", "参与", "协助", "按职责分工",
+               "落实", "推进", "共同", "分别", "联合", "各乡镇", "具体", "实施", " ", "牵", "头", "指", "导", "负", "责"]
+
+
+_UNITS = st.lists(st.sampled_from(["县发改局", "市财政局", "各乡镇", "、", "牵", "指", "负"]), min_size=1, max_size=3).map("".join)
+_MARKS = st.lists(st.sampled_from(_FORM_WORDS[4:]), max_size=3).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_FORM_WORDS), min_size=1, max_size=10).map("".join),
+                 st.tuples(_UNITS, _MARKS, st.sampled_from(["", ","]), _UNITS, _MARKS).map("".join)))
+def test_clause_form_needs_are_in_every_match(field_text: str) -> None:
+    """A clause form is tried only on a field that holds one of its `needs` words: every field a
+    form matches holds one (else the test before the match would lose it)."""
+    from qigong_parse.parse.extract.clauses import grammar
+
+    g = grammar()
+    assert any(g.form_needs)
+    for form, needs in zip(g.forms, g.form_needs, strict=True):
+        if needs and form.pattern.fullmatch(field_text):
+            assert any(w in field_text for w in needs), (form.name, field_text)
+
+
+def test_clause_form_needs_hold_on_real_clauses() -> None:
+    """Likewise over every bracket of the sample and the held-out notices, read as fields."""
+    from pathlib import Path
+
+    from qigong_parse.parse.extract.clauses import bracket_spans, grammar
+    from qigong_parse.read import decode
+    from qigong_parse.text.normalize import normalize as norm
+
+    data = Path(__file__).parent / "data"
+    texts = [norm(decode(p.read_bytes()).text) for p in sorted((data / "heldout").glob("*.txt"))]
+    texts.append(norm((Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt")
+                      .read_text(encoding="utf-8")))
+    g = grammar()
+    matched = 0
+    for text in texts:
+        for a, b in bracket_spans(text, 0, len(text)):
+            for field_text in text[a:b].split(";"):
+                for form, needs in zip(g.forms, g.form_needs, strict=True):
+                    if needs and form.pattern.fullmatch(field_text.strip(" ,。")):
+                        matched += 1
+                        assert any(w in field_text for w in needs), (form.name, field_text)
+    assert matched > 50  # the forms do match these notices: the check is not empty
+
+
+def test_not_unit_verdicts_are_kept_for_registry_forms_only() -> None:
+    """The verdicts of the not-units test kept between lists are the search's own, and only for
+    written forms of a registry (no document text is kept)."""
+    from pathlib import Path
+
+    from qigong_parse.parse.extract.clauses import grammar
+    from qigong_parse.pipeline import parse_text
+
+    sample = Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+    g = grammar()
+    g.form_is_not_unit.clear()  # what other tests' documents left: this one's registry only
+    parse_text(sample.read_text(encoding="utf-8"))
+    registry = UnitRegistry.for_issuer("邵东市人民政府")
+    assert g.form_is_not_unit
+    for piece, verdict in g.form_is_not_unit.items():
+        assert registry.is_written_form(piece)
+        assert verdict == (g.not_units.search(piece) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["牵头单位", "配合单位", "责任单位", "县发改局", "、", ",", " ", ":", ";", "。"]),
+                max_size=8).map("".join))
+def test_label_fields_need_a_colon(region: str) -> None:
+    """`_labels` looks for label fields only in a text with a colon: every label match holds one."""
+    from qigong_parse.parse.extract.responsibility import _shapes
+
+    labels = _shapes().labels
+    assert labels.pattern.endswith(r"\s*[:]\s*")
+    assert all(":" in m.group() for m in labels.finditer(region))
+
+
+_CONVENTION_WORDS = ["注:", "注", "\n", "责任单位", "单位", "部门", "排", "列", "在", "第一位", "首位", "第一", "首个", "的",
+                     "为牵头", "为", "牵头", "单位", ",", "下同", "以下", "各项", "括号", "内", "所列", "均", "任务", "均需",
+                     "县发改局", "负责", "落实", "不再", "列出", "不再列举", "一一"]
+
+
+def _slots(*slots: list[str]) -> st.SearchStrategy[str]:
+    return st.tuples(*(st.sampled_from(s) for s in slots)).map("".join)
+
+
+_STATEMENTS = st.one_of(
+    _slots(["", "注:", "\n注:", "\n注"], ["", "责任单位", "单位", "部门"], ["排", "列"], ["", "在", "于"],
+           ["第一位", "首位", "第一个", "最前", "第一"], ["", "的"], ["", "单位", "部门", "者"],
+           ["为牵头单位", "为牵头部门", "为单位", "牵头单位"], ["", ",下同", "下同"]),
+    _slots(["第一", "首个", "首位"], ["", "责任"], ["单位", "部门"], ["为牵头单位", "为牵头部门", "为单位"], ["", ",下同"]),
+    _slots(["", "以下", "以下各项"], ["括号", "括弧"], ["", "内"], ["", "所列", "注明"], ["", "的"], ["单位", "部门"],
+           ["", "均"], ["为牵头单位", "为牵头部门", "为单位"]),
+    _slots(["以下"], ["", "各项"], ["", "任务"], ["均需", "均由"], ["县发改局", "县财政局、县发改局"], ["", "负责"],
+           ["落实", "配合"], ["", ","], ["不再列出", "不再列举", "不再注明", "不再一一列出", "不列出"]),
+    st.lists(st.sampled_from(_CONVENTION_WORDS), min_size=1, max_size=12).map("".join),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_STATEMENTS)
+def test_convention_needs_are_in_every_match(text: str) -> None:
+    """A convention is looked for only in a part holding one of its `needs` words: every statement
+    a convention's pattern finds holds one (else the test before the scan would lose it)."""
+    from qigong_parse.parse.extract.clauses import grammar
+
+    conventions = grammar().conventions
+    assert all(c.needs for c in conventions)
+    for conv in conventions:
+        for m in conv.pattern.finditer(text):
+            assert any(w in m.group() for w in conv.needs), (conv.name, m.group())
+
+
+def _bracket_spans_by_pattern(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """bracket_spans as it was: the brackets and breaks found by the pattern's scan (the oracle)."""
+    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK, grammar
+
+    g = grammar()
+    closers = set(g.openers.values())
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for m in _BRACKET_OR_BREAK.finditer(norm, start, end):
+        ch = m.group()
+        if ch == "\n":
+            stack.clear()
+        elif ch in g.openers:
+            stack.append((ch, m.start()))
+        elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
+            _, at = stack.pop()
+            if not stack:
+                out.append((at + 1, m.start()))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="([〔<)]〕>\n【】（）县局a ,", max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_bracket_spans_found_by_find_as_by_the_pattern(norm: str, start: int, end: int) -> None:
+    from qigong_parse.parse.extract.clauses import bracket_spans
+
+    start, end = min(start, len(norm)), min(max(start, end), len(norm))
+    assert bracket_spans(norm, start, end) == _bracket_spans_by_pattern(norm, start, end)
+
+
+def test_bracket_characters_are_the_patterns() -> None:
+    from pathlib import Path
+
+    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK, _BRACKET_OR_BREAK_CHARS
+
+    sample = (Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text("utf-8")
+    universe = set(normalize(sample)) | set(_BRACKET_OR_BREAK_CHARS) | set("【】（）〈〉《》{}\r\t")
+    assert {c for c in universe if _BRACKET_OR_BREAK.fullmatch(c)} == set(_BRACKET_OR_BREAK_CHARS)

@@ -333,6 +333,19 @@ def test_figure_scan_is_the_pattern_scan(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=sorted(set(_FIGURE_TEXT)), max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_figure_scan_is_the_pattern_scan_within_bounds(text: str, start: int, end: int) -> None:
+    """Likewise inside a span: a start (一 before a multiplier, 百分之) cut by the span's end is none."""
+    from qigong_parse.parse.extract import targets
+
+    t = targets._tables()
+    norm = normalize(text)
+    start, end = min(start, len(norm)), min(max(start, end), len(norm))
+    fast = [m.span() for m in targets._figure_matches(norm, start, end, t)]
+    assert fast == [m.span() for m in t.figure.finditer(norm, start, end)]
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=";,a;", max_size=30), st.integers(0, 32), st.integers(0, 32))
 def test_char_positions_are_the_offsets_a_scan_per_character_finds(norm: str, start: int, end: int) -> None:
     from qigong_parse.parse.extract.targets import _char_positions
@@ -340,3 +353,31 @@ def test_char_positions_are_the_offsets_a_scan_per_character_finds(norm: str, st
     chars = [";", ";", "ab"]  # a repeated character once; a longer item matches no character
     end = min(end, len(norm))
     assert _char_positions(norm, start, end, chars) == [i for i in range(start, end) if norm[i] in chars]
+
+
+def _tail_text() -> st.SearchStrategy[str]:
+    from qigong_parse.parse.extract import targets
+
+    words = sorted(targets._tables().word_kind)
+    pieces = st.sampled_from([*words, *{w[:1] for w in words}, *{w[-1:] for w in words}, "指标", " ", "\n", "5"])
+    return st.lists(pieces, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tail_text())
+def test_tail_words_are_what_the_tail_pattern_strips(head: str) -> None:
+    """`_strip_tail` looks the tail words up by length: the words and the head the tail pattern's
+    own search (the longest word the text ends with) strips."""
+    from qigong_parse.parse.extract import targets
+
+    t = targets._tables()
+    words: list[str] = []
+    rest = head
+    for _ in range(8):  # the loop as the pattern ran it
+        h = rest.rstrip()
+        m = t.tail.search(h)
+        if not m:
+            break
+        words.append(m[0])
+        rest = h[: m.start()]
+    assert targets._strip_tail(head, t) == (rest.rstrip(), words)

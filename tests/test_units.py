@@ -311,6 +311,22 @@ def test_fast_list_scan_splits_as_the_character_loop(words: list[str]) -> None:
     assert fast.split(written) == slow.split(written)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*_LIST_WORDS, "家", "国"]), max_size=8).map("".join), max_size=6))
+def test_chunks_kept_while_remembering_split_as_read_afresh(lists: list[str]) -> None:
+    """Within `remembering` a chunk's pieces are kept by chunk and moved to where the chunk stands
+    again: every list splits (and ends) as it does read afresh, whatever came before it."""
+    registry = UnitRegistry.for_issuer("邵东市人民政府")
+    assert registry._chunks_alone
+    afresh = [(registry.last_piece(w), registry.split(w)) for w in lists]
+    with registry.remembering():
+        kept = [(registry.last_piece(w), registry.split(w)) for w in lists]
+        # the same chunks again, now standing elsewhere in longer lists
+        longer = [registry.split("、".join([w, *lists])) for w in lists]
+    assert kept == afresh
+    assert longer == [registry.split("、".join([w, *lists])) for w in lists]
+
+
 @pytest.mark.parametrize(("words", "text", "expected"), [
     (["市发改", "市发改局"], "市发改局、", "市发改局"),    # the longest word at the position
     (["市发改", "市发改局"], "市发改委", "市发改"),          # a shorter word when the longer fails

@@ -50,10 +50,19 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
 
 def _parse_decoded(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     text = decoded.text
-    bad = _SURROGATE.search(text)
-    if bad is not None:
+    # UTF-8 encoding fails exactly where the text holds a surrogate code point: one C pass that
+    # gives the source's hash as well (the search finds the offset only for the message)
+    try:
+        encoded: bytes | None = text.encode("utf-8")
+    except UnicodeEncodeError:
+        encoded = None
+    if encoded is None:
+        bad = _SURROGATE.search(text)
+        assert bad is not None
         raise InputError(f"text holds a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}; "
                          "it is not valid Unicode text")
+    sha256 = sha256 or hashlib.sha256(encoded).hexdigest()
+    del encoded
     with _gc_paused():
         return _parse(decoded, file=file, sha256=sha256)
 

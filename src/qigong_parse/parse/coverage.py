@@ -23,6 +23,7 @@ from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 
 MAX_SPANS = 50
+_DIGIT = compiled(r"\d")
 
 
 @cache
@@ -82,8 +83,11 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
                 continue
             if r is None or r.span is None or not (r.span[0] <= b and a <= r.span[1]):
                 clause_spans.append((a - 1, b + 1))
-        figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0)],
-                                  sorted(t.span for t in facts.targets[i]))
+        # a figure starts with a digit: a text with none has no figure (one fast scan, where the
+        # figure pattern's lookbehind is tried at every position)
+        if _DIGIT.search(norm, a0, b0) is not None:
+            figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0)],
+                                      sorted(t.span for t in facts.targets[i]))
     return Coverage.made(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
                          figures_without_target=figures, heading_line_spans=heading_spans[:MAX_SPANS],
                          unattributed_clause_spans=clause_spans[:MAX_SPANS])

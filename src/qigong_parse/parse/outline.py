@@ -63,6 +63,9 @@ class _Grammar:
     # a sentence or clause end followed by a marker of a style that may stand inline: where
     # `_inline_candidates` has something to look at (one scan, not four matches per 。)
     inline_cue: regex.Pattern[str]
+    # every marker shape (the styles, then the damaged shapes) in one alternation, group i + 1
+    # being shape i: one match tells a line that starts with no marker, or the first shape to try
+    line_cue: regex.Pattern[str] | None
     by_name: dict[str, _Style]
 
     def style(self, name: str) -> _Style:
@@ -72,6 +75,7 @@ class _Grammar:
 
 
 _CLAUSE_END = compiled(r"[。)]")
+_GROUP_NAME = compiled(r"\(\?P<\w+>")
 _STYLE_PROPERTIES = ("chinese", "bracketed", "inline", "may_skip", "titled")
 
 
@@ -89,9 +93,13 @@ def grammar() -> _Grammar:
         for d in markers["damaged"]
     )
     inline = "|".join(f"(?:{s.pattern.pattern})" for s in styles if s.inline)
+    shapes = [s.pattern.pattern for s in styles] + [d.pattern.pattern for d in damaged]
+    line_cue = compiled("|".join(f"({_GROUP_NAME.sub('(?:', p)})" for p in shapes))
     return _Grammar(
         by_name={s.name: s for s in styles},
         inline_cue=compiled(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
+        # a shape with capturing groups of its own would shift the numbering: no cue then
+        line_cue=line_cue if line_cue.groups == len(shapes) else None,
         styles=styles,
         damaged=damaged,
         rank={s.name: i for i, s in enumerate(styles)},
@@ -228,7 +236,13 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
 
 
 def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | None:
-    for style in g.styles:
+    first = 0  # the first shape that matches at `pos` (the shapes before it need no try)
+    if g.line_cue is not None:
+        cue = g.line_cue.match(norm, pos, line_end)
+        if cue is None:
+            return None
+        first = (cue.lastindex or 1) - 1
+    for style in g.styles[first:]:
         m = style.pattern.match(norm, pos, line_end)
         if m is not None:
             num = cn_to_int(m.group("num"))
@@ -239,7 +253,7 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
             sep = m.groupdict().get("sep")
             return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, sep, False,
                              prefix=m.groupdict().get("pre"))
-    for shape in g.damaged:
+    for shape in g.damaged[max(0, first - len(g.styles)):]:
         m = shape.pattern.match(norm, pos, line_end)
         if m is None:
             continue

@@ -117,6 +117,7 @@ class MarkersTable(_Table):
 class ClauseForm(_Table):
     name: str
     pattern: Regex
+    needs: Words = Field(default_factory=list)  # words of which the pattern cannot match without one
 
     @field_validator("pattern")
     @classmethod
@@ -176,6 +177,7 @@ class Convention(_Table):
     effect: Literal["first_listed_leads", "bare_list_lead", "support_everywhere"]
     scope: Literal["rest_of_part", "section", "part"]
     blank: bool = True
+    needs: Words = Field(default_factory=list)  # words of which the pattern cannot match without one
 
 
 class ConventionsTable(_Table):

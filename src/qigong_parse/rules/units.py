@@ -141,6 +141,7 @@ class UnitRegistry:
     # process keeps no text it was given.
     _memo: dict[str, list[Piece]] | None = None
     _last_memo: dict[str, Piece | None] | None = None  # `last_piece`'s, likewise
+    _chunk_memo: dict[str, list[Piece]] | None = None  # `_split_chunk`'s by chunk, offsets from its start
 
     def __init__(self, level: str, overlays: tuple[str, ...] = ()) -> None:
         general = _tables()["general"]
@@ -195,6 +196,10 @@ class UnitRegistry:
         self._any_group = (compiled("|".join(f"(?:{p.pattern})" for p in self._groups))
                            if self._groups and not any(p.groups for p in self._groups) else None)
         self.canonical_names = frozenset(forms.values())
+        # A chunk's pieces depend on the chunk alone (so `remembering` may keep them by chunk) when
+        # no name read at a position can run on over the separator that ends the chunk: no written
+        # form, stem or name start holds a separator character.
+        self._chunks_alone = _SEPARATORS.search("".join((*forms, *self._stems, *self.name_starts))) is None
 
     @classmethod
     def for_issuer(cls, issuer: str | None) -> UnitRegistry:
@@ -227,6 +232,10 @@ class UnitRegistry:
             return written
         longer = sorted((f for f in full if f.startswith(written) and f != written), key=len)
         return longer[0] if longer else key
+
+    def is_written_form(self, name: str) -> bool:
+        """Whether `name` is, exactly, one of the written forms the registry knows."""
+        return name in self._forms
 
     def is_group(self, name: str) -> bool:
         """A group name (各产业链责任部门, 市直各行政执法主管部门 …), kept as written."""
@@ -332,10 +341,11 @@ class UnitRegistry:
             yield
             return
         self._memo, self._last_memo = {}, {}
+        self._chunk_memo = {} if self._chunks_alone else None
         try:
             yield
         finally:
-            self._memo = self._last_memo = None
+            self._memo = self._last_memo = self._chunk_memo = None
 
     def split(self, written: str) -> list[Piece]:
         """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
@@ -350,7 +360,7 @@ class UnitRegistry:
     def _split(self, written: str) -> list[Piece]:
         pieces: list[Piece] = []
         for pos, end in _chunks(written):
-            pieces.extend(self._split_chunk(written, pos, end))
+            pieces.extend(self._chunk_pieces(written, pos, end))
         return pieces
 
     def last_piece(self, written: str) -> Piece | None:
@@ -368,10 +378,26 @@ class UnitRegistry:
 
     def _last_piece(self, written: str) -> Piece | None:
         for pos, end in reversed(_chunks(written)):
-            pieces = self._split_chunk(written, pos, end)
+            pieces = self._chunk_pieces(written, pos, end)
             if pieces:
                 return pieces[-1]
         return None
+
+    def _chunk_pieces(self, s: str, start: int, end: int) -> list[Piece]:
+        """`_split_chunk`, kept by chunk while `remembering` (a parse names the same units in many
+        lists). The list returned may be the memo's own: callers only read it."""
+        memo = self._chunk_memo
+        if memo is None:
+            return self._split_chunk(s, start, end)
+        chunk = s[start:end]
+        found = memo.get(chunk)
+        if found is None:
+            found = memo[chunk] = [Piece(a - start, b - start, w, c, k, x, r)
+                                   for a, b, w, c, k, x, r in self._split_chunk(s, start, end)]
+        if not start:
+            return found
+        new = tuple.__new__  # Piece's own __new__ is a Python function: this is the tuple it makes
+        return [new(Piece, (a + start, b + start, w, c, k, x, r)) for a, b, w, c, k, x, r in found]
 
     def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
         for lead_in in self.lead_ins if s.startswith(self.lead_ins, start) else ():  # 由县经信局…: lead-in words

@@ -35,6 +35,7 @@ def split_lines(norm: str, start: int = 0, end: int | None = None) -> list[Line]
     """Every line of norm[start:end] (blank ones too), in order."""
     stop_at = len(norm) if end is None else end
     out: list[Line] = []
+    new = tuple.__new__  # the tuple Line(...) makes, without the named tuple's Python-level __new__
     pos = start
     while pos < stop_at:
         nl = norm.find("\n", pos, stop_at)
@@ -45,7 +46,7 @@ def split_lines(norm: str, start: int = 0, end: int | None = None) -> list[Line]
         raw = norm[pos:stop]
         content = raw.strip(_BLANK)
         cstart = pos + len(raw) - len(raw.lstrip(_BLANK)) if content else stop
-        out.append(Line(pos, line_end, stop, cstart, cstart + len(content), content))
+        out.append(new(Line, (pos, line_end, stop, cstart, cstart + len(content), content)))
         pos = line_end
     return out
 

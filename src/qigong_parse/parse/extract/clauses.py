@@ -40,6 +40,7 @@ class Convention(NamedTuple):
     effect: str  # first_listed_leads | bare_list_lead | support_everywhere
     scope: str  # rest_of_part | section
     blank: bool
+    needs: tuple[str, ...] = ()  # words of which the statement cannot be written without one
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Grammar:
     openers: dict[str, str]  # opening bracket → closing bracket (normalized text)
     cue: regex.Pattern[str]  # a clause holds one of these (a duty verb or a label)
     forms: tuple[ClauseForm, ...]
+    form_needs: tuple[tuple[str, ...], ...]  # per form: words of which it cannot match without one (): none
     labels: tuple[tuple[regex.Pattern[str], str | None], ...]  # label → role (None: not units)
     field_cut: regex.Pattern[str]  # a clause's field ends at ; or at a comma before the next label
     conventions: tuple[Convention, ...]
@@ -59,6 +61,9 @@ class Grammar:
     levels: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     not_units: regex.Pattern[str]
+    # whether `not_units` finds words in a registry's written form, by form, filled as forms are
+    # met: most pieces of a list are one, and the forms are the tables', not the documents'
+    form_is_not_unit: dict[str, bool] = field(default_factory=dict)
 
 
 def _one_character_class(pattern: str) -> str:
@@ -79,10 +84,11 @@ def grammar() -> Grammar:
             openers=dict(t["brackets"]),
             cue=compiled(g["cue"]),
             forms=tuple(ClauseForm(f["name"], compiled(f["pattern"])) for f in g["forms"]),
+            form_needs=tuple(tuple(f.get("needs") or ()) for f in g["forms"]),
             labels=tuple((compiled(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
             field_cut=compiled(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])
                                     + ")\\s*:)"),
-            conventions=tuple(_convention(r) for r in c["conventions"]),
+            conventions=tuple(_with_needs(_convention(r), r) for r in c["conventions"]),
             trailing_group=compiled(g["trailing_group"]),
             separators=compiled(_one_character_class(g["separators"])),
             split_marks=compiled(f"[\\(\\[〔<\\)\\]〕>]|{_one_character_class(g['separators'])}"),
@@ -123,7 +129,7 @@ class Stated(NamedTuple):
 def _overlay_conventions(overlays: tuple[str, ...]) -> tuple[Convention, ...]:
     """The conventions a jurisdiction's overlay adds (units/<place>.yaml `conventions`)."""
     try:
-        return tuple(_convention(r) for r in overlay_rules(overlays, "conventions"))
+        return tuple(_with_needs(_convention(r), r) for r in overlay_rules(overlays, "conventions"))
     except (KeyError, TypeError, regex.error) as exc:
         raise TableError(f"cannot load the conventions of the overlays {', '.join(overlays)}: {exc}") from exc
 
@@ -132,11 +138,17 @@ def _convention(r: dict[str, Any]) -> Convention:
     return Convention(r["name"], compiled(r["pattern"]), r["effect"], r["scope"], bool(r.get("blank", True)))
 
 
+def _with_needs(conv: Convention, r: dict[str, Any]) -> Convention:
+    return conv._replace(needs=tuple(r.get("needs") or ()))
+
+
 def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int, int]],
                        registry: UnitRegistry) -> list[Stated]:
     """Every convention stated in norm[start:end]; `sections` are the top-level sections' spans."""
     out: list[Stated] = []
     for conv in (*grammar().conventions, *_overlay_conventions(registry.overlays)):
+        if conv.needs and not any(norm.find(w, start, end) >= 0 for w in conv.needs):
+            continue  # the statement cannot stand here
         for m in conv.pattern.finditer(norm, start, end):
             section_end = next((b for a, b in sections if a <= m.start() < b), end)
             units: tuple[str, ...] = ()
@@ -159,6 +171,7 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 
 
 _BRACKET_OR_BREAK = compiled(r"[\(\[〔<\)\]〕>\n]")
+_BRACKET_OR_BREAK_CHARS = "([〔<)]〕>\n"  # the characters _BRACKET_OR_BREAK matches
 
 
 def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -167,16 +180,23 @@ def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     closers = set(g.openers.values())
     out: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
-    for m in _BRACKET_OR_BREAK.finditer(norm, start, end):
-        ch = m.group()
+    # the brackets and line breaks in order, found by str.find (a pattern's scan costs more a match)
+    marks: list[tuple[int, str]] = []
+    for ch in _BRACKET_OR_BREAK_CHARS:
+        i = norm.find(ch, start, end)
+        while i >= 0:
+            marks.append((i, ch))
+            i = norm.find(ch, i + 1, end)
+    marks.sort()
+    for pos, ch in marks:
         if ch == "\n":
             stack.clear()  # a clause never runs over a line break
         elif ch in g.openers:
-            stack.append((ch, m.start()))
+            stack.append((ch, pos))
         elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
             _, at = stack.pop()
             if not stack:
-                out.append((at + 1, m.start()))
+                out.append((at + 1, pos))
     return out
 
 
@@ -248,7 +268,10 @@ def _read_label(field_text: str, at: int, clause: Clause, registry: UnitRegistry
 
 def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry, source: str | None) -> bool:
     """Read one field by the first clause form that matches it with unit lists only."""
-    for form in grammar().forms:
+    g = grammar()
+    for form, needs in zip(g.forms, g.form_needs, strict=True):
+        if needs and not any(w in field_text for w in needs):
+            continue  # the form cannot match here
         m = form.pattern.fullmatch(field_text)
         if m is None:
             continue
@@ -340,6 +363,16 @@ def _split_and(s: str, a: int, b: int, g: Grammar) -> list[tuple[int, int]]:
     return [(a, b)]
 
 
+def _not_unit(piece: str, registry: UnitRegistry, g: Grammar) -> bool:
+    """Whether `g.not_units` finds words of a sentence in `piece`; kept for the registry's forms."""
+    found = g.form_is_not_unit.get(piece)
+    if found is None:
+        found = g.not_units.search(piece) is not None
+        if registry.is_written_form(piece):
+            g.form_is_not_unit[piece] = found
+    return found
+
+
 def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, source: str | None,
                 at: int) -> list[str] | None:
     """The units a piece names (the registry's name for a known one or a truncation it completes,
@@ -353,7 +386,7 @@ def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, sour
     def written(x: int, y: int) -> str:
         return source[at + x:at + y] if source is not None else s[x:y]
 
-    if len(piece) < 2 or g.not_units.search(piece):
+    if len(piece) < 2 or _not_unit(piece, registry, g):
         return None
     known = registry.canonical(piece)
     if known is not None:

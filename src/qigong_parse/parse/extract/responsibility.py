@@ -26,6 +26,7 @@ from .clauses import Stated, find_clauses, grammar, in_force
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
 _HAN = compiled(r"\p{Han}+")
+_new_tuple = tuple.__new__
 
 
 
@@ -190,17 +191,19 @@ def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
     tail = len(region.rstrip(_TRIM))
     if not region[:tail].strip():
         return None
-    return (
-        _bracketed(region, stop, tail, ctx)
-        or _bare_sentence(region, stop, ctx)
-        or (_trailing_list(region, stop, ctx) if last else None)
-    )
+    clause = _bracketed(region, stop, tail, ctx)
+    if clause is not None:
+        return clause
+    begin = _sentence_start(region, stop)  # the last sentence: both shapes below read it
+    return _bare_sentence(region, begin, stop, ctx) or (_trailing_list(region, begin, stop, ctx) if last else None)
 
 
 # -- the shapes ------------------------------------------------------------------------------
 
 
 def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
+    if ":" not in region:  # `labels` ends every label with its colon (see _shapes): none here
+        return None
     shapes = _shapes()
     found = list(shapes.labels.finditer(region))
     if not found:
@@ -259,16 +262,16 @@ def _bracketed(region: str, stop: int, tail: int, ctx: ClauseContext) -> _Clause
     return None
 
 
-def _bare_sentence(region: str, stop: int, ctx: ClauseContext) -> _Clause | None:
+def _bare_sentence(region: str, sentence_start: int, stop: int, ctx: ClauseContext) -> _Clause | None:
     """A clause with no brackets: "市应安委办牵头各负有监管职责行业部门按职能分工负责"."""
-    return _clause_at(region, _sentence_start(region, stop), stop, ctx, bracketed=False)
+    return _clause_at(region, sentence_start, stop, ctx, bracketed=False)
 
 
-def _trailing_list(region: str, stop: int, ctx: ClauseContext) -> _Clause | None:
+def _trailing_list(region: str, sentence_start: int, stop: int, ctx: ClauseContext) -> _Clause | None:
     """Known units closing the text with no brackets: "…创业教育局、市人社局、市商务局"."""
     # a list of units is short: look at the sentence's last stretch only (a long sentence would
     # cost a split of all of it for nothing)
-    begin = max(_sentence_start(region, stop), stop - _shapes().trailing_list_chars)
+    begin = max(sentence_start, stop - _shapes().trailing_list_chars)
     last = ctx.registry.last_piece(region[begin:stop])
     if last is None or last.kind not in ("known", "repaired", "group"):
         return None  # the text does not close with a unit: no list (the one chunk split tells)
@@ -472,7 +475,8 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             return None
         if p.kind == "shaped" and not_units.search(p.written):
             return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
-        moved = Piece(base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired)
+        # the tuple Piece(...) makes, without its Python-level __new__ (one per unit read)
+        moved = _new_tuple(Piece, (base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired))
         if flagged is not None and p.end in flags:
             flagged.append(moved)
         else:

@@ -60,6 +60,7 @@ class _Tables:
     incentive: regex.Pattern[str]
     cue: regex.Pattern[str]
     word_kind: dict[str, str]
+    tail_lengths: tuple[int, ...]  # the lengths of the words `tail` alternates, longest first
 
 
 @functools.cache
@@ -121,6 +122,7 @@ def _tables() -> _Tables:
         incentive=compiled(_alt(nt["incentive_words"])),
         cue=compiled(_alt(raw["chinese_figure_cues"] + change["increase"] + change["decrease"])),
         word_kind=kinds,
+        tail_lengths=tuple(sorted({len(w) for w in kinds}, reverse=True)),
     )
 
 
@@ -192,8 +194,12 @@ def _figure_starts() -> re.Pattern[str]:
     digits = "".join(raw["chinese_digits"])
     mults = "".join(raw["chinese_multipliers"])
     nonone = digits.replace("一", "").replace("零", "").replace("〇", "")
-    prefix = re.escape(raw["percent_prefix"])
-    return re.compile(rf"[0-9{re.escape(nonone + mults[0])}]|一(?=[{re.escape(mults)}])|{prefix}")
+    prefix = raw["percent_prefix"]
+    own = f"0-9{re.escape(nonone + mults[0])}"  # characters that start a figure by themselves
+    # The pattern opens with one character class so that the scan is stdlib re's fast one for a
+    # class; lookbehinds on that character then tell which start it is (一 only before a multiplier).
+    return re.compile(rf"[{own}{re.escape('一' + prefix[0])}](?:(?<=[{own}])|(?<=一)(?=[{re.escape(mults)}])"
+                      rf"|(?<={re.escape(prefix[0])}){re.escape(prefix[1:])})")
 
 
 def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[regex.Match[str]]:
@@ -277,12 +283,22 @@ def _strip_tail(head: str, t: _Tables) -> tuple[str, list[str]]:
     words: list[str] = []
     for _ in range(8):
         h = head.rstrip()
-        m = t.tail.search(h)
-        if not m:
+        word = _tail_word(h, t)
+        if word is None:
             break
-        words.append(m[0])
-        head = h[: m.start()]
+        words.append(word)
+        head = h[: len(h) - len(word)]
     return head.rstrip(), words
+
+
+def _tail_word(h: str, t: _Tables) -> str | None:
+    """What `t.tail.search(h)` matches in a text with no trailing blank: the longest word of the
+    table `h` ends with (the leftmost start wins), looked up by length; None when it ends with none."""
+    n = len(h)
+    for k in t.tail_lengths:
+        if k <= n and h[n - k:] in t.word_kind:
+            return h[n - k:]
+    return None
 
 
 def _strip_lead(s: str, t: _Tables) -> str:
