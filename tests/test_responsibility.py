@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -490,9 +491,12 @@ def test_convention_needs_are_in_every_match(text: str) -> None:
             assert any(w in m.group() for w in conv.needs), (conv.name, m.group())
 
 
+_BRACKET_OR_BREAK = regex.compile(r"[\(\[〔<\)\]〕>\n]")  # the pattern bracket_spans scanned by
+
+
 def _bracket_spans_by_pattern(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """bracket_spans as it was: the brackets and breaks found by the pattern's scan (the oracle)."""
-    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK, grammar
+    from qigong_parse.parse.extract.clauses import grammar
 
     g = grammar()
     closers = set(g.openers.values())
@@ -523,7 +527,7 @@ def test_bracket_spans_found_by_find_as_by_the_pattern(norm: str, start: int, en
 def test_bracket_characters_are_the_patterns() -> None:
     from pathlib import Path
 
-    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK, _BRACKET_OR_BREAK_CHARS
+    from qigong_parse.parse.extract.clauses import _BRACKET_OR_BREAK_CHARS
 
     sample = (Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text("utf-8")
     universe = set(normalize(sample)) | set(_BRACKET_OR_BREAK_CHARS) | set("【】（）〈〉《》{}\r\t")

@@ -170,8 +170,7 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 # --- clauses -----------------------------------------------------------------------------------
 
 
-_BRACKET_OR_BREAK = compiled(r"[\(\[〔<\)\]〕>\n]")
-_BRACKET_OR_BREAK_CHARS = "([〔<)]〕>\n"  # the characters _BRACKET_OR_BREAK matches
+_BRACKET_OR_BREAK_CHARS = "([〔<)]〕>\n"  # the brackets of a clause, and the line break that ends one
 
 
 def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:

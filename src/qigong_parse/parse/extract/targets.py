@@ -43,7 +43,6 @@ class _Tables:
     raw: dict[str, Any]
     figure: regex.Pattern[str]
     money_class: regex.Pattern[str]
-    tail: regex.Pattern[str]
     bound_before: regex.Pattern[str]
     commitment: regex.Pattern[str]
     commitment_false: regex.Pattern[str]
@@ -60,7 +59,7 @@ class _Tables:
     incentive: regex.Pattern[str]
     cue: regex.Pattern[str]
     word_kind: dict[str, str]
-    tail_lengths: tuple[int, ...]  # the lengths of the words `tail` alternates, longest first
+    tail_lengths: tuple[int, ...]  # the lengths of the words of `word_kind`, longest first
 
 
 @functools.cache
@@ -105,7 +104,6 @@ def _tables() -> _Tables:
         raw=raw,
         figure=figure,
         money_class=compiled(raw["money_class_phrase"]),
-        tail=compiled(rf"(?:{_alt(list(kinds))})$"),
         bound_before=compiled(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
         commitment=compiled(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
         commitment_false=compiled(raw["commitment_false"]),
@@ -292,8 +290,9 @@ def _strip_tail(head: str, t: _Tables) -> tuple[str, list[str]]:
 
 
 def _tail_word(h: str, t: _Tables) -> str | None:
-    """What `t.tail.search(h)` matches in a text with no trailing blank: the longest word of the
-    table `h` ends with (the leftmost start wins), looked up by length; None when it ends with none."""
+    """The word of `word_kind` that a text with no trailing blank ends with, the longest (what the
+    alternation of the words anchored at the end finds: its leftmost start wins), looked up by
+    length; None when it ends with none."""
     n = len(h)
     for k in t.tail_lengths:
         if k <= n and h[n - k:] in t.word_kind:
