@@ -183,14 +183,29 @@ class Model(BaseModel):
             for name, factory in shape.factories:
                 values[name] = factory()
         model = cls.__new__(cls)
-        object.__setattr__(model, "__dict__", values)
+        _set_dict(model, values)
         if _SHARE_FIELDS_SETS:  # what the `_FieldsSet` descriptor would keep, without its call
-            _FIELDS_SET_SLOT.__set__(model, shape.fields_set)
+            _set_fields_set(model, shape.fields_set)
         else:
             object.__setattr__(model, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(model, "__pydantic_extra__", None)
-        object.__setattr__(model, "__pydantic_private__", None)
+        _set_extra(model, None)
+        _set_private(model, None)
         return model
+
+
+def _setter(name: str) -> Callable[[Any, Any], None]:
+    """What `object.__setattr__(model, name, value)` does for a model: BaseModel's slot (or
+    `__dict__`) descriptor called directly, or that call itself for a pydantic without one."""
+    slot = BaseModel.__dict__.get(name)
+    if hasattr(slot, "__set__"):
+        return slot.__set__  # type: ignore[union-attr]
+    return lambda model, value: object.__setattr__(model, name, value)
+
+
+_set_dict = _setter("__dict__")
+_set_fields_set = _setter("__pydantic_fields_set__")
+_set_extra = _setter("__pydantic_extra__")
+_set_private = _setter("__pydantic_private__")
 
 
 def _shape(cls: type[BaseModel], plan: _Plan, fields: dict[str, Any]) -> _Shape:
