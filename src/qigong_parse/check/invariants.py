@@ -105,9 +105,12 @@ def _tiling(pieces: list[_Leaf], start: int, end: int, what: str, where: str) ->
     return problems
 
 
-def tiling_problems(doc: Document) -> list[Problem]:
-    """The "nothing lost" guarantee from the Document alone: leaves tile [0, chars), parts tile theirs."""
-    part_leaves = [_part_leaves(f"parts[{i}]", part) for i, part in enumerate(doc.parts)]
+def tiling_problems(doc: Document, part_leaves: list[list[_Leaf]] | None = None) -> list[Problem]:
+    """The "nothing lost" guarantee from the Document alone: leaves tile [0, chars), parts tile theirs.
+
+    `part_leaves`, when given, are each part's `_part_leaves`."""
+    if part_leaves is None:
+        part_leaves = [_part_leaves(f"parts[{i}]", part) for i, part in enumerate(doc.parts)]
     problems = _tiling(_leaves(doc, part_leaves), 0, doc.source.chars, "the document", "")
     last_end, last_id = 0, ""
     for i, part in enumerate(doc.parts):
@@ -122,7 +125,9 @@ def tiling_problems(doc: Document) -> list[Problem]:
 
 def check_document(doc: Document) -> list[Problem]:
     """Every invariant a schema-valid Document must keep that needs no source text (empty: none)."""
-    return _Checker(doc.source.chars).document(doc) + tiling_problems(doc)
+    checker = _Checker(doc.source.chars)
+    problems = checker.document(doc)
+    return problems + tiling_problems(doc, checker.part_leaves)
 
 
 class _Checker:
@@ -131,6 +136,10 @@ class _Checker:
     def __init__(self, chars: int) -> None:
         self.chars = chars
         self.problems: list[Problem] = []
+        # each part's leaves (`_part_leaves`), gathered on the walk
+        self.part_leaves: list[list[_Leaf]] = []
+        self._leaves: list[_Leaf] = []
+        self._at = ""
 
     def add(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -185,6 +194,13 @@ class _Checker:
             self.target(f"{at}.targets[{j}]", target, part.preamble_span or part.span, "the preamble")
         if part.task_force is not None:
             self.within(f"{at}.task_force.span", part.task_force.span, part.span, "the part")
+        leaves: list[_Leaf] = []
+        if part.head_span is not None:
+            leaves.append((part.head_span, f"{at}.head_span", None))
+        if part.preamble_span is not None:
+            leaves.append((part.preamble_span, f"{at}.preamble_span", None))
+        self.part_leaves.append(leaves)
+        self._leaves, self._at = leaves, at
         last_end = part.preamble_span[1] if part.preamble_span else part.span[0]
         for j, node in enumerate(part.nodes):
             last_end = self.node(f"{at}.nodes[{j}]", node, part, [], last_end)
@@ -192,6 +208,7 @@ class _Checker:
     def node(self, at: str, node: Node, part: Part, parent_path: list[str], last_end: int) -> int:
         """Check `node` and its subtree; return the end of the last span seen, for reading order."""
         span = node.span
+        self._leaves.append((span, self._at, node))
         if self._node_holds(node, part.span, parent_path, last_end):
             # what `_node_checks` checks, without building the paths it would name
             for k, target in enumerate(node.targets):
