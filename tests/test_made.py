@@ -106,3 +106,20 @@ def test_no_factory_is_a_builtin() -> None:
         for name, info in model.model_fields.items():
             if info.default_factory is not None:
                 assert inspect.isfunction(info.default_factory), f"{model.__name__}.{name}"
+
+
+def test_made_is_the_same_the_second_time_a_call_shape_is_seen() -> None:
+    # `made` keeps what it learnt of a sequence of keywords: a refused call is refused again, and
+    # each model still has its own dict and factory values.
+    for _ in range(2):
+        with pytest.raises(TypeError, match="unknown fields"):
+            Node.made(path=[], marker="", title="", span=(0, 0), title_span=(0, 0), titel="x")
+        with pytest.raises(TypeError, match="missing field 'title_span'"):
+            Node.made(path=[], marker="", title="", span=(0, 0))
+    whole = {name: None for name in Node.model_fields} | dict(path=["一"], targets=[], children=[])
+    nodes = [Node.made(**whole) for _ in range(2)] + [Node.made(path=["一"], marker="", title="", span=(0, 0),
+                                                                title_span=(0, 0)) for _ in range(2)]
+    assert len({id(vars(n)) for n in nodes}) == 4 and all(list(vars(n)) == list(Node.model_fields) for n in nodes)
+    assert nodes[2].targets is not nodes[3].targets and nodes[2].model_fields_set == {
+        "path", "marker", "title", "span", "title_span"}
+    assert nodes[0].model_fields_set == set(Node.model_fields)

@@ -143,3 +143,19 @@ def test_normalize_of_a_long_text_is_the_table_translation() -> None:
     assert len(text) >= 512
     assert normalize(text) == text.translate(_TABLE)
     assert normalize(text[:100]) == text[:100].translate(_TABLE)
+
+
+def test_normalize_of_long_texts_in_any_order_is_the_table_translation() -> None:
+    """The long-text path replaces each changing character throughout when its scan first meets
+    it: whatever order the characters come in, one of them last, the result is the translation."""
+    import random
+
+    from qigong_parse.text.normalize import _LONE_CR, _LOSSY_INDENT, _TABLE, normalize
+
+    rng = random.Random(7)
+    alphabet = [chr(code) for code in _TABLE] + list("一二三,.\n\r?? ab")
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(512, 1500))) + rng.choice(alphabet)
+        expected = _LONE_CR.sub("\n", text.translate(_TABLE))
+        expected = _LOSSY_INDENT.sub(lambda m: " " * len(m.group()), expected)
+        assert normalize(text) == expected

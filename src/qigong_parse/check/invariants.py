@@ -44,7 +44,8 @@ def leaf_spans(doc: Document) -> list[tuple[str, Span]]:
     return [(_label(leaf), leaf[0]) for leaf in _leaves(doc)]
 
 
-def _leaves(doc: Document) -> list[_Leaf]:
+def _leaves(doc: Document, part_leaves: list[list[_Leaf]] | None = None) -> list[_Leaf]:
+    """The document's leaves; `part_leaves`, when given, are its parts' (`_part_leaves`)."""
     out: list[_Leaf] = [(u.span, f"unassigned[{i}]", None) for i, u in enumerate(doc.unassigned)]
     if doc.notice is not None:
         out.append((doc.notice.span, "notice.span", None))
@@ -52,8 +53,10 @@ def _leaves(doc: Document) -> list[_Leaf]:
             out.append((doc.notice.attachments_span, "notice.attachments_span", None))
         if doc.notice.signature_span is not None:
             out.append((doc.notice.signature_span, "notice.signature_span", None))
-    for i, part in enumerate(doc.parts):
-        out.extend(_part_leaves(f"parts[{i}]", part))
+    if part_leaves is None:
+        part_leaves = [_part_leaves(f"parts[{i}]", part) for i, part in enumerate(doc.parts)]
+    for leaves in part_leaves:
+        out.extend(leaves)
     return out
 
 
@@ -67,19 +70,34 @@ def _part_leaves(at: str, part: Part) -> list[_Leaf]:
     return out
 
 
+def _tiled_to(pieces: list[_Leaf], start: int) -> int | None:
+    """Where `pieces`, as they come, tile on to from `start` when each starts where the one before
+    it ends and none ends before it starts (then they are in sorted order already, and `_tiling`
+    would find no gap and no overlap); None otherwise."""
+    pos = start
+    for leaf in pieces:
+        s, e = leaf[0]
+        if s != pos or e < s:
+            return None
+        pos = e
+    return pos
+
+
 def _tiling(pieces: list[_Leaf], start: int, end: int, what: str, where: str) -> list[Problem]:
     """Problems when `pieces` do not cover ``[start, end)`` contiguously (one per gap or overlap)."""
     problems: list[Problem] = []
-    pos = start
-    for leaf in sorted(pieces, key=lambda p: (p[0][0], p[0][1])):
-        s, e = leaf[0]
-        if s > pos:
-            problems.append(Problem(where, f"gap: text [{pos}, {s}) is covered by no piece of {what} "
-                                           f"(the next is {_label(leaf)} {[s, e]})"))
-        elif s < pos:
-            problems.append(Problem(where, f"overlap: {_label(leaf)} {[s, e]} overlaps the piece before it "
-                                           f"(which ends at {pos})"))
-        pos = max(pos, e)
+    pos = _tiled_to(pieces, start)
+    if pos is None:
+        pos = start
+        for leaf in sorted(pieces, key=lambda p: (p[0][0], p[0][1])):
+            s, e = leaf[0]
+            if s > pos:
+                problems.append(Problem(where, f"gap: text [{pos}, {s}) is covered by no piece of {what} "
+                                               f"(the next is {_label(leaf)} {[s, e]})"))
+            elif s < pos:
+                problems.append(Problem(where, f"overlap: {_label(leaf)} {[s, e]} overlaps the piece before it "
+                                               f"(which ends at {pos})"))
+            pos = max(pos, e)
     if pos < end:
         problems.append(Problem(where, f"end: text [{pos}, {end}) at the end is covered by no piece of {what}"))
     elif pos > end:
@@ -87,9 +105,13 @@ def _tiling(pieces: list[_Leaf], start: int, end: int, what: str, where: str) ->
     return problems
 
 
-def tiling_problems(doc: Document) -> list[Problem]:
-    """The "nothing lost" guarantee from the Document alone: leaves tile [0, chars), parts tile theirs."""
-    problems = _tiling(_leaves(doc), 0, doc.source.chars, "the document", "")
+def tiling_problems(doc: Document, part_leaves: list[list[_Leaf]] | None = None) -> list[Problem]:
+    """The "nothing lost" guarantee from the Document alone: leaves tile [0, chars), parts tile theirs.
+
+    `part_leaves`, when given, are each part's `_part_leaves`."""
+    if part_leaves is None:
+        part_leaves = [_part_leaves(f"parts[{i}]", part) for i, part in enumerate(doc.parts)]
+    problems = _tiling(_leaves(doc, part_leaves), 0, doc.source.chars, "the document", "")
     last_end, last_id = 0, ""
     for i, part in enumerate(doc.parts):
         at = f"parts[{i}]"
@@ -97,14 +119,15 @@ def tiling_problems(doc: Document) -> list[Problem]:
             problems.append(Problem(f"{at}.span", f"overlap: {list(part.span)} overlaps part {last_id!r}, "
                                                   f"which ends at {last_end}"))
         last_end, last_id = max(last_end, part.span[1]), part.id
-        problems.extend(_tiling(_part_leaves(at, part), part.span[0], part.span[1], f"part {part.id!r}",
-                                f"{at}.span"))
+        problems.extend(_tiling(part_leaves[i], part.span[0], part.span[1], f"part {part.id!r}", f"{at}.span"))
     return problems
 
 
 def check_document(doc: Document) -> list[Problem]:
     """Every invariant a schema-valid Document must keep that needs no source text (empty: none)."""
-    return _Checker(doc.source.chars).document(doc) + tiling_problems(doc)
+    checker = _Checker(doc.source.chars)
+    problems = checker.document(doc)
+    return problems + tiling_problems(doc, checker.part_leaves)
 
 
 class _Checker:
@@ -113,6 +136,10 @@ class _Checker:
     def __init__(self, chars: int) -> None:
         self.chars = chars
         self.problems: list[Problem] = []
+        # each part's leaves (`_part_leaves`), gathered on the walk
+        self.part_leaves: list[list[_Leaf]] = []
+        self._leaves: list[_Leaf] = []
+        self._at = ""
 
     def add(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -167,12 +194,64 @@ class _Checker:
             self.target(f"{at}.targets[{j}]", target, part.preamble_span or part.span, "the preamble")
         if part.task_force is not None:
             self.within(f"{at}.task_force.span", part.task_force.span, part.span, "the part")
+        leaves: list[_Leaf] = []
+        if part.head_span is not None:
+            leaves.append((part.head_span, f"{at}.head_span", None))
+        if part.preamble_span is not None:
+            leaves.append((part.preamble_span, f"{at}.preamble_span", None))
+        self.part_leaves.append(leaves)
+        self._leaves, self._at = leaves, at
         last_end = part.preamble_span[1] if part.preamble_span else part.span[0]
         for j, node in enumerate(part.nodes):
             last_end = self.node(f"{at}.nodes[{j}]", node, part, [], last_end)
 
     def node(self, at: str, node: Node, part: Part, parent_path: list[str], last_end: int) -> int:
         """Check `node` and its subtree; return the end of the last span seen, for reading order."""
+        span = node.span
+        self._leaves.append((span, self._at, node))
+        if self._node_holds(node, part.span, parent_path, last_end):
+            # what `_node_checks` checks, without building the paths it would name
+            for k, target in enumerate(node.targets):
+                if not self._target_holds(target, span):
+                    self.target(f"{at}.targets[{k}]", target, span, "its node")
+        else:
+            self._node_checks(at, node, part, parent_path, last_end)
+        if span[1] > last_end:
+            last_end = span[1]
+        for k, child in enumerate(node.children):
+            last_end = self.node(f"{at}.children[{k}]", child, part, node.path, last_end)
+        return last_end
+
+    def _node_holds(self, node: Node, outer: Span, parent_path: list[str], last_end: int) -> bool:
+        """True when `_node_checks` (its targets aside) would find nothing wrong with `node`."""
+        chars = self.chars
+        span, title_span, path = node.span, node.title_span, node.path
+        start, end = span[0], span[1]
+        if not (end <= chars and outer[0] <= start and end <= outer[1] and start >= last_end):
+            return False
+        if title_span is None or not (title_span[1] <= chars and start <= title_span[0] and title_span[1] <= end
+                                      and len(node.title) == title_span[1] - title_span[0]):
+            return False
+        covered = end - start
+        if len(node.marker) > covered or (node.origin == "outline" and len(node.marker + node.text) > covered):
+            return False
+        if len(path) != len(parent_path) + 1 or path[:-1] != parent_path:
+            return False
+        duty = node.responsibility
+        if duty is not None and duty.span is not None:
+            duty_span = duty.span
+            return duty_span[1] <= chars and start <= duty_span[0] and duty_span[1] <= end
+        return True
+
+    def _target_holds(self, target: Target, outer: Span) -> bool:
+        """True when `target` (the method) would find nothing wrong with `target`."""
+        span = target.span
+        return (span[1] <= self.chars and outer[0] <= span[0] and span[1] <= outer[1]
+                and len(target.quote) == span[1] - span[0]
+                and not (target.value_max is not None and target.value_max < target.value))
+
+    def _node_checks(self, at: str, node: Node, part: Part, parent_path: list[str], last_end: int) -> None:
+        """The checks of `node` itself, each problem named by its path."""
         self.within(f"{at}.span", node.span, part.span, "its part")
         self.within(f"{at}.title_span", node.title_span, node.span, "the node")
         self.length(f"{at}.title", node.title, node.title_span)
@@ -191,10 +270,6 @@ class _Checker:
             self.within(f"{at}.responsibility.span", node.responsibility.span, node.span, "its node")
         for k, target in enumerate(node.targets):
             self.target(f"{at}.targets[{k}]", target, node.span, "its node")
-        last_end = max(last_end, node.span[1])
-        for k, child in enumerate(node.children):
-            last_end = self.node(f"{at}.children[{k}]", child, part, node.path, last_end)
-        return last_end
 
     def target(self, at: str, target: Target, outer: Span, outer_name: str) -> None:
         self.within(f"{at}.span", target.span, outer, outer_name)

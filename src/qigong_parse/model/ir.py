@@ -53,9 +53,11 @@ class NodeTree(NamedTuple):
 
     def walk(self) -> Iterator[NodeTree]:
         """This node and its descendants, in reading order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        if not self.children:
+            return iter((self,))
+        out = [self]
+        _walk_into(self.children, out)
+        return iter(out)
 
     @property
     def own_region(self) -> Span:
@@ -78,8 +80,18 @@ class PartTree(NamedTuple):
 
     def walk(self) -> Iterator[NodeTree]:
         """All nodes of the part, in reading order."""
-        for node in self.nodes:
-            yield from node.walk()
+        out: list[NodeTree] = []
+        _walk_into(self.nodes, out)
+        return iter(out)
+
+
+def _walk_into(nodes: tuple[NodeTree, ...], out: list[NodeTree]) -> None:
+    # A list filled in one recursion over the nodes that have children: a recursive generator
+    # resumes every frame above a node for each node it yields.
+    for node in nodes:
+        out.append(node)
+        if node.children:
+            _walk_into(node.children, out)
 
 
 class OutlineResult(NamedTuple):

@@ -110,12 +110,23 @@ def _new_list() -> list[Any]:
 class _Plan(NamedTuple):
     """How `made` fills a model's `__dict__`: every field in order with its default (`_REQUIRED`
     for a required field; a factory's field holds pydantic's undefined until its factory runs),
-    the factories, the required fields."""
+    the factories, the required fields; the shapes of the calls seen, by their keywords in order."""
 
     names: frozenset[str]
     defaults: dict[str, Any]
     factories: tuple[tuple[str, Callable[..., Any]], ...]
     required: tuple[str, ...]
+    shapes: dict[tuple[str, ...], _Shape]
+
+
+class _Shape(NamedTuple):
+    """What `made` does for one sequence of keywords, all of them fields and every required one
+    among them: whether they are every field in model order (then the keywords' dict is the
+    model's `__dict__` as it is), the factories of the fields left out, the fields set."""
+
+    whole: bool
+    factories: tuple[tuple[str, Callable[..., Any]], ...]
+    fields_set: frozenset[str]
 
 
 _PLANS: dict[type, _Plan] = {}
@@ -132,6 +143,7 @@ def _plan(cls: type[BaseModel]) -> _Plan:
             factories=tuple((name, list if info.default_factory is _new_list else info.default_factory)
                             for name, info in items if info.default_factory is not None),
             required=tuple(name for name, info in items if info.default_factory is None and info.is_required()),
+            shapes={},
         )
         _PLANS[cls] = plan
     return plan
@@ -162,28 +174,57 @@ class Model(BaseModel):
         is a programming error and raises TypeError.
         """
         plan = _PLANS.get(cls) or _plan(cls)
-        if not fields.keys() <= plan.names:
-            unknown = sorted(fields.keys() - cls.__pydantic_fields__.keys())
-            raise TypeError(f"{cls.__name__}.made: unknown fields {unknown}")
-        values = plan.defaults.copy()  # every field in order; the given values keep that order
-        values.update(fields)
-        if len(fields) < len(values):
-            for name, factory in plan.factories:
-                if name not in fields:
-                    values[name] = factory()
-            for name in plan.required:
-                if name not in fields:
-                    raise TypeError(f"{cls.__name__}.made: missing field {name!r}")
+        shape = plan.shapes.get(tuple(fields)) or _shape(cls, plan, fields)
+        if shape.whole:  # a fresh dict (a call's keywords always are), in model order
+            values = fields
+        else:
+            values = plan.defaults.copy()  # every field in order; the given values keep that order
+            values.update(fields)
+            for name, factory in shape.factories:
+                values[name] = factory()
         model = cls.__new__(cls)
-        object.__setattr__(model, "__dict__", values)
+        _set_dict(model, values)
         if _SHARE_FIELDS_SETS:  # what the `_FieldsSet` descriptor would keep, without its call
-            key = frozenset(fields)
-            _FIELDS_SET_SLOT.__set__(model, _SHARED_FIELDS_SETS.setdefault(key, key))
+            _set_fields_set(model, shape.fields_set)
         else:
             object.__setattr__(model, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(model, "__pydantic_extra__", None)
-        object.__setattr__(model, "__pydantic_private__", None)
+        _set_extra(model, None)
+        _set_private(model, None)
         return model
+
+
+def _setter(name: str) -> Callable[[Any, Any], None]:
+    """What `object.__setattr__(model, name, value)` does for a model: BaseModel's slot (or
+    `__dict__`) descriptor called directly, or that call itself for a pydantic without one."""
+    slot = BaseModel.__dict__.get(name)
+    if hasattr(slot, "__set__"):
+        return slot.__set__  # type: ignore[union-attr]
+    return lambda model, value: object.__setattr__(model, name, value)
+
+
+_set_dict = _setter("__dict__")
+_set_fields_set = _setter("__pydantic_fields_set__")
+_set_extra = _setter("__pydantic_extra__")
+_set_private = _setter("__pydantic_private__")
+
+
+def _shape(cls: type[BaseModel], plan: _Plan, fields: dict[str, Any]) -> _Shape:
+    """The shape of a `made` call with these keywords, kept in `plan`; TypeError (nothing kept)
+    for an unknown or a missing field."""
+    if not fields.keys() <= plan.names:
+        unknown = sorted(fields.keys() - cls.__pydantic_fields__.keys())
+        raise TypeError(f"{cls.__name__}.made: unknown fields {unknown}")
+    for name in plan.required:
+        if name not in fields:
+            raise TypeError(f"{cls.__name__}.made: missing field {name!r}")
+    key = frozenset(fields)
+    shape = _Shape(
+        whole=tuple(fields) == tuple(plan.defaults),
+        factories=tuple((name, factory) for name, factory in plan.factories if name not in fields),
+        fields_set=_SHARED_FIELDS_SETS.setdefault(key, key),
+    )
+    plan.shapes[tuple(fields)] = shape
+    return shape
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

@@ -213,7 +213,7 @@ def _restore_doc_number(written: str) -> tuple[str, bool]:
     no = m.group("no")
     if not no:
         return written, True
-    if regex.fullmatch(r".+[〔\[(]\d{4}[〕\])]\d{1,4}号", written):
+    if compiled(r".+[〔\[(]\d{4}[〕\])]\d{1,4}号").fullmatch(written):
         return written, False  # complete as written, whatever its brackets (新政办发[2024]8号)
     restored = f"{head}〔{m.group('year')}〕{no}号"
     return restored, _squash(written) != restored
@@ -316,7 +316,7 @@ def _date_at(lines: list[Line], i: int, state: ParseState, lead_end: int) -> tup
 def _issuer_line(content: str) -> str | None:
     """The issuer a signature line names: one body, or joint bodies separated by spaces (joined by 、)."""
     t = _tables()
-    names = [n for n in regex.split(r"\s{2,}|\s*、\s*", content.strip()) if n]
+    names = [n for n in compiled(r"\s{2,}|\s*、\s*").split(content.strip()) if n]
     if names and all(t["issuer"].match(_squash(n)) for n in names):
         return "、".join(_squash(n) for n in names)
     return None
@@ -513,7 +513,7 @@ def _chrome_dates(lines: list[Line], lead_end: int) -> list[dt.date]:
 def _field_dates(frame: _Frame) -> list[dt.date]:
     out = []
     for key in _tables()["front_matter_fields"]["date"]:
-        m = regex.match(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", frame.fields.get(key, ""))
+        m = compiled(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})").match(frame.fields.get(key, ""))
         if m and (d := _parse_date(m)):
             out.append(d)
     return out
@@ -558,7 +558,7 @@ def _annex_heading(lines: list[Line], i: int) -> tuple[int | None, str] | None:
         return None
     rest = m.group("rest").strip()
     num = cn_to_int(m.group("num")) if m.group("num") else None
-    if (num is None and rest) or (rest and regex.match(r"^\d+\s*[.、]", rest)):
+    if (num is None and rest) or (rest and compiled(r"^\d+\s*[.、]").match(rest)):
         return None
     if rest and not _plan_title_like(rest):
         return None
@@ -647,7 +647,7 @@ def _clean_title(text: str, lines: list[Line], idx: list[int]) -> str:
 def _title_from_notice(title: str | None) -> str | None:
     if not title:
         return None
-    m = regex.search(r"《([^》]+)》", title)
+    m = compiled(r"《([^》]+)》").search(title)
     return m.group(1) if m else None
 
 

@@ -70,7 +70,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         s, e = g.span("v")
         return text[para_start + s : para_start + e].strip(_TRIM)
 
-    name_m = next((x for x in f.name.finditer(para) if len(x.group("v")) > 4), f.name.search(para))
+    name_m = next((x for x in f.name.finditer(para) if len(x.group("v")) > 4), None) or f.name.search(para)
     conv_m = f.convener.search(para)
     if not (name_m or conv_m):
         return None
@@ -107,7 +107,7 @@ def _paragraph(norm: str, start: int, end: int, m: regex.Match[str], f: _Fields)
 def _deputies(written: str | None, registry: UnitRegistry, f: _Fields) -> list[str]:
     """副召集人 as units where the registry reads them, else as written."""
     deputies: list[str] = []
-    for piece in regex.split(r"[、,]", f.holder_tail.sub("", written)) if written else ():
+    for piece in compiled(r"[、,]").split(f.holder_tail.sub("", written)) if written else ():
         piece = piece.strip(_TRIM)
         if not piece:
             continue
