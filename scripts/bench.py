@@ -282,7 +282,7 @@ def _run_worker(*args: object) -> Any:
 
 
 # A command the bench runs with something added to its environment: the command line without its
-# store of compiled patterns (store.py), as on its first run on a machine.
+# store of compiled patterns (run_cache.py), as on its first run on a machine.
 NO_STORE = {"QIGONG_NO_CACHE": "1"}
 _ENVS: dict[str, dict[str, str]] = {}
 

@@ -17,7 +17,7 @@ SAMPLE = ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
-# The command line keeps compiled patterns in the user's cache directory (store.py): the
+# The command line keeps compiled patterns in the user's cache directory (run_cache.py): the
 # suite's runs of it (and the subprocesses they start) keep theirs in a directory of their own.
 os.environ.pop("QIGONG_NO_CACHE", None)
 os.environ["QIGONG_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"qigong-parse-test-cache-{os.getuid()}")

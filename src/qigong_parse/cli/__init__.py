@@ -701,13 +701,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = sys.argv[1:] if argv is None else list(argv)
     collector_was_on = _startup()
-    from .. import store
+    from .. import run_cache
 
-    store.enable()  # compiled patterns and rule tables kept in the user's cache directory (QIGONG_NO_CACHE=1: off)
+    run_cache.enable()  # compiled patterns and rule tables kept in the user's cache directory (QIGONG_NO_CACHE=1: off)
     try:
         code = run(args)
     finally:
-        store.save()
+        run_cache.save()
         if collector_was_on:
             _collect_from_here()
             # The process exits next: freezing the heap spares the interpreter's shutdown

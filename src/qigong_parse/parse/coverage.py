@@ -17,7 +17,7 @@ from ..model.ir import CoverageFacts, Extraction, NodeTree, PartFacts, PartTree
 from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Span, Unassigned
 from ..rules import load_table
 from ..rules.markers import marker_prefix
-from ..store import compiled
+from ..run_cache import compiled
 from ..text.lines import content_lines, split_lines
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState

@@ -18,7 +18,7 @@ import regex
 from ..model.ir import Duty, NodeTree, OutlineResult, PartTree
 from ..model.output import ParseWarning, PartSlice, Role
 from ..rules import load_table
-from ..store import compiled
+from ..run_cache import compiled
 from ..text.lines import content_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
 from .state import ParseState

@@ -27,7 +27,7 @@ from ..model.output import Attachment, Notice, PartSlice, Segmentation, Span, Un
 from ..rules import TableError, load_table
 from ..rules.markers import marker_prefix
 from ..rules.units import overlay_rules
-from ..store import compiled
+from ..run_cache import compiled
 from ..text.lines import Line
 from ..text.numerals import cn_to_int, year_digits
 from .state import ParseState

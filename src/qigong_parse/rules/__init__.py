@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import QigongError
-from ..store import table
+from ..run_cache import table
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -53,7 +53,7 @@ def load_table(name: str) -> Any:
     schema_key(name)
     try:
         raw = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-        return table(name, raw, _read_yaml)  # kept between runs of the command line (store.py)
+        return table(name, raw, _read_yaml)  # kept between runs of the command line (run_cache.py)
     except (OSError, yaml.YAMLError) as exc:
         raise TableError(f"cannot load the table data/{name} (is the installation complete?): {exc}") from exc
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..store import compiled
+from ..run_cache import compiled
 from . import TableError, load_table
 
 _NAMED_GROUP = compiled(r"\(\?P<\w+>")

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple
 
 from ..errors import QigongError
-from ..store import compiled
+from ..run_cache import compiled
 from . import load_table, table_names
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]

@@ -21,7 +21,7 @@ import regex
 from ...model.output import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
-from ...store import compiled
+from ...run_cache import compiled
 
 
 class ClauseForm(NamedTuple):

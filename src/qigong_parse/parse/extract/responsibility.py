@@ -20,7 +20,7 @@ from ...model.ir import Duty
 from ...model.output import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
-from ...store import compiled
+from ...run_cache import compiled
 from .clauses import Stated, find_clauses, grammar, in_force
 
 ListRole = Literal["joint", "lead"]

@@ -25,7 +25,7 @@ import regex
 from ...model.output import Bound, Change, Commitment, Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
-from ...store import compiled
+from ...run_cache import compiled
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
 

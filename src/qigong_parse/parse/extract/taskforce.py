@@ -16,7 +16,7 @@ import regex
 from ...model.output import TaskForce
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
-from ...store import compiled
+from ...run_cache import compiled
 
 _TRIM = " \t\r\n\u3000。.;,、"
 

@@ -1,4 +1,4 @@
-"""The store of compiled patterns and rule tables (store.py): what it keeps, refuses and writes."""
+"""The store of compiled patterns and rule tables (run_cache.py): what it keeps, refuses and writes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 import regex
 import yaml
 
-from qigong_parse import store
+from qigong_parse import run_cache
 
 from .conftest import SAMPLE
 
@@ -24,15 +24,15 @@ PATTERN = r"(?P<lead>[^,;]+?)牵头"
 @pytest.fixture
 def store_file(tmp_path: Path) -> Iterator[Path]:
     """A store in a temporary directory; plain compiling again afterwards."""
-    assert store.enable(tmp_path) == tmp_path
-    yield store.store_path(tmp_path)
-    store.disable()
+    assert run_cache.enable(tmp_path) == tmp_path
+    yield run_cache.store_path(tmp_path)
+    run_cache.disable()
 
 
 def _reopen(directory: Path) -> None:
     """What a new process does: forget what this one built, use the same directory."""
-    store.disable()
-    store.enable(directory)
+    run_cache.disable()
+    run_cache.enable(directory)
 
 
 def _no_compiling(monkeypatch: pytest.MonkeyPatch, *stored: str) -> None:
@@ -47,39 +47,39 @@ def _no_compiling(monkeypatch: pytest.MonkeyPatch, *stored: str) -> None:
 
 
 def test_a_saved_pattern_is_loaded_not_compiled(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = store.compiled(PATTERN)
-    backwards = store.compiled("[。\n]", regex.REVERSE)
-    assert store.save() and store_file.is_file()
-    assert not store.save()  # nothing new: nothing written
+    first = run_cache.compiled(PATTERN)
+    backwards = run_cache.compiled("[。\n]", regex.REVERSE)
+    assert run_cache.save() and store_file.is_file()
+    assert not run_cache.save()  # nothing new: nothing written
     _reopen(store_file.parent)
     _no_compiling(monkeypatch, PATTERN, "[。\n]")
-    again = store.compiled(PATTERN)
+    again = run_cache.compiled(PATTERN)
     assert again._pickled_data == first._pickled_data  # type: ignore[attr-defined]
     assert again.search("市发改委牵头").group("lead") == "市发改委"
-    assert store.compiled("[。\n]", regex.REVERSE)._pickled_data == backwards._pickled_data  # type: ignore[attr-defined]
-    assert store.compiled(PATTERN) is again  # built once per process
+    assert run_cache.compiled("[。\n]", regex.REVERSE)._pickled_data == backwards._pickled_data  # type: ignore[attr-defined]
+    assert run_cache.compiled(PATTERN) is again  # built once per process
 
 
 def test_library_use_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store.disable()
+    run_cache.disable()
     monkeypatch.setenv("QIGONG_CACHE_DIR", str(tmp_path))
-    assert store.compiled(PATTERN).pattern == PATTERN
-    assert not store.save()
+    assert run_cache.compiled(PATTERN).pattern == PATTERN
+    assert not run_cache.save()
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05garbage", "truncate"])
 def test_a_damaged_store_is_ignored_and_replaced(store_file: Path, damage: bytes | str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    store.compiled(PATTERN)
-    store.save()
+    run_cache.compiled(PATTERN)
+    run_cache.save()
     store_file.write_bytes(store_file.read_bytes()[:40] if damage == "truncate" else damage)  # type: ignore[operator]
     _reopen(store_file.parent)
-    assert store.compiled(PATTERN).search("市发改委牵头")
-    assert store.save()  # compiled afresh, so written again
+    assert run_cache.compiled(PATTERN).search("市发改委牵头")
+    assert run_cache.save()  # compiled afresh, so written again
     _reopen(store_file.parent)
     _no_compiling(monkeypatch, PATTERN)
-    assert store.compiled(PATTERN).search("市发改委牵头")
+    assert run_cache.compiled(PATTERN).search("市发改委牵头")
 
 
 class _Planted:
@@ -90,7 +90,7 @@ class _Planted:
 
 
 def _write_store(path: Path, entries: dict[tuple[str, int], bytes], **header: object) -> None:
-    payload = {"format": store._FORMAT, "regex": regex.__version__, "python": list(sys.version_info[:2]),
+    payload = {"format": run_cache._FORMAT, "regex": regex.__version__, "python": list(sys.version_info[:2]),
                "patterns": entries, "tables": {}}
     payload.update(header)
     path.write_bytes(pickle.dumps(payload))
@@ -100,23 +100,23 @@ def test_a_store_builds_nothing_but_patterns(store_file: Path, tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     _write_store(store_file, {(PATTERN, 0): pickle.dumps(_Planted())})
     _reopen(store_file.parent)
-    assert store.compiled(PATTERN).pattern == PATTERN
+    assert run_cache.compiled(PATTERN).pattern == PATTERN
     assert not (tmp_path / "planted.txt").exists()
     # the same refusal for the file as a whole
     store_file.write_bytes(pickle.dumps(_Planted()))
     _reopen(store_file.parent)
-    assert store.compiled(PATTERN).pattern == PATTERN
+    assert run_cache.compiled(PATTERN).pattern == PATTERN
     assert not (tmp_path / "planted.txt").exists()
 
 
 def test_an_entry_for_another_pattern_is_not_used(store_file: Path) -> None:
     _write_store(store_file, {(PATTERN, 0): pickle.dumps(regex.compile(r"\d+"))})
     _reopen(store_file.parent)
-    assert store.compiled(PATTERN).pattern == PATTERN
+    assert run_cache.compiled(PATTERN).pattern == PATTERN
     # nor an entry compiled without the flags asked for
     _write_store(store_file, {("[。\n]", int(regex.REVERSE)): pickle.dumps(regex.compile("[。\n]"))})
     _reopen(store_file.parent)
-    assert store.compiled("[。\n]", regex.REVERSE).flags & regex.REVERSE
+    assert run_cache.compiled("[。\n]", regex.REVERSE).flags & regex.REVERSE
 
 
 @pytest.mark.parametrize("header", [{"format": 0}, {"regex": "0.0"}, {"python": [2, 7]}, {"patterns": []},
@@ -125,51 +125,51 @@ def test_a_store_from_another_version_is_ignored(store_file: Path, header: dict[
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     _write_store(store_file, {(PATTERN, 0): pickle.dumps(regex.compile(PATTERN))}, **header)
     _reopen(store_file.parent)
-    store.compiled(PATTERN)
-    assert (PATTERN, 0) in store._new  # compiled, not loaded
+    run_cache.compiled(PATTERN)
+    assert (PATTERN, 0) in run_cache._new  # compiled, not loaded
 
 
 def test_a_store_that_grew_too_large_keeps_what_this_run_used(store_file: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "_MAX_PATTERNS", 3)
+    monkeypatch.setattr(run_cache, "_MAX_PATTERNS", 3)
     for i in range(5):
-        store.compiled(f"old{i}")
-    store.save()
+        run_cache.compiled(f"old{i}")
+    run_cache.save()
     _reopen(store_file.parent)
-    store.compiled("old4")
-    store.compiled("new")
-    store.save()
+    run_cache.compiled("old4")
+    run_cache.compiled("new")
+    run_cache.save()
     _reopen(store_file.parent)
-    store.compiled("x")  # loads the file
-    assert set(store._kept) == {("old4", 0), ("new", 0)}
+    run_cache.compiled("x")  # loads the file
+    assert set(run_cache._kept) == {("old4", 0), ("new", 0)}
 
 
 def test_a_directory_that_cannot_take_the_store_is_no_error(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
-    store.enable(blocked)
+    run_cache.enable(blocked)
     try:
-        store.compiled(PATTERN)
-        assert not store.save()
+        run_cache.compiled(PATTERN)
+        assert not run_cache.save()
         assert blocked.read_text() == "not a directory"
     finally:
-        store.disable()
+        run_cache.disable()
 
 
 def test_where_the_store_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("QIGONG_NO_CACHE", "QIGONG_CACHE_DIR", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert store.cache_dir() == tmp_path / ".cache" / "qigong-parse"
+    assert run_cache.cache_dir() == tmp_path / ".cache" / "qigong-parse"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert store.cache_dir() == tmp_path / "xdg" / "qigong-parse"
+    assert run_cache.cache_dir() == tmp_path / "xdg" / "qigong-parse"
     monkeypatch.setenv("QIGONG_CACHE_DIR", str(tmp_path / "own"))
-    assert store.cache_dir() == tmp_path / "own"
+    assert run_cache.cache_dir() == tmp_path / "own"
     monkeypatch.setenv("QIGONG_NO_CACHE", "0")
-    assert store.cache_dir() == tmp_path / "own"
+    assert run_cache.cache_dir() == tmp_path / "own"
     monkeypatch.setenv("QIGONG_NO_CACHE", "1")
-    assert store.cache_dir() is None
-    assert store.enable() is None
+    assert run_cache.cache_dir() is None
+    assert run_cache.enable() is None
 
 
 def _parse(out: Path, **env: str) -> bytes:
@@ -198,12 +198,12 @@ def test_the_command_line_keeps_its_patterns(tmp_path: Path) -> None:
     first = _parse(tmp_path / "first.yaml", QIGONG_CACHE_DIR=str(cache), PYTHONHASHSEED="1")
     (store_file,) = cache.iterdir()
     written = store_file.stat().st_mtime_ns
-    store.enable(cache)
+    run_cache.enable(cache)
     try:
-        store.compiled("x")
-        assert len(store._kept) > 100  # the rule tables' patterns
+        run_cache.compiled("x")
+        assert len(run_cache._kept) > 100  # the rule tables' patterns
     finally:
-        store.disable()
+        run_cache.disable()
     second = _parse(tmp_path / "second.yaml", QIGONG_CACHE_DIR=str(cache), PYTHONHASHSEED="2")
     assert plain == first == second
     assert store_file.stat().st_mtime_ns == written  # everything came from the store: nothing to write
@@ -221,17 +221,17 @@ def test_a_kept_table_is_not_read_again(store_file: Path) -> None:
     calls: list[str] = []
     read = _counting_reader(calls)
     text = "units:\n  市发改委: [市发展改革委]\nlevels: [市, 县]\n"
-    first = store.table("units/x.yaml", text, read)
-    assert store.save()
+    first = run_cache.table("units/x.yaml", text, read)
+    assert run_cache.save()
     _reopen(store_file.parent)
-    again = store.table("units/x.yaml", text, read)
+    again = run_cache.table("units/x.yaml", text, read)
     assert again == first and calls == [text]  # read once, by the first process
     # the table's text changed: read again, and the store follows
     changed = text.replace("县", "区")
-    assert store.table("units/x.yaml", changed, read)["levels"] == ["市", "区"]
-    assert store.save()
+    assert run_cache.table("units/x.yaml", changed, read)["levels"] == ["市", "区"]
+    assert run_cache.save()
     _reopen(store_file.parent)
-    assert store.table("units/x.yaml", changed, read)["levels"] == ["市", "区"]
+    assert run_cache.table("units/x.yaml", changed, read)["levels"] == ["市", "区"]
     assert calls == [text, changed]
 
 
@@ -239,11 +239,11 @@ def test_a_table_of_other_values_is_not_kept(store_file: Path) -> None:
     calls: list[str] = []
     read = _counting_reader(calls)
     text = "since: 2024-01-01\n"  # a date: the store's reader builds built-in values only
-    store.table("dated.yaml", text, read)
-    store.compiled(PATTERN)
-    assert store.save()
+    run_cache.table("dated.yaml", text, read)
+    run_cache.compiled(PATTERN)
+    assert run_cache.save()
     _reopen(store_file.parent)
-    assert store.table("dated.yaml", text, read) == {"since": datetime.date(2024, 1, 1)}
+    assert run_cache.table("dated.yaml", text, read) == {"since": datetime.date(2024, 1, 1)}
     assert calls == [text, text]
 
 
@@ -252,32 +252,32 @@ def test_a_damaged_table_entry_is_read_again(store_file: Path) -> None:
     text = "a: 1\n"
     _write_store(store_file, {}, tables={"t.yaml": (text, b"\x80\x05broken")})
     _reopen(store_file.parent)
-    assert store.table("t.yaml", text, _counting_reader(calls)) == {"a": 1}
+    assert run_cache.table("t.yaml", text, _counting_reader(calls)) == {"a": 1}
     assert calls == [text]
 
 
 def test_library_use_reads_every_table(tmp_path: Path) -> None:
-    store.disable()
+    run_cache.disable()
     calls: list[str] = []
     for _ in range(2):
-        store.table("t.yaml", "a: 1\n", _counting_reader(calls))
-    assert len(calls) == 2 and not store.save()
+        run_cache.table("t.yaml", "a: 1\n", _counting_reader(calls))
+    assert len(calls) == 2 and not run_cache.save()
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="file ownership is a POSIX notion")
 def test_a_store_others_could_write_is_not_read(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     previous = os.umask(0o002)  # a group-writable default must not make our own store unreadable
     try:
-        store.compiled(PATTERN)
-        assert store.save()
+        run_cache.compiled(PATTERN)
+        assert run_cache.save()
     finally:
         os.umask(previous)
     assert store_file.stat().st_mode & 0o077 == 0
     _reopen(store_file.parent)
     _no_compiling(monkeypatch, PATTERN)
-    store.compiled(PATTERN)  # read from the store
+    run_cache.compiled(PATTERN)  # read from the store
     store_file.chmod(0o666)
     _reopen(store_file.parent)
     monkeypatch.undo()
-    store.compiled(PATTERN)
-    assert (PATTERN, 0) in store._new  # compiled again: the store was not read
+    run_cache.compiled(PATTERN)
+    assert (PATTERN, 0) in run_cache._new  # compiled again: the store was not read
