@@ -170,6 +170,14 @@ def test_where_the_store_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     monkeypatch.setenv("QIGONG_NO_CACHE", "1")
     assert run_cache.cache_dir() is None
     assert run_cache.enable() is None
+    for name in ("QIGONG_NO_CACHE", "QIGONG_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert run_cache.cache_dir() is None  # no home: no cache, and no error
 
 
 def _parse(out: Path, **env: str) -> bytes:

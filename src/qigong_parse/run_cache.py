@@ -100,7 +100,12 @@ def cache_dir() -> Path | None:
     if own:
         return Path(own)
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "qigong-parse"
+    if base:
+        return Path(base) / "qigong-parse"
+    try:
+        return Path.home() / ".cache" / "qigong-parse"
+    except (RuntimeError, KeyError, OSError):  # no home directory (a service account, say): no cache
+        return None
 
 
 def store_path(directory: Path) -> Path:
@@ -157,14 +162,14 @@ def save() -> bool:
         kept = {key: value for key, value in kept.items() if key in _used}
     tables = dict(_tables)
     for name, (text, data) in _new_tables.items():
-        pickled = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(Exception):  # kept only if the reader will build it (built-in values)
+            pickled = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
             if _reading(False)(pickled) == data:
                 tables[name] = (text, pickled)
     payload = {"format": _FORMAT, "regex": regex.__version__, "python": list(sys.version_info[:2]),
                "patterns": kept, "tables": tables}
     # written beside the store and renamed over it: a reader sees the old file or the new one
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # this user's alone (whatever the umask): `_own` reads no other file
