@@ -359,3 +359,10 @@ def test_the_console_script_starts_without_collections_and_restores_the_collecto
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")})
     assert out.stdout.split() == ["[False]", "True"]
     assert gc.isenabled()
+
+
+def test_help_names_the_cache_and_how_to_turn_it_off(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = qigong(capsys, "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "QIGONG_NO_CACHE=1" in flat and "QIGONG_CACHE_DIR" in flat and "qigong-parse" in flat

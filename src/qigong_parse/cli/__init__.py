@@ -61,7 +61,9 @@ DEBUG_HELP = "Show tracebacks of errors."
 app = typer.Typer(
     name="qigong",
     help="Turn Chinese government policy notices (通知 + 总体方案 + 实施方案) into validated YAML.\n\n"
-    "Example: qigong parse notice.txt -o notice.yaml\n\n" + EXIT_HELP,
+    "Example: qigong parse notice.txt -o notice.yaml\n\n" + EXIT_HELP + "\n\n"
+    "Cache: compiled patterns and rule tables are kept in $XDG_CACHE_HOME/qigong-parse "
+    "(else ~/.cache/qigong-parse); QIGONG_CACHE_DIR=DIR moves it, QIGONG_NO_CACHE=1 turns it off.",
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
