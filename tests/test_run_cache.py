@@ -289,3 +289,26 @@ def test_a_store_others_could_write_is_not_read(store_file: Path, monkeypatch: p
     monkeypatch.undo()
     run_cache.compiled(PATTERN)
     assert (PATTERN, 0) in run_cache._new  # compiled again: the store was not read
+
+
+def test_a_parallel_batch_fills_the_cache_as_one_process_does(tmp_path: Path) -> None:
+    """`parse --jobs 2` builds every stage's patterns and tables in the parent before its workers
+    fork (they inherit them): the parent's cache keeps them, and the outputs are a single run's."""
+    cache = tmp_path / "cache"
+    heldout = sorted((SAMPLE.parent.parent.parent / "tests" / "data" / "heldout").glob("*.txt"))[:3]
+    environ = {k: v for k, v in os.environ.items() if k != "QIGONG_NO_CACHE"} | {"QIGONG_CACHE_DIR": str(cache)}
+    outputs = {}
+    for jobs in ("2", "1"):
+        out = tmp_path / f"out{jobs}"
+        run = subprocess.run([sys.executable, "-m", "qigong_parse", "parse", str(SAMPLE), *map(str, heldout),
+                              "-o", str(out), "--jobs", jobs], env=environ, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stderr
+        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+        if jobs == "2":
+            run_cache.enable(cache)
+            try:
+                run_cache.compiled("x")  # loads the file
+                assert len(run_cache._kept) > 100 and len(run_cache._tables) > 5
+            finally:
+                run_cache.disable()
+    assert outputs["1"] == outputs["2"] and len(outputs["1"]) == 4
