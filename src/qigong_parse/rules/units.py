@@ -74,6 +74,15 @@ def _chunks(written: str) -> list[tuple[int, int]]:
     """The non-empty stretches of `written` between its list separators outside brackets."""
     out: list[tuple[int, int]] = []
     pos = 0
+    parts = written.split("、")
+    if "".join(parts).isalnum():
+        # 、 is the only separator (an alphanumeric character is no separator, space or bracket):
+        # str methods, not the regex engine's scan of every character
+        for part in parts:
+            if part:
+                out.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        return out
     seps = _SEPARATORS.finditer(written) if "(" not in written and "[" not in written \
         else _separators_outside_brackets(written)
     for sep in seps:
