@@ -152,7 +152,7 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     else:
         duty = None
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
-    return duty, tuple(_without_repeated_lines(targets, text)), tuple(brackets)
+    return duty, tuple(_without_repeated_lines(targets, text)) if targets else (), tuple(brackets)
 
 
 def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:
@@ -216,10 +216,12 @@ def _lift_group_clauses(draft: _PartDraft, nodes: Sequence[NodeTree], index: dic
     sub-item's paragraph only because the group ends there)."""
     duties = draft.duties
     for n in nodes:
-        _lift_group_clauses(draft, n.children, index, text)
-    groups_with_lines = sum(_is_label_line(duties[index[id(n)]], text) for n in nodes)
+        if n.children:
+            _lift_group_clauses(draft, n.children, index, text)
+    if not any(_is_label_line(duties[index[id(n)]], text) for n in nodes):
+        return  # no group here carries such a line
     for n in nodes:
-        if duties[index[id(n)]] is not None or not n.children or not groups_with_lines:
+        if duties[index[id(n)]] is not None or not n.children:
             continue
         *others, last = n.children
         at = index[id(last)]
