@@ -377,14 +377,16 @@ class UnitRegistry:
                 pieces.extend(self._split_chunk(written, pos, end))
             return pieces
         new = tuple.__new__
+        append = pieces.append
         for pos, end in _chunks(written):  # `_chunk_pieces` inlined: a list names many chunks read before
             found = memo.get(written[pos:end])
             if found is None:
                 pieces.extend(self._chunk_pieces(written, pos, end))
             elif not pos:
                 pieces.extend(found)
-            else:
-                pieces.extend([new(Piece, (a + pos, b + pos, w, c, k, x, r)) for a, b, w, c, k, x, r in found])
+            else:  # a loop, not a comprehension (in 3.11 a function call per chunk)
+                for a, b, w, c, k, x, r in found:
+                    append(new(Piece, (a + pos, b + pos, w, c, k, x, r)))
         return pieces
 
     def last_piece(self, written: str) -> Piece | None:
