@@ -187,3 +187,82 @@ def test_extract_leaves_the_tree_as_it_is() -> None:
     assert out.parts[0].task_force is not None
     assert [len(f.duties) for f in out.parts] == [len(nodes) for nodes in before]
 
+
+
+def _truncations_as_before(drafts: list, registry: object, warnings: list) -> None:  # type: ignore[type-arg]
+    """The completion of truncated units as first written: every node visited, each unit tested."""
+    from qigong_parse.model.ir import Duty
+    from qigong_parse.model.output import ParseWarning
+
+    full = {u for d in drafts for duty in d.duties if duty is not None for u in duty.units()
+            if u.endswith(registry.suffixes)}  # type: ignore[attr-defined]
+    if not full:
+        return
+
+    def complete(unit: str, node: object, part: object) -> str:
+        if unit.endswith(registry.suffixes) or registry.is_group(unit) or len(unit) < 2:  # type: ignore[attr-defined]
+            return unit
+        found = [f for f in full if f.startswith(unit)]
+        if len(found) != 1:
+            return unit
+        warnings.append(ParseWarning.made(code="repaired-unit", part=part.id, path=list(node.path),  # type: ignore[attr-defined]
+                                          message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
+        return found[0]
+
+    def fix(d: object, node: object, index: dict[int, int]) -> None:
+        for child in node.children:  # type: ignore[attr-defined]
+            fix(d, child, index)
+        i = index[id(node)]
+        duty = d.duties[i]  # type: ignore[attr-defined]
+        if duty is None or all(u.endswith(registry.suffixes) for u in duty.units()):  # type: ignore[attr-defined]
+            return
+        lead, support, joint = (tuple(dict.fromkeys(complete(u, node, d.part) for u in names))  # type: ignore[attr-defined]
+                                for names in (duty.lead, duty.support, duty.joint))
+        d.duties[i] = Duty(lead, support, joint, raw=duty.raw, span=duty.span)  # type: ignore[attr-defined]
+
+    for d in drafts:
+        index = {id(n): i for i, n in enumerate(d.nodes)}
+        for top in d.part.nodes:
+            fix(d, top, index)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_truncated_units_are_completed_as_when_every_node_was_visited(seed: int) -> None:
+    # Parts whose duties need no rewrite are no longer walked; a duty that names a truncation or a
+    # unit twice in a role (with a unit lacking a suffix) is still rebuilt, warnings in the same order.
+    import random
+
+    from qigong_parse.model.ir import Duty, NodeTree, PartTree
+    from qigong_parse.parse.extract import _complete_truncations, _PartDraft
+    from qigong_parse.rules.units import UnitRegistry
+
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    names = ["市文旅广体局", "市文旅", "市发改局", "市发改", "市科协", "各产业链责任部门", "市", "市教育局",
+             "市教", "市政府办", "市商务局", "市商务", "X"]
+    rng = random.Random(seed)
+
+    def node(path: tuple[str, ...], depth: int) -> NodeTree:
+        kids = tuple(node((*path, str(k)), depth + 1) for k in range(rng.randrange(3))) if depth < 2 else ()
+        return NodeTree(path=path, marker="", title="", text="", span=(0, 0), title_span=(0, 0), children=kids)
+
+    def drafts() -> list[_PartDraft]:
+        out = []
+        for p in range(3):
+            part = PartTree(id=f"p{p}", kind="main", span=(0, 0),
+                            nodes=tuple(node((str(t),), 0) for t in range(rng.randrange(1, 3))))
+            draft = _PartDraft(part)
+            for i in range(len(draft.nodes)):
+                if rng.random() < 0.7:
+                    draft.duties[i] = Duty(*(tuple(rng.choice(names) for _ in range(rng.randrange(3)))
+                                             for _ in range(3)), raw="r", span=(i, i + 1))
+            out.append(draft)
+        return out
+
+    state = rng.getstate()
+    new, old = drafts(), (rng.setstate(state), drafts())[1]
+    new_warnings: list = []  # type: ignore[type-arg]
+    old_warnings: list = []  # type: ignore[type-arg]
+    _complete_truncations(new, registry, new_warnings)
+    _truncations_as_before(old, registry, old_warnings)
+    assert [d.duties for d in new] == [d.duties for d in old]
+    assert new_warnings == old_warnings

@@ -397,3 +397,33 @@ def test_one_trie_pattern_reads_names_and_finds_where_a_list_has_something_to_do
     starting = sorted(f for f in reg._forms if f.startswith(("各", "等")))
     for form in starting:
         assert reg._match_at(form, 0) is not None, form
+
+
+def _chunks_by_separators(written: str) -> list[tuple[int, int]]:
+    """The stretches between the separators outside brackets, as the regex finds them."""
+    from qigong_parse.rules.units import _separators_outside_brackets
+
+    out, pos = [], 0
+    for sep in [*_separators_outside_brackets(written), None]:
+        end = sep.start() if sep else len(written)
+        if end > pos:
+            out.append((pos, end))
+        if sep:
+            pos = sep.end()
+    return out
+
+
+def test_chunks_cut_on_enumeration_commas_alone_as_the_separator_pattern_does() -> None:
+    # the 、-only shortcut: no character that is alphanumeric is a separator, space or bracket
+    from qigong_parse.rules.units import _chunks
+
+    for code in range(0x110000):
+        written = f"市{chr(code)}局、、县发改、"
+        assert _chunks(written) == _chunks_by_separators(written), hex(code)
+
+
+@given(st.text(alphabet="市发改局、,;/ \t\u3000\xa0\u2028，；()[]a1·", max_size=14))
+def test_chunks_match_the_separator_pattern(written: str) -> None:
+    from qigong_parse.rules.units import _chunks
+
+    assert _chunks(written) == _chunks_by_separators(written)

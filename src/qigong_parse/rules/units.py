@@ -74,12 +74,24 @@ def _chunks(written: str) -> list[tuple[int, int]]:
     """The non-empty stretches of `written` between its list separators outside brackets."""
     out: list[tuple[int, int]] = []
     pos = 0
-    for sep in [*_separators_outside_brackets(written), None]:
-        end = sep.start() if sep else len(written)
+    parts = written.split("、")
+    if "".join(parts).isalnum():
+        # 、 is the only separator (an alphanumeric character is no separator, space or bracket):
+        # str methods, not the regex engine's scan of every character
+        for part in parts:
+            if part:
+                out.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        return out
+    seps = _SEPARATORS.finditer(written) if "(" not in written and "[" not in written \
+        else _separators_outside_brackets(written)
+    for sep in seps:
+        end, after = sep.span()
         if end > pos:
             out.append((pos, end))
-        if sep:
-            pos = sep.end()
+        pos = after
+    if len(written) > pos:
+        out.append((pos, len(written)))
     return out
 
 
@@ -359,8 +371,22 @@ class UnitRegistry:
 
     def _split(self, written: str) -> list[Piece]:
         pieces: list[Piece] = []
-        for pos, end in _chunks(written):
-            pieces.extend(self._chunk_pieces(written, pos, end))
+        memo = self._chunk_memo
+        if memo is None:
+            for pos, end in _chunks(written):
+                pieces.extend(self._split_chunk(written, pos, end))
+            return pieces
+        new = tuple.__new__
+        append = pieces.append
+        for pos, end in _chunks(written):  # `_chunk_pieces` inlined: a list names many chunks read before
+            found = memo.get(written[pos:end])
+            if found is None:
+                pieces.extend(self._chunk_pieces(written, pos, end))
+            elif not pos:
+                pieces.extend(found)
+            else:  # a loop, not a comprehension (in 3.11 a function call per chunk)
+                for a, b, w, c, k, x, r in found:
+                    append(new(Piece, (a + pos, b + pos, w, c, k, x, r)))
         return pieces
 
     def last_piece(self, written: str) -> Piece | None:

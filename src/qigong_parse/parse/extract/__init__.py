@@ -57,33 +57,50 @@ def extract(state: ParseState, parts: Sequence[PartTree], notice: Notice | None)
 def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warnings: list[ParseWarning]) -> None:
     """Complete a truncated unit (市文旅) to the one full name of the same document that begins
     with it (市文旅广体局), as a careful reader does; the registry cannot know every place's names."""
-    full = {u for d in drafts for duty in d.duties if duty is not None for u in duty.units()
-            if u.endswith(registry.suffixes)}
+    # Every unit named is in `named`, so one ends with a unit suffix exactly when it is in `full`:
+    # each distinct name is tested once (a test against the ~30 suffixes costs ~20 set lookups).
+    named = {u for d in drafts for duty in d.duties if duty is not None for u in duty.units()}
+    full = {u for u in named if u.endswith(registry.suffixes)}
     if not full:
         return
+    completion: dict[str, str] = {}  # a truncated unit → the one full name that begins with it
+    for unit in named - full:
+        if registry.is_group(unit) or len(unit) < 2:
+            continue
+        found = [f for f in full if f.startswith(unit)]
+        if len(found) == 1:
+            completion[unit] = found[0]
 
     def complete(unit: str, node: NodeTree, part: PartTree) -> str:
-        if unit.endswith(registry.suffixes) or registry.is_group(unit) or len(unit) < 2:
-            return unit
-        found = [f for f in full if f.startswith(unit)]
-        if len(found) != 1:
+        got = completion.get(unit)
+        if got is None:
             return unit
         warnings.append(ParseWarning.made(code="repaired-unit", part=part.id, path=list(node.path),
-                                          message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
-        return found[0]
+                                          message=f"truncated unit {unit!r} read as {got}, named so elsewhere"))
+        return got
+
+    def rewritten(duty: Duty | None) -> bool:
+        """Whether `fix` makes another duty of it: a unit completes or a role names one twice (the
+        rebuilt roles are deduplicated); else the duty it would build is equal to this one."""
+        if duty is None or full.issuperset(duty.units()):
+            return False
+        roles = (duty.lead, duty.support, duty.joint)
+        return any(not completion.keys().isdisjoint(r) or len(set(r)) < len(r) for r in roles)
 
     def fix(d: _PartDraft, node: NodeTree, index: dict[int, int]) -> None:
         for child in node.children:  # children first: their repairs are reported first
             fix(d, child, index)
         i = index[id(node)]
         duty = d.duties[i]
-        if duty is None or all(u.endswith(registry.suffixes) for u in duty.units()):
+        if duty is None or not rewritten(duty):
             return
         lead, support, joint = (tuple(dict.fromkeys(complete(u, node, d.part) for u in names))
                                 for names in (duty.lead, duty.support, duty.joint))
         d.duties[i] = Duty(lead, support, joint, raw=duty.raw, span=duty.span)
 
     for d in drafts:
+        if not any(rewritten(duty) for duty in d.duties):
+            continue  # nothing to rewrite in this part: its tree is not walked
         index = {id(n): i for i, n in enumerate(d.nodes)}
         for top in d.part.nodes:
             fix(d, top, index)
@@ -135,7 +152,7 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     else:
         duty = None
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
-    return duty, tuple(_without_repeated_lines(targets, text)), tuple(brackets)
+    return duty, tuple(_without_repeated_lines(targets, text)) if targets else (), tuple(brackets)
 
 
 def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:
@@ -199,10 +216,12 @@ def _lift_group_clauses(draft: _PartDraft, nodes: Sequence[NodeTree], index: dic
     sub-item's paragraph only because the group ends there)."""
     duties = draft.duties
     for n in nodes:
-        _lift_group_clauses(draft, n.children, index, text)
-    groups_with_lines = sum(_is_label_line(duties[index[id(n)]], text) for n in nodes)
+        if n.children:
+            _lift_group_clauses(draft, n.children, index, text)
+    if not any(_is_label_line(duties[index[id(n)]], text) for n in nodes):
+        return  # no group here carries such a line
     for n in nodes:
-        if duties[index[id(n)]] is not None or not n.children or not groups_with_lines:
+        if duties[index[id(n)]] is not None or not n.children:
             continue
         *others, last = n.children
         at = index[id(last)]
