@@ -67,7 +67,7 @@ def _parse_decoded(decoded: DecodedText, *, file: str, sha256: str | None) -> Do
         return _parse(decoded, file=file, sha256=sha256)
 
 
-def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
+def _parse(decoded: DecodedText, *, file: str, sha256: str) -> Document:
     """read → normalize → segment → outline → extract → coverage → assemble → check."""
     from .check.invariants import check_document
     from .parse.assemble import assemble
@@ -96,7 +96,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
     del state  # the normalized view and the overlays
     source = Source.made(
         file=file,
-        sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=sha256,  # the source's hash, or the text's (`_parse_decoded`)
         encoding=decoded.encoding,
         chars=len(text),
         format=decoded.format,
