@@ -402,7 +402,7 @@ def check_yaml(data: bytes) -> tuple[str, str] | None:
     import yaml
 
     from qigong_parse.check.validate import validate_data
-    from qigong_parse.io.yaml_out import parse_yaml
+    from qigong_parse.io.yaml_in import parse_yaml
 
     try:
         loaded = parse_yaml(data)

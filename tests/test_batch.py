@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qigong_parse.cli.batch import Job, expand_inputs, plan_outputs, run_job, run_jobs, safe_stem
-from qigong_parse.io.yaml_out import load_document
+from qigong_parse.io.yaml_in import load_document
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
 

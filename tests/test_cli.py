@@ -16,7 +16,7 @@ import yaml
 from qigong_parse import __version__
 from qigong_parse.check.validate import validate_file
 from qigong_parse.cli import run
-from qigong_parse.io.yaml_out import load_document
+from qigong_parse.io.yaml_in import load_document
 from qigong_parse.model.output import SCHEMA_VERSION
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shaodong-2025-qidagongjian.txt"

@@ -18,7 +18,8 @@ import yaml
 
 from qigong_parse.cli import render_batch_table, render_summary, run, warning_counts
 from qigong_parse.cli.batch import Job, Result, Stats, expand_inputs, natural_key, plan_outputs
-from qigong_parse.io.yaml_out import dump_document, dump_yaml, json_text, load_document
+from qigong_parse.io.yaml_in import load_document
+from qigong_parse.io.yaml_out import dump_document, dump_yaml, json_text
 from qigong_parse.model.output import SCHEMA_VERSION, Document, Target
 from qigong_parse.pipeline import parse_path
 

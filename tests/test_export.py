@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from qigong_parse.cli import app
 from qigong_parse.errors import OutputError, UsageError
-from qigong_parse.io.yaml_out import load_document, write_yaml
+from qigong_parse.io.yaml_in import load_document
+from qigong_parse.io.yaml_out import write_yaml
 from qigong_parse.model.output import Document
 from qigong_parse.research.diff import is_task
 from qigong_parse.research.export import display_width, export

@@ -13,8 +13,9 @@ import yaml
 
 from qigong_parse.check.invariants import check_document, tiling_problems
 from qigong_parse.errors import InputError, OutputError, printable
-from qigong_parse.io import yaml_out
-from qigong_parse.io.yaml_out import MAX_YAML_DEPTH, atomic_write, check_writable, load_yaml, write_yaml
+from qigong_parse.io import yaml_in, yaml_out
+from qigong_parse.io.yaml_in import MAX_YAML_DEPTH, load_yaml
+from qigong_parse.io.yaml_out import atomic_write, check_writable, write_yaml
 from qigong_parse.model.output import Document, Source
 from qigong_parse.pipeline import parse_text
 from qigong_parse.read.html import declared_charset, markup_depth
@@ -140,7 +141,7 @@ def test_a_single_alias_is_refused_too(tmp_path: Path) -> None:
 @pytest.mark.parametrize("loader", ["C", "pure"])
 def test_deep_yaml_is_a_one_line_error(tmp_path: Path, loader: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if loader == "pure":
-        monkeypatch.setattr(yaml_out, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(yaml_in, "_Loader", yaml.SafeLoader)
     elif not hasattr(yaml, "CSafeLoader"):
         pytest.skip("no libyaml")
     path = tmp_path / "deep.yaml"
@@ -153,17 +154,17 @@ def test_deep_yaml_is_a_one_line_error(tmp_path: Path, loader: str, monkeypatch:
 def test_node_and_size_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "wide.yaml"
     path.write_text("[" + ", ".join(["1"] * 1000) + "]", encoding="utf-8")
-    monkeypatch.setattr(yaml_out, "MAX_YAML_NODES", 500)
+    monkeypatch.setattr(yaml_in, "MAX_YAML_NODES", 500)
     with pytest.raises(InputError, match="more than 500 YAML nodes"):
         load_yaml(path)
-    monkeypatch.setattr(yaml_out, "MAX_YAML_BYTES", 100)
+    monkeypatch.setattr(yaml_in, "MAX_YAML_BYTES", 100)
     with pytest.raises(InputError, match="larger than the limit"):
         load_yaml(path)
 
 
 def test_our_outputs_load_within_the_limits(sample_doc: Document, tmp_path: Path) -> None:
     out = write_yaml(sample_doc, tmp_path / "s.yaml")
-    assert yaml_out.load_document(out) == sample_doc
+    assert yaml_in.load_document(out) == sample_doc
 
 
 # --- 7, 8: HTML ----------------------------------------------------------------------------------

@@ -30,3 +30,21 @@ def test_validate_skips_the_plugin_loader_when_plugins_are_off(sample_doc, tmp_p
     # PYDANTIC_DISABLE_PLUGINS set empty: plugins may load, pydantic's own loader is imported
     metadata_imported, _, doc = _validate(path, PYDANTIC_DISABLE_PLUGINS="")
     assert metadata_imported == "True" and doc != "pydantic"
+
+
+_PARSE = ("import sys\nfrom qigong_parse.cli import main\n"
+          "try:\n    main(['parse', sys.argv[1], '-o', sys.argv[2], '--force'])\nexcept SystemExit:\n    pass\n"
+          "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')))")
+
+
+def test_a_parse_with_its_cache_filled_does_not_import_pyyaml(tmp_path: Path) -> None:
+    # Writing needs no PyYAML, and the run cache holds the rule tables: its import (~90 M
+    # instructions) would be a fifth of what a cold parse adds to its floor. The first run reads
+    # the tables with it.
+    sample = Path(__file__).resolve().parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+    env = {**os.environ, "QIGONG_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("QIGONG_NO_CACHE", None)
+    runs = [subprocess.run([sys.executable, "-c", _PARSE, str(sample), str(tmp_path / "s.yaml")],
+                           capture_output=True, text=True, env=env, check=True).stdout.strip().splitlines()[-1]
+            for _ in range(2)]
+    assert runs[0] != "[]" and runs[1] == "[]", runs

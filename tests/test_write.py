@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qigong_parse.errors import InputError, OutputError
-from qigong_parse.io.yaml_out import dump_yaml, is_qigong_output, load_document, to_yaml, write_yaml
+from qigong_parse.io.yaml_in import load_document
+from qigong_parse.io.yaml_out import dump_yaml, is_qigong_output, to_yaml, write_yaml
 from qigong_parse.model.output import SCHEMA_VERSION, Document, Source
 from qigong_parse.pipeline import parse_path
 

@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from qigong_parse.errors import InputError
-from qigong_parse.io.yaml_out import dump_yaml, parse_yaml
+from qigong_parse.io.yaml_in import parse_yaml
+from qigong_parse.io.yaml_out import dump_yaml
 from qigong_parse.pipeline import parse_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -10,8 +10,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.io import yaml_out
-from qigong_parse.io.yaml_out import MAX_YAML_DEPTH, MAX_YAML_NODES, parse_yaml, to_yaml
+from qigong_parse.io import yaml_in, yaml_out
+from qigong_parse.io.yaml_in import MAX_YAML_DEPTH, MAX_YAML_NODES, parse_yaml
+from qigong_parse.io.yaml_out import to_yaml
 from qigong_parse.io.yaml_own import NOT_OURS, read_own
 from qigong_parse.model.output import Document, plain
 
@@ -99,7 +100,7 @@ def test_what_the_fast_path_reads_it_types_as_pyyaml_does() -> None:
 
 def test_parse_yaml_reads_our_layout_without_libyaml_and_the_rest_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     ours = to_yaml({"schema_version": "1.1", "source": {"file": "x.txt", "chars": 3}})
-    monkeypatch.setattr(yaml_out, "_Loader", None)  # calling it would fail: the fast path must answer
+    monkeypatch.setattr(yaml_in, "_Loader", None)  # calling it would fail: the fast path must answer
     assert parse_yaml(ours.encode()) == {"schema_version": "1.1", "source": {"file": "x.txt", "chars": 3}}
     monkeypatch.undo()
     assert parse_yaml(b"a: 1  # comment\n") == {"a": 1}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QigongError
-from ..io.yaml_out import format_loc, load_yaml
+from ..io.yaml_in import format_loc, load_yaml
 from ..model.output import (
     READING,
     SCHEMA_VERSION,

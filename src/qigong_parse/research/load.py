@@ -41,7 +41,7 @@ def load_input(path: str | Path) -> Document:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() in YAML_SUFFIXES:
-        from ..io.yaml_out import load_document
+        from ..io.yaml_in import load_document
 
         return load_document(path)
     try:

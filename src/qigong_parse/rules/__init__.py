@@ -12,8 +12,6 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..errors import QigongError
 from ..run_cache import table
 
@@ -53,13 +51,23 @@ def load_table(name: str) -> Any:
     schema_key(name)
     try:
         raw = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-        return table(name, raw, _read_yaml)  # kept between runs of the command line (run_cache.py)
-    except (OSError, yaml.YAMLError) as exc:
-        raise TableError(f"cannot load the table data/{name} (is the installation complete?): {exc}") from exc
+    except OSError as exc:
+        raise _broken(name, exc) from exc
+    return table(name, raw, lambda text: _read_yaml(name, text))  # kept between runs of the CLI (run_cache.py)
 
 
-def _read_yaml(raw: str) -> Any:
-    return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+def _broken(name: str, exc: Exception) -> TableError:
+    return TableError(f"cannot load the table data/{name} (is the installation complete?): {exc}")
+
+
+def _read_yaml(name: str, raw: str) -> Any:
+    # PyYAML is imported only when a table is read, not when the run cache already holds it
+    import yaml
+
+    try:
+        return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise _broken(name, exc) from exc
 
 
 @cache
