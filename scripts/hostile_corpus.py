@@ -385,7 +385,7 @@ limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 if os.environ.get("QIGONG_TEST_PURE_YAML"):
     import yaml
-    import qigong_parse.io.yaml_out as out
+    import qigong_parse.io.yaml_in as out
     out._Loader = yaml.SafeLoader
 from qigong_parse.cli import main
 main(sys.argv[2:])

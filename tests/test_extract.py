@@ -192,7 +192,7 @@ def test_extract_leaves_the_tree_as_it_is() -> None:
 def _truncations_as_before(drafts: list, registry: object, warnings: list) -> None:  # type: ignore[type-arg]
     """The completion of truncated units as first written: every node visited, each unit tested."""
     from qigong_parse.model.ir import Duty
-    from qigong_parse.model.output import ParseWarning
+    from qigong_parse.model.records import ParseWarning
 
     full = {u for d in drafts for duty in d.duties if duty is not None for u in duty.units()
             if u.endswith(registry.suffixes)}  # type: ignore[attr-defined]
@@ -205,8 +205,8 @@ def _truncations_as_before(drafts: list, registry: object, warnings: list) -> No
         found = [f for f in full if f.startswith(unit)]
         if len(found) != 1:
             return unit
-        warnings.append(ParseWarning.made(code="repaired-unit", part=part.id, path=list(node.path),  # type: ignore[attr-defined]
-                                          message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
+        warnings.append(ParseWarning(code="repaired-unit", part=part.id, path=list(node.path),  # type: ignore[attr-defined]
+                                     message=f"truncated unit {unit!r} read as {found[0]}, named so elsewhere"))
         return found[0]
 
     def fix(d: object, node: object, index: dict[int, int]) -> None:

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.model.ir import NodeTree
-from qigong_parse.model.output import PartSlice
+from qigong_parse.model.ir import NodeTree, PartSlice
 from qigong_parse.parse.outline import build_outline, cn_to_int, int_to_cn
 from qigong_parse.parse.state import ParseState
 

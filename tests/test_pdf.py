@@ -15,7 +15,8 @@ import pytest
 from qigong_parse.check.score import score
 from qigong_parse.errors import InputError, MissingDependency
 from qigong_parse.io.yaml_out import dump_yaml
-from qigong_parse.model.output import DecodedText, Document
+from qigong_parse.model.ir import DecodedText
+from qigong_parse.model.output import Document
 from qigong_parse.pipeline import parse_bytes, parse_text
 from qigong_parse.read import decode
 from qigong_parse.read import ofd as ofd_reader

@@ -248,7 +248,7 @@ def _line_targets(text: str, start: int, end: int) -> list[dict]:
     norm = normalize(text)
     out, pos = [], start
     for line in text[start:end].splitlines(keepends=True):
-        out.extend(t.model_dump() for t in find_targets(text, norm, pos, pos + len(line)))
+        out.extend(dict(vars(t)) for t in find_targets(text, norm, pos, pos + len(line)))
         pos += len(line)
     return out
 

@@ -48,8 +48,6 @@ def _scan(src: Path = SRC) -> tuple[dict[str, list[str]], set[tuple[str, str]]]:
                 where = f"{rel}:{node.lineno}"
                 name = node.func.id if isinstance(node.func, ast.Name) else (
                     node.func.attr if isinstance(node.func, ast.Attribute) else "")
-                if name == "made" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-                    name = node.func.value.id  # ParseWarning.made(code=…), how the parser builds one
                 if name == "ParseWarning":
                     code = next((k.value for k in node.keywords if k.arg == "code"), None)
                     if code is not None and _is_code(code):

@@ -1,6 +1,10 @@
 """The pipeline: read → normalize → segment → outline → extract → coverage → assemble → check.
 
-Each stage is a pure function on typed data; this module only wires them together.
+Each stage is a pure function on typed data; this module only wires them together. A parse
+builds records (`model.records`, plain classes); `parse_text`, `parse_bytes` and `parse_path`
+return the validated output models (`model.output`, pydantic) built from them once, at the end,
+and the `*_records` calls the records themselves, which the command line writes as they are:
+pydantic's model machinery is then never imported (a fifth of a cold `qigong parse`).
 """
 
 from __future__ import annotations
@@ -11,9 +15,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .model.output import DecodedText, Document, ParseWarning, Source, Unassigned
+from .model import records
+from .model.ir import DecodedText
+from .model.records import ParseWarning, Source, Unassigned
+
+if TYPE_CHECKING:
+    from .model.output import Document
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -43,12 +53,25 @@ def parse_text(text: str, *, file: str = "<text>", sha256: str | None = None,
 
     `outside` lists spans a reader already knows are not the document (HTML site chrome).
     """
+    return _models(parse_text_records(text, file=file, sha256=sha256, encoding=encoding, fmt=fmt, outside=outside))
+
+
+def parse_text_records(text: str, *, file: str = "<text>", sha256: str | None = None,
+                       encoding: str = "utf-8", fmt: str = "text", outside: list[tuple[int, int]] | None = None,
+                       ) -> records.Document:
+    """`parse_text`'s records: the same document, as plain classes (`model.records`)."""
     decoded = DecodedText(text=text, encoding=encoding, format=fmt,  # type: ignore[arg-type]
                           outside=list(outside or []))
     return _parse_decoded(decoded, file=file, sha256=sha256)
 
 
-def _parse_decoded(decoded: DecodedText, *, file: str, sha256: str | None) -> Document:
+def _models(doc: records.Document) -> Document:
+    from .model.output import from_record
+
+    return from_record(doc)
+
+
+def _parse_decoded(decoded: DecodedText, *, file: str, sha256: str | None) -> records.Document:
     text = decoded.text
     # UTF-8 encoding fails exactly where the text holds a surrogate code point: one C pass that
     # gives the source's hash as well (the search finds the offset only for the message)
@@ -67,9 +90,10 @@ def _parse_decoded(decoded: DecodedText, *, file: str, sha256: str | None) -> Do
         return _parse(decoded, file=file, sha256=sha256)
 
 
-def _parse(decoded: DecodedText, *, file: str, sha256: str) -> Document:
+def _parse(decoded: DecodedText, *, file: str, sha256: str) -> records.Document:
     """read → normalize → segment → outline → extract → coverage → assemble → check."""
     from .check.invariants import check_document
+    from .model.warnings import check_code
     from .parse.assemble import assemble
     from .parse.coverage import coverage_of
     from .parse.extract import extract
@@ -80,7 +104,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str) -> Document:
     text = decoded.text
     state = ParseState(text, outside=list(decoded.outside))
     seg = segment(state)
-    warnings = [ParseWarning.made(code=code, message=message) for code, message in decoded.notes]
+    warnings = [ParseWarning(code=code, message=message) for code, message in decoded.notes]
     warnings += state.warnings
     # the line index (Line objects and their contents, ~5 B per character) served segmentation only
     vars(state).pop("lines", None)
@@ -94,7 +118,7 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str) -> Document:
     coverage = coverage_of(state, parts, facts, seg.notice, unassigned)
     warnings.extend(coverage.warnings)
     del state  # the normalized view and the overlays
-    source = Source.made(
+    source = Source(
         file=file,
         sha256=sha256,  # the source's hash, or the text's (`_parse_decoded`)
         encoding=decoded.encoding,
@@ -105,15 +129,23 @@ def _parse(decoded: DecodedText, *, file: str, sha256: str) -> Document:
     pieces = list(zip(parts, facts.parts, coverage.parts, strict=True))
     del parts, facts
     doc = assemble(source, seg.notice, pieces, coverage.document, unassigned, warnings, decoded.page_starts)
+    for warning in doc.warnings:  # a code of ours that is not registered is a bug of ours (model/warnings.py)
+        check_code(warning.code)
     problems = check_document(doc)
     if problems:  # the guarantee every output keeps; a breach is a bug of ours, reported, never hidden
-        doc.warnings.append(ParseWarning.made(code="invariant", message="; ".join(map(str, problems[:5]))))
+        doc.warnings.append(ParseWarning(code="invariant", message="; ".join(map(str, problems[:5]))))
     return doc
 
 
 def parse_bytes(data: bytes, *, file: str = "<bytes>", encoding: str | None = None,
                 fmt: str | None = None, encoding_errors: str = "strict") -> Document:
     """Decode raw bytes (sniffing format and encoding unless given) and parse them."""
+    return _models(parse_bytes_records(data, file=file, encoding=encoding, fmt=fmt, encoding_errors=encoding_errors))
+
+
+def parse_bytes_records(data: bytes, *, file: str = "<bytes>", encoding: str | None = None,
+                        fmt: str | None = None, encoding_errors: str = "strict") -> records.Document:
+    """`parse_bytes`'s records (`model.records`)."""
     from .read import decode
 
     decoded = decode(data, encoding=encoding, fmt=fmt, errors=encoding_errors)
@@ -131,24 +163,31 @@ def _with_page_chrome(unassigned: list[Unassigned], decoded: DecodedText) -> lis
             if stop <= pos or start >= end:
                 continue
             if text[pos:start].strip():
-                out.append(Unassigned.made(span=(pos, start), text=text[pos:start], reason=item.reason))
+                out.append(Unassigned(span=(pos, start), text=text[pos:start], reason=item.reason))
                 pos = start
             stop = min(stop, end)
-            out.append(Unassigned.made(span=(pos, stop), text=text[pos:stop], reason=reason))
+            out.append(Unassigned(span=(pos, stop), text=text[pos:stop], reason=reason))
             pos = stop
         if pos < end:
             out.append(item if pos == item.span[0] else
-                       Unassigned.made(span=(pos, end), text=text[pos:end], reason=item.reason))
+                       Unassigned(span=(pos, end), text=text[pos:end], reason=item.reason))
     return out
 
 
 def parse_path(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,
                max_bytes: int | None = None, encoding_errors: str = "strict") -> Document:
     """Read a file and parse it; `source.file` is the name as given, never made absolute."""
+    return _models(parse_path_records(path, encoding=encoding, fmt=fmt, max_bytes=max_bytes,
+                                      encoding_errors=encoding_errors))
+
+
+def parse_path_records(path: str | Path, *, encoding: str | None = None, fmt: str | None = None,
+                       max_bytes: int | None = None, encoding_errors: str = "strict") -> records.Document:
+    """`parse_path`'s records (`model.records`)."""
     from .read import read_file
 
     data = read_file(Path(path), max_bytes=max_bytes)
-    return parse_bytes(data, file=Path(path).name if Path(path).is_absolute() else str(path),
+    return parse_bytes_records(data, file=Path(path).name if Path(path).is_absolute() else str(path),
                        encoding=encoding, fmt=fmt, encoding_errors=encoding_errors)
 
 
@@ -163,4 +202,4 @@ def preload() -> None:
     """Import every stage and build what each builds on first use (compiled patterns, rule
     tables), by parsing a short notice: the forked workers of a process pool inherit it all, and
     the parent's cache (run_cache) keeps the patterns for the next run."""
-    parse_text(_WARM_UP, file="warm-up.txt")
+    parse_text_records(_WARM_UP, file="warm-up.txt")

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..model.output import Document, Node, Part, Span, Target
+from ..model.kinds import Span
+from ..model.records import Document, Node, Part, Target
 from ..text.normalize import normalize
 
 

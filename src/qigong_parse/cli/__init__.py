@@ -24,7 +24,7 @@ from ..errors import InputError, OutputError, QigongError, UsageError, printable
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..model.output import Document
+    from ..model.records import Document
     from .batch import Job, Result
 
 EXIT_HELP = "Exit status: 0 success; 1 bad input or refused output; 2 bad usage."
@@ -224,14 +224,14 @@ def _destination(source: Path | None, output: str | None, to: str) -> Path | Non
 
 
 def _parse_one(source: Path, output: str | None, opts: _ParseOptions) -> int:
-    from ..pipeline import parse_path
+    from ..pipeline import parse_path_records
     from .batch import with_file
 
     dest = _destination(source, output, opts.to)
     if dest is not None:
         _check_destination(dest, source, explicit=output is not None, force=opts.force)
     try:
-        doc = parse_path(source, encoding=opts.encoding, fmt=opts.fmt, max_bytes=opts.max_bytes,
+        doc = parse_path_records(source, encoding=opts.encoding, fmt=opts.fmt, max_bytes=opts.max_bytes,
                          encoding_errors=opts.encoding_errors)
     except QigongError as exc:
         exc.message = with_file(exc.message, str(source))
@@ -250,7 +250,7 @@ def _check_destination(dest: Path, source: Path | None, *, explicit: bool, force
 
 def _parse_stdin(output: str | None, opts: _ParseOptions) -> int:
     """`qigong parse -`: one notice read from stdin; output to stdout unless -o says otherwise."""
-    from ..pipeline import parse_bytes
+    from ..pipeline import parse_bytes_records
     from ..read import DEFAULT_MAX_BYTES
 
     dest = _destination(None, output, opts.to)
@@ -269,7 +269,7 @@ def _parse_stdin(output: str | None, opts: _ParseOptions) -> int:
     if not data:
         raise InputError("stdin: empty input")
     try:
-        doc = parse_bytes(data, file="<stdin>", encoding=opts.encoding, fmt=opts.fmt,
+        doc = parse_bytes_records(data, file="<stdin>", encoding=opts.encoding, fmt=opts.fmt,
                           encoding_errors=opts.encoding_errors)
     except QigongError as exc:
         exc.message = f"stdin: {exc.message}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import QigongError, printable
 
 if TYPE_CHECKING:
-    from ..model.output import Document
+    from ..model.records import Document
 
 from ..io.inputs import NOTICE_SUFFIXES, Inputs, expand_inputs, natural_key, output_name, plan_outputs, safe_stem
 
@@ -82,10 +82,10 @@ def with_file(message: str, name: str) -> str:
 def run_job(job: Job) -> Result:
     """Parse one file and write its YAML; never raises (failures become the result's error)."""
     from ..io.yaml_out import write_yaml
-    from ..pipeline import parse_path
+    from ..pipeline import parse_path_records
 
     try:
-        doc = parse_path(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes,
+        doc = parse_path_records(job.source, encoding=job.encoding, fmt=job.fmt, max_bytes=job.max_bytes,
                          encoding_errors=job.encoding_errors)
         write_yaml(doc, job.output, force=job.force, to=job.to, sync_dir=False)  # run_jobs syncs the folders
         return Result(job, stats=doc_stats(doc))

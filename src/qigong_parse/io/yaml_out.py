@@ -16,10 +16,15 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, OutputError
-from ..model.output import Document, plain
+from ..model.plain import plain
+
+if TYPE_CHECKING:
+    from ..model import output, records
+
+    Document = records.Document | output.Document  # what the parser writes, and what a reader holds
 
 # Anything larger is not worth loading just to decide whether it is one of ours.
 _MAX_PROBE_BYTES = 64 * 1024 * 1024

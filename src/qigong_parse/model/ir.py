@@ -2,17 +2,20 @@
 
 The outline stage builds a `PartTree` of `NodeTree`s; the extract stage reads it and returns
 `PartFacts` (responsibility and targets per node, in reading order) without rebuilding the tree;
-coverage reads both; `parse.assemble` builds the pydantic output models from them once, at the
-end. The output's leaves found by one stage alone (Target, TaskForce, Notice, ParseWarning) are
-output models built once where they are found.
+coverage reads both; `parse.assemble` builds the document's records (`model.records`) from them
+once, at the end. The output's leaves found by one stage alone (Target, TaskForce, Notice,
+ParseWarning) are records built once where they are found. Also here: what the reader
+(`DecodedText`) and segmentation (`PartSlice`, `Segmentation`) return.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .output import Coverage, DocumentCoverage, Origin, ParseWarning, PartKind, Role, Target, TaskForce
+from .kinds import Format, Origin, PartKind, Role
+from .records import Coverage, DocumentCoverage, Notice, ParseWarning, Target, TaskForce, Unassigned
 
 Span = tuple[int, int]
 
@@ -125,3 +128,43 @@ class CoverageFacts(NamedTuple):
     parts: tuple[Coverage, ...]
     document: DocumentCoverage
     warnings: tuple[ParseWarning, ...] = ()
+
+
+# What the reader and segmentation return.
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DecodedText:
+    """What `read.decode` returns: the text every offset refers to, and how it was obtained."""
+
+    text: str
+    encoding: str
+    format: Format = "text"
+    outside: list[tuple[int, int]] = field(default_factory=list)  # spans known to be site chrome
+    # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
+    labelled: list[tuple[int, int, str]] = field(default_factory=list)
+    page_starts: list[int] = field(default_factory=list)  # offset where each page's text starts (PDF, OFD)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (warning code, message) from reading
+
+
+class PartSlice(NamedTuple):
+    """Where segmentation found a part: its head (附件N line and title) and its body (a named
+    tuple: a class is five times cheaper to create than a frozen dataclass, see model/ir.py)."""
+
+    id: str
+    kind: PartKind
+    span: tuple[int, int]
+    body_start: int
+    annex_no: int | None = None
+    title: str | None = None
+    head_span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Segmentation:
+    """What `segment` returns: the notice head, the parts, the text outside the document."""
+
+    notice: Notice | None = None
+    parts: list[PartSlice] = field(default_factory=list)
+    unassigned: list[Unassigned] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -24,9 +23,26 @@ from pydantic import (
     model_validator,
 )
 
+from .kinds import (  # noqa: F401  (re-exported: imported from here)
+    FORMATS,
+    SCHEMA_VERSION,
+    UNIT_ROLES,
+    Bound,
+    Change,
+    Commitment,
+    Format,
+    NoticeForm,
+    Origin,
+    PartKind,
+    Role,
+    UnitRole,
+)
+from .plain import plain  # noqa: F401  (re-exported)
 from .warnings import check_code
 
-SCHEMA_VERSION = "1.1"  # 1.1: the additive `coverage` blocks and Notice.signature_span/form
+if TYPE_CHECKING:
+    from . import records
+
 # Additive changes bump the minor; a reader of 1.x accepts every 1.x file and refuses another major.
 SCHEMA_MAJOR = 1
 SCHEMA_ID = "urn:qigong-parse:schema:document:1"
@@ -52,18 +68,6 @@ Span = Annotated[
     AfterValidator(_check_span),
     Field(description="[start, end) offsets into the decoded text"),
 ]
-
-Role = Literal["goals", "tasks", "mechanism", "other"]
-# The input formats and the roles a unit takes in a responsibility: defined here once.
-Format = Literal["text", "html", "docx", "pdf", "ofd"]
-FORMATS: tuple[Format, ...] = get_args(Format)
-UnitRole = Literal["lead", "support", "joint"]
-UNIT_ROLES: tuple[UnitRole, ...] = get_args(UnitRole)
-Change = Literal["increase", "decrease", "level"]
-Bound = Literal[">=", "<=", "~", ">", "="]
-Commitment = Literal["hard", "soft", "plain"]
-PartKind = Literal["general_plan", "annex"]
-Origin = Literal["outline", "table"]  # where a node came from: the outline, or a task table's row
 
 
 # The slot BaseModel keeps the set in (pydantic 2.x); without it (another pydantic) nothing is changed.
@@ -97,65 +101,21 @@ class _FieldsSet:
         _FIELDS_SET_SLOT.__set__(obj, value)
 
 
-_REQUIRED = object()
-
-
 def _new_list() -> list[Any]:
     """A field's empty list. `list` itself would do, but pydantic reads a factory's signature when
     it builds a schema, and a builtin's costs a parse of its text signature (`tokenize`, `ast`):
-    ~8 ms of a cold `qigong validate` over the fields that have one. `made` calls `list` itself."""
+    ~8 ms of a cold `qigong validate` over the fields that have one."""
     return []
-
-
-class _Plan(NamedTuple):
-    """How `made` fills a model's `__dict__`: every field in order with its default (`_REQUIRED`
-    for a required field; a factory's field holds pydantic's undefined until its factory runs),
-    the factories, the required fields; the shapes of the calls seen, by their keywords in order."""
-
-    names: frozenset[str]
-    defaults: dict[str, Any]
-    factories: tuple[tuple[str, Callable[..., Any]], ...]
-    required: tuple[str, ...]
-    shapes: dict[tuple[str, ...], _Shape]
-
-
-class _Shape(NamedTuple):
-    """What `made` does for one sequence of keywords, all of them fields and every required one
-    among them: whether they are every field in model order (then the keywords' dict is the
-    model's `__dict__` as it is), the factories of the fields left out, the fields set."""
-
-    whole: bool
-    factories: tuple[tuple[str, Callable[..., Any]], ...]
-    fields_set: frozenset[str]
-
-
-_PLANS: dict[type, _Plan] = {}
-
-
-def _plan(cls: type[BaseModel]) -> _Plan:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        items = cls.__pydantic_fields__.items()
-        plan = _Plan(
-            names=frozenset(cls.__pydantic_fields__),
-            defaults={name: _REQUIRED if info.default_factory is None and info.is_required() else info.default
-                      for name, info in items},
-            factories=tuple((name, list if info.default_factory is _new_list else info.default_factory)
-                            for name, info in items if info.default_factory is not None),
-            required=tuple(name for name, info in items if info.default_factory is None and info.is_required()),
-            shapes={},
-        )
-        _PLANS[cls] = plan
-    return plan
 
 
 class Model(BaseModel):
     """Base: forbid unknown keys so `qigong validate` catches typos in hand-edited files.
 
     The schemas are built when first needed (`defer_build`): building all of them costs ~70 ms,
-    which a parse does not need, since the parser builds its output with `made` and writes it with
-    `plain`. Validation (`model_validate`, `qigong validate`, reading a file back) and
-    `model_dump` build them on first use.
+    which a parse does not need, since the parser builds records (`model.records`, generated from
+    these classes), `from_record` turns them into models without validating them again, and
+    `plain` writes either. Validation (`model_validate`, `qigong validate`, reading a file back)
+    and `model_dump` build the schemas on first use.
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
@@ -163,34 +123,6 @@ class Model(BaseModel):
         __pydantic_fields_set__ = _FieldsSet()
     # Fields left out of the output when None (Node.page: text, HTML and DOCX have no pages).
     _omit_if_none: ClassVar[frozenset[str]] = frozenset()
-
-    @classmethod
-    def made(cls, **fields: Any) -> Self:
-        """The model of values the parser built itself, already typed: not validated again.
-
-        What `model_construct` does, without its alias handling (no field has one) and at a
-        third of its cost. The check stage checks what the schema would (spans inside the text,
-        registered warning codes); the tests validate every output they parse. An unknown field
-        is a programming error and raises TypeError.
-        """
-        plan = _PLANS.get(cls) or _plan(cls)
-        shape = plan.shapes.get(tuple(fields)) or _shape(cls, plan, fields)
-        if shape.whole:  # a fresh dict (a call's keywords always are), in model order
-            values = fields
-        else:
-            values = plan.defaults.copy()  # every field in order; the given values keep that order
-            values.update(fields)
-            for name, factory in shape.factories:
-                values[name] = factory()
-        model = cls.__new__(cls)
-        _set_dict(model, values)
-        if _SHARE_FIELDS_SETS:  # what the `_FieldsSet` descriptor would keep, without its call
-            _set_fields_set(model, shape.fields_set)
-        else:
-            object.__setattr__(model, "__pydantic_fields_set__", set(fields))
-        _set_extra(model, None)
-        _set_private(model, None)
-        return model
 
 
 def _setter(name: str) -> Callable[[Any, Any], None]:
@@ -206,58 +138,6 @@ _set_dict = _setter("__dict__")
 _set_fields_set = _setter("__pydantic_fields_set__")
 _set_extra = _setter("__pydantic_extra__")
 _set_private = _setter("__pydantic_private__")
-
-
-def _shape(cls: type[BaseModel], plan: _Plan, fields: dict[str, Any]) -> _Shape:
-    """The shape of a `made` call with these keywords, kept in `plan`; TypeError (nothing kept)
-    for an unknown or a missing field."""
-    if not fields.keys() <= plan.names:
-        unknown = sorted(fields.keys() - cls.__pydantic_fields__.keys())
-        raise TypeError(f"{cls.__name__}.made: unknown fields {unknown}")
-    for name in plan.required:
-        if name not in fields:
-            raise TypeError(f"{cls.__name__}.made: missing field {name!r}")
-    key = frozenset(fields)
-    shape = _Shape(
-        whole=tuple(fields) == tuple(plan.defaults),
-        factories=tuple((name, factory) for name, factory in plan.factories if name not in fields),
-        fields_set=_SHARED_FIELDS_SETS.setdefault(key, key),
-    )
-    plan.shapes[tuple(fields)] = shape
-    return shape
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def plain(value: Any) -> Any:
-    """JSON-like data of a model, as `model_dump(mode="json")` gives it, without building the
-    serializer (~70 ms of schema building on a cold start): fields in model order, tuples as lists,
-    dates as ISO strings. The tests hold the two equal over every output they parse.
-    """
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is list or kind is tuple:
-        return [v if type(v) in _SCALARS else plain(v) for v in value]
-    if isinstance(value, Model):
-        omit = value._omit_if_none
-        fields = value.__dict__
-        out: dict[str, Any] = {}
-        for name in _plan(kind).defaults:  # the fields in model order
-            item = fields[name]
-            if type(item) in _SCALARS:
-                if item is None and name in omit:
-                    continue
-                out[name] = item
-            else:
-                out[name] = plain(item)
-        return out
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 class Source(Model):
@@ -293,7 +173,7 @@ class Notice(Model):
     signature_span: Span | None = Field(
         default=None, description="a directly issued document's signature and date, after its body"
     )
-    form: Literal["covering", "forwarding", "direct"] | None = Field(
+    form: NoticeForm | None = Field(
         default=None, description="covering (印发…的通知), forwarding (转发/批转…) or direct (意见, 决定, 批复 …)"
     )
 
@@ -472,15 +352,6 @@ class ParseWarning(Model):
     message: str
     span: Span | None = None
 
-    @classmethod
-    def made(cls, **fields: Any) -> Self:
-        """A warning of the parser's: its code must be registered, as validation would insist; a
-        node path given as a tuple (the tree keeps them so) becomes the list the schema has."""
-        check_code(fields["code"])
-        if type(fields.get("path")) is tuple:
-            fields["path"] = list(fields["path"])
-        return super().made(**fields)
-
     @field_validator("code")
     @classmethod
     def _registered(cls, code: str, info: ValidationInfo) -> str:
@@ -527,43 +398,62 @@ class Document(Model):
         return next((p for p in self.parts if p.id == part_id), None)
 
 
-# --- Intermediate results passed between stages (not part of the YAML output) ---------------
-# Plain dataclasses: the stages build them from validated pieces, and building pydantic classes
-# for them would cost start-up time for no check the output models do not already make.
+# --- The output models of a parse's records ---------------------------------------------------
+
+# record class → (its model, the fields that hold records, the fields set of every model made)
+_CONVERSIONS: dict[type, tuple[type[Model], tuple[str, ...], frozenset[str]]] = {}
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DecodedText:
-    """What `read.decode` returns: the text every offset refers to, and how it was obtained."""
+def from_record(record: records.Document) -> Document:
+    """The output models of a parse's records (`model.records`), built once, at the end.
 
-    text: str
-    encoding: str
-    format: Format = "text"
-    outside: list[tuple[int, int]] = field(default_factory=_new_list)  # spans known to be site chrome
-    # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
-    labelled: list[tuple[int, int, str]] = field(default_factory=_new_list)
-    page_starts: list[int] = field(default_factory=_new_list)  # offset where each page's text starts (PDF, OFD)
-    notes: list[tuple[str, str]] = field(default_factory=_new_list)  # (warning code, message) from reading
+    Not validated again, as `made` is not (the check stage checked the records). Each model takes
+    its record's field dict as its own (a parse's records serve that parse alone), with the nested
+    records replaced by their models; every field counts as set, as in a document read back.
+    """
+    return _model_of(record, {})  # type: ignore[return-value]
 
 
-class PartSlice(NamedTuple):
-    """Where segmentation found a part: its head (附件N line and title) and its body (a named
-    tuple: a class is five times cheaper to create than a frozen dataclass, see model/ir.py)."""
+def _model_of(record: Any, seen: dict[int, Model]) -> Model:
+    done = seen.get(id(record))
+    if done is not None:  # one model for a record the tree holds twice
+        return done
+    kind = type(record)
+    model_class, nested, fields_set = _CONVERSIONS.get(kind) or _conversion(kind)
+    values = record.__dict__
+    for name in nested:
+        value = values[name]
+        if type(value) is list:
+            values[name] = [_model_of(item, seen) for item in value]
+        elif value is not None:
+            values[name] = _model_of(value, seen)
+    model = model_class.__new__(model_class)
+    _set_dict(model, values)
+    if _SHARE_FIELDS_SETS:
+        _set_fields_set(model, fields_set)
+    else:
+        object.__setattr__(model, "__pydantic_fields_set__", set(fields_set))
+    _set_extra(model, None)
+    _set_private(model, None)
+    seen[id(record)] = model
+    return model
 
-    id: str
-    kind: PartKind
-    span: tuple[int, int]
-    body_start: int
-    annex_no: int | None = None
-    title: str | None = None
-    head_span: tuple[int, int] | None = None
+
+def _conversion(kind: type) -> tuple[type[Model], tuple[str, ...], frozenset[str]]:
+    """How a record class becomes its model: the model of the same name (gen_records wrote the
+    record from it) and the fields whose type names another model."""
+    model_class = globals().get(kind.__name__)
+    if not (isinstance(model_class, type) and issubclass(model_class, Model)) or \
+            tuple(model_class.__pydantic_fields__) != getattr(kind, "_record_fields", None):
+        raise TypeError(f"from_record: {kind.__qualname__} is not the record of an output model")
+    nested = tuple(name for name, info in model_class.__pydantic_fields__.items() if _names_a_model(info.annotation))
+    key = frozenset(model_class.__pydantic_fields__)
+    plan = (model_class, nested, _SHARED_FIELDS_SETS.setdefault(key, key))
+    _CONVERSIONS[kind] = plan
+    return plan
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Segmentation:
-    """What `segment` returns: the notice head, the parts, the text outside the document."""
-
-    notice: Notice | None = None
-    parts: list[PartSlice] = field(default_factory=_new_list)
-    unassigned: list[Unassigned] = field(default_factory=_new_list)
-    warnings: list[ParseWarning] = field(default_factory=_new_list)
+def _names_a_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return True
+    return any(_names_a_model(arg) for arg in get_args(annotation))

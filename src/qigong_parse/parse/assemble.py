@@ -9,7 +9,7 @@ import bisect
 from collections.abc import Iterator, Sequence
 
 from ..model.ir import Duty, NodeTree, PartFacts, PartTree
-from ..model.output import (
+from ..model.records import (
     Coverage,
     Document,
     DocumentCoverage,
@@ -30,7 +30,7 @@ def responsibility(duty: Duty | None) -> Responsibility | None:
     """The output model of a settled duty."""
     if duty is None:
         return None
-    return Responsibility.made(lead=list(duty.lead), support=list(duty.support), joint=list(duty.joint),
+    return Responsibility(lead=list(duty.lead), support=list(duty.support), joint=list(duty.joint),
                                raw=duty.raw, span=duty.span)
 
 
@@ -48,14 +48,14 @@ def assemble(source: Source, notice: Notice | None, pieces: list[Piece], coverag
     shared: dict[str, str] = {}  # one object per marker and path token ("一、", "(一)", "1" …)
     while pieces:
         built.append(_part(*pieces.pop(), page_starts, shared))
-    return Document.made(source=source, notice=notice, parts=built, unassigned=unassigned, warnings=warnings,
+    return Document(source=source, notice=notice, parts=built, unassigned=unassigned, warnings=warnings,
                          coverage=coverage)
 
 
 def _part(part: PartTree, facts: PartFacts, coverage: Coverage, page_starts: Sequence[int],
           shared: dict[str, str]) -> Part:
     found = zip(facts.duties, facts.targets, strict=True)
-    return Part.made(id=part.id, kind=part.kind, annex_no=part.annex_no, title=part.title, span=part.span,
+    return Part(id=part.id, kind=part.kind, annex_no=part.annex_no, title=part.title, span=part.span,
                      head_span=part.head_span, preamble=part.preamble, preamble_span=part.preamble_span,
                      targets=list(facts.preamble_targets),
                      nodes=[_node(n, found, page_starts, shared) for n in part.nodes],
@@ -67,7 +67,7 @@ def _node(node: NodeTree, found: Iterator[tuple[Duty | None, tuple[Target, ...]]
     # `found` runs in reading order (the node, then its descendants): take this node's facts first.
     duty, targets = next(found)
     page = max(1, bisect.bisect_right(page_starts, node.span[0])) if page_starts else None
-    return Node.made(path=[shared.setdefault(p, p) for p in node.path],
+    return Node(path=[shared.setdefault(p, p) for p in node.path],
                      marker=shared.setdefault(node.marker, node.marker),
                      damaged=node.damaged, role=node.role, title=node.title, text=node.text, span=node.span,
                      title_span=node.title_span, origin=node.origin, responsibility=responsibility(duty),

@@ -14,7 +14,8 @@ from functools import cache
 import regex
 
 from ..model.ir import CoverageFacts, Extraction, NodeTree, PartFacts, PartTree
-from ..model.output import Coverage, DocumentCoverage, Notice, ParseWarning, Span, Unassigned
+from ..model.kinds import Span
+from ..model.records import Coverage, DocumentCoverage, Notice, ParseWarning, Unassigned
 from ..rules import load_table
 from ..rules.markers import marker_prefix
 from ..run_cache import compiled
@@ -44,7 +45,7 @@ def coverage_of(state: ParseState, parts: Sequence[PartTree], facts: Extraction,
     if notice is not None:
         head = sum(s[1] - s[0] for s in (notice.span, notice.attachments_span, notice.signature_span)
                    if s is not None)
-    total = DocumentCoverage.made(
+    total = DocumentCoverage(
         heading_lines=sum(c.heading_lines for c in covs),
         unattributed_clauses=sum(c.unattributed_clauses for c in covs),
         figures_without_target=sum(c.figures_without_target for c in covs),
@@ -88,7 +89,7 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
         if _DIGIT.search(norm, a0, b0) is not None:
             figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0)],
                                       sorted(t.span for t in facts.targets[i]))
-    return Coverage.made(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
+    return Coverage(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
                          figures_without_target=figures, heading_line_spans=heading_spans[:MAX_SPANS],
                          unattributed_clause_spans=clause_spans[:MAX_SPANS])
 
@@ -111,10 +112,10 @@ def _document_warnings(parts: Sequence[PartTree], total: DocumentCoverage, norm:
     headings = 0 if any(p.nodes for p in parts) else sum(
         1 for ln in split_lines(norm) if ln.content and heading.match(ln.content))
     if headings >= 3:
-        out.append(ParseWarning.made(code="no-outline", message=f"{headings} lines start like numbered headings, "
+        out.append(ParseWarning(code="no-outline", message=f"{headings} lines start like numbered headings, "
                                      "yet no part has a node: the document's structure was not understood"))
     chars = len(norm)
     if chars >= 2000 and total.chars_in_head > chars / 2:
-        out.append(ParseWarning.made(code="head-heavy", message=f"{total.chars_in_head} of {chars} characters landed "
+        out.append(ParseWarning(code="head-heavy", message=f"{total.chars_in_head} of {chars} characters landed "
                                      "in the notice head: the body was probably not found"))
     return out

@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 import regex
 
-from ..model.ir import Duty, NodeTree, OutlineResult, PartTree
-from ..model.output import ParseWarning, PartSlice, Role
+from ..model.ir import Duty, NodeTree, OutlineResult, PartSlice, PartTree
+from ..model.kinds import Role
+from ..model.records import ParseWarning
 from ..rules import load_table
 from ..run_cache import compiled
 from ..text.lines import content_lines
@@ -537,7 +538,7 @@ def build_outline(state: ParseState, sl: PartSlice) -> OutlineResult:
         preamble_span=preamble_span, nodes=tuple(_tree(nodes, children, damaged, i, roles[i]) for i in roots),
     )
     if not headings and part.preamble:
-        warnings.append(ParseWarning.made(code="no-structure", part=sl.id,
+        warnings.append(ParseWarning(code="no-structure", part=sl.id,
                                           message="no numbered headings found; the part is kept as one block of text"))
     return OutlineResult(part=part, warnings=warnings)
 
@@ -600,13 +601,13 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         nodes.append(node)
         marker_span = (h.cand.start, h.cand.marker_end)
         if h.cand.damaged:
-            warnings.append(ParseWarning.made(
-                code="damaged-marker", part=sl.id, path=path, span=marker_span,
+            warnings.append(ParseWarning(
+                code="damaged-marker", part=sl.id, path=list(path), span=marker_span,
                 message=f"marker {node.marker!r} read as {path[-1]!r} ({h.cand.shape.replace('_', ' ')})"))
         if i in cut_notes:
-            warnings.append(ParseWarning.made(code="title-cut", part=sl.id, path=path, span=(t_start, t_end),
-                                              message=cut_notes[i]))
-        warnings.extend(ParseWarning.made(code=code, part=sl.id, path=path, message=message, span=marker_span)
+            warnings.append(ParseWarning(code="title-cut", part=sl.id, path=list(path), span=(t_start, t_end),
+                                         message=cut_notes[i]))
+        warnings.extend(ParseWarning(code=code, part=sl.id, path=list(path), message=message, span=marker_span)
                         for code, message in h.warnings)
     return nodes
 
@@ -631,7 +632,7 @@ def _roles(nodes: list[NodeTree], roots: list[int], sl: PartSlice, warnings: lis
         role, inferred = _role_for(nodes[i].title, taken, root_titles, g)
         if role is not None and inferred:
             damaged.add(i)
-            warnings.append(ParseWarning.made(
+            warnings.append(ParseWarning(
                 code="damaged-title", part=sl.id, path=list(nodes[i].path),
                 message=f"section title {nodes[i].title!r} looks truncated; read as {role}"))
             taken.add(role)

@@ -23,7 +23,9 @@ from typing import Any
 
 import regex
 
-from ..model.output import Attachment, Notice, PartSlice, Segmentation, Span, Unassigned
+from ..model.ir import PartSlice, Segmentation
+from ..model.kinds import NoticeForm, Span
+from ..model.records import Attachment, Notice, Unassigned
 from ..rules import TableError, load_table
 from ..rules.markers import marker_prefix
 from ..rules.units import overlay_rules
@@ -170,7 +172,7 @@ def _frame(state: ParseState) -> _Frame:
 
 @dataclass
 class _Head:
-    form: str  # covering | forwarding | direct
+    form: NoticeForm  # covering | forwarding | direct
     first: int  # first line of the head
     last: int  # last line of the head (before the body)
     title: str | None = None
@@ -381,7 +383,7 @@ def _red_header(lines: list[Line], window: list[int], first: int) -> tuple[int, 
             red.insert(0, name)
 
 
-def _form_of(title: str | None) -> str:
+def _form_of(title: str | None) -> NoticeForm:
     """covering (印发…), forwarding (转发/批转…) or direct (a document issued as it stands)."""
     t = _tables()
     if title and t["forwarding_title"].search(title):
@@ -579,15 +581,15 @@ def _attachment_list(lines: list[Line], body: list[int], search_from: int) -> tu
         rest = m.group("rest").strip()
         first = t["attachment_item"].match(rest)
         if first:
-            attachments.append(Attachment.made(index=int(first.group("num")), title=_strip_title(first.group("title"))))
+            attachments.append(Attachment(index=int(first.group("num")), title=_strip_title(first.group("title"))))
         elif rest:
-            attachments.append(Attachment.made(index=1, title=_strip_title(rest)))
+            attachments.append(Attachment(index=1, title=_strip_title(rest)))
         last = i
         for j in body[n + 1:]:
             item = t["attachment_item"].match(lines[j].content)
             if item is None or not _plan_title_like(_strip_title(item.group("title"))):
                 break
-            attachments.append(Attachment.made(index=int(item.group("num")), title=_strip_title(item.group("title"))))
+            attachments.append(Attachment(index=int(item.group("num")), title=_strip_title(item.group("title"))))
             last = j
         return attachments, i, last
     return [], None, None
@@ -728,7 +730,7 @@ def _assemble(state: ParseState, frame: _Frame, head: _Head | None, attachments:
     first_at = pieces[0][0] if pieces else trail_at
     unassigned: list[Unassigned] = []
     if first_at > 0:
-        unassigned.append(Unassigned.made(span=(0, first_at), text=text[:first_at],
+        unassigned.append(Unassigned(span=(0, first_at), text=text[:first_at],
                                           reason="before the document (page chrome)"))
     spans: dict[str, Span] = {}
     parts: list[PartSlice] = []
@@ -737,10 +739,10 @@ def _assemble(state: ParseState, frame: _Frame, head: _Head | None, attachments:
         if kind in ("notice", "attachments", "signature") and head is not None:
             spans[kind] = (start, end)
         elif kind == "front":
-            unassigned.append(Unassigned.made(span=(start, end), text=text[start:end],
+            unassigned.append(Unassigned(span=(start, end), text=text[start:end],
                                               reason="front matter added by a repository"))
         elif kind == "attachments":
-            unassigned.append(Unassigned.made(span=(start, end), text=text[start:end], reason="attachment list"))
+            unassigned.append(Unassigned(span=(start, end), text=text[start:end], reason="attachment list"))
         elif kind == "general":
             default = (head.title if head is not None and head.form == "direct"
                        else _title_from_notice(head.title if head else None))
@@ -755,7 +757,7 @@ def _assemble(state: ParseState, frame: _Frame, head: _Head | None, attachments:
                                    title=_clean_title(text, lines, title_lines) if title_lines else None,
                                    span=(start, end), head_span=(start, head_end), body_start=head_end))
     if trail_at < len(text):
-        unassigned.append(Unassigned.made(span=(trail_at, len(text)), text=text[trail_at:],
+        unassigned.append(Unassigned(span=(trail_at, len(text)), text=text[trail_at:],
                                           reason="after the document (page chrome, colophon)"))
     notice = _notice(state, frame, head, attachments, spans)
     if notice is not None:
@@ -771,7 +773,7 @@ def _notice(state: ParseState, frame: _Frame, head: _Head | None, attachments: l
     fields: dict[str, Any] = {"issuer": head.issuer, "title": head.title, "doc_number": head.doc_number,
                               "date": head.date}
     _from_front_matter(state, frame, fields)
-    return Notice.made(**fields, recipients=head.recipients, attachments=attachments, span=spans["notice"],
+    return Notice(**fields, recipients=head.recipients, attachments=attachments, span=spans["notice"],
                        attachments_span=spans.get("attachments"), signature_span=spans.get("signature"),
                        form=head.form)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..model.output import ParseWarning, Span
+from ..model.kinds import Span
+from ..model.records import ParseWarning
 from ..rules.units import overlays_named_in
 from ..text.lines import Line, split_lines
 from ..text.normalize import normalize
@@ -43,4 +44,4 @@ class ParseState:
     def warn(self, code: str, message: str, *, part: str | None = None, path: list[str] | None = None,
              span: Span | None = None) -> None:
         """Report a repair or a doubt, where it happened."""
-        self.warnings.append(ParseWarning.made(code=code, part=part, path=path, message=message, span=span))
+        self.warnings.append(ParseWarning(code=code, part=part, path=path, message=message, span=span))

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..model.output import FORMATS, DecodedText
+from ..model.ir import DecodedText
+from ..model.kinds import FORMATS
 from .sniff import OLD_WORD, is_zip, magic_kind, sniff_format
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError, MissingDependency, UsageError
-from ..model.output import DecodedText, Span
+from ..model.ir import DecodedText
+from ..model.kinds import Span
 from ..rules import load_table
 
 _SKIP = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select",

@@ -18,7 +18,7 @@ import zipfile
 from xml.etree import ElementTree as ET
 
 from ..errors import InputError
-from ..model.output import DecodedText
+from ..model.ir import DecodedText
 from .pdf import Glyph, Page, layout
 
 # A ZIP is a small file that can unpack into a huge one: the XML read is capped before it is parsed.

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import InputError, MissingDependency
-from ..model.output import DecodedText
+from ..model.ir import DecodedText
 
 SCAN_MESSAGE = "no text layer: this PDF is a scan; OCR it first"
 _MIN_CHARS_PER_PAGE = 5  # fewer text characters than this per page: an image, not a text layer

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..model.output import UnitRole
+from ..model.kinds import UnitRole
 from . import TABLE_NAMES, TableError, load_table, schema_key, table_names
 
 

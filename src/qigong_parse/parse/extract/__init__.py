@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Sequence
 
 from ...model.ir import Duty, Extraction, NodeTree, PartFacts, PartTree, Span
-from ...model.output import Notice, ParseWarning, Target, TaskForce
+from ...model.records import Notice, ParseWarning, Target, TaskForce
 from ...rules import load_table
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
@@ -75,7 +75,7 @@ def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warn
         got = completion.get(unit)
         if got is None:
             return unit
-        warnings.append(ParseWarning.made(code="repaired-unit", part=part.id, path=list(node.path),
+        warnings.append(ParseWarning(code="repaired-unit", part=part.id, path=list(node.path),
                                           message=f"truncated unit {unit!r} read as {got}, named so elsewhere"))
         return got
 
@@ -133,7 +133,7 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
         for member in members:
             if member not in registry.canonical_names and not registry.is_group(member):
                 message = f"task-force member not in the registry, kept as written: {member}"
-                warnings.append(ParseWarning.made(code="unknown-unit", part=part.id, path=list(mechanism.path),
+                warnings.append(ParseWarning(code="unknown-unit", part=part.id, path=list(mechanism.path),
                                                   message=message, span=span))
     return draft
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from ...model.output import UNIT_ROLES
+from ...model.kinds import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
 from ...run_cache import compiled

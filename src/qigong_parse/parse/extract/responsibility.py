@@ -17,7 +17,7 @@ from typing import Literal
 import regex
 
 from ...model.ir import Duty
-from ...model.output import ParseWarning
+from ...model.records import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
 from ...run_cache import compiled
@@ -49,7 +49,7 @@ class ClauseContext:
 
     def warn(self, code: str, message: str, span: tuple[int, int] | None) -> None:
         """Record a warning at the part and node being read."""
-        self.warnings.append(ParseWarning.made(code=code, part=self.part, path=self.path, message=message, span=span))
+        self.warnings.append(ParseWarning(code=code, part=self.part, path=self.path, message=message, span=span))
 
 
 @dataclass(frozen=True)

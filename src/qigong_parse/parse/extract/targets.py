@@ -22,7 +22,8 @@ from typing import Any
 
 import regex
 
-from ...model.output import Bound, Change, Commitment, Target
+from ...model.kinds import Bound, Change, Commitment
+from ...model.records import Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
 from ...run_cache import compiled
@@ -566,7 +567,7 @@ def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Table
     if evidence is not None and d.qstart <= evidence[0] and evidence[1] <= d.qend:
         evidence = None  # the word is in the quote itself: no separate evidence to point at
     quote = text[d.qstart:d.qend]
-    return Target.made(
+    return Target(
         quote=quote,
         span=(d.qstart, d.qend),
         metric=d.metric or _clean_metric(quote),

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import regex
 
-from ...model.output import TaskForce
+from ...model.records import TaskForce
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
 from ...run_cache import compiled
@@ -76,7 +76,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         return None
     mem_m = next((g for g in (p.search(para) for p in f.members) if g), None)
     office = sliced(f.office.search(para))
-    return TaskForce.made(
+    return TaskForce(
         name=sliced(name_m),
         convener=(f.holder_tail.sub("", sliced(conv_m) or "") or None),
         executive_deputy=sliced(f.executive_deputy.search(para)),
