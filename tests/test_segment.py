@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
 
+from qigong_parse.model.ir import Segmentation
 from qigong_parse.model.plain import plain
 from qigong_parse.parse.segment import segment
 from qigong_parse.parse.state import ParseState
@@ -41,9 +41,10 @@ COUNTY = """新化县人民政府办公室关于印发《新化县2024年优化�
 """
 
 
-def seg(text: str):  # type: ignore[no-untyped-def]
+def seg(text: str) -> Segmentation:
     state = ParseState(text)
-    return dataclasses.replace(segment(state), warnings=state.warnings)  # the stage reports into the state
+    s = segment(state)  # the stage reports into the state
+    return Segmentation(notice=s.notice, parts=s.parts, unassigned=s.unassigned, warnings=state.warnings)
 
 
 def test_sample_head_parts_and_chrome() -> None:

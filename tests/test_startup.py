@@ -1,4 +1,5 @@
-"""Start-up of the console script: what it imports for `qigong validate` (pydantic's plugin loader)."""
+"""Start-up of the console script: what it imports for `qigong validate` (pydantic's plugin loader) and
+for a parse (no PyYAML once the cache is filled), and that a parse creates no dataclass of its own."""
 
 from __future__ import annotations
 
@@ -48,3 +49,22 @@ def test_a_parse_with_its_cache_filled_does_not_import_pyyaml(tmp_path: Path) ->
                            capture_output=True, text=True, env=env, check=True).stdout.strip().splitlines()[-1]
             for _ in range(2)]
     assert runs[0] != "[]" and runs[1] == "[]", runs
+
+
+_DATACLASSES = ("import dataclasses, sys\nmade = []\n_process = dataclasses._process_class\n"
+                "def process(cls, *args):\n    made.append(f'{cls.__module__}.{cls.__qualname__}')\n"
+                "    return _process(cls, *args)\n"
+                "dataclasses._process_class = process\nfrom qigong_parse.cli import main\n"
+                "try:\n    main(['parse', sys.argv[1], '-o', sys.argv[2], '--force'])\nexcept SystemExit:\n    pass\n"
+                "print([m for m in made if m.startswith('qigong_parse')])")
+
+
+def test_a_parse_creates_no_dataclass_of_its_own(tmp_path: Path) -> None:
+    # Creating a dataclass costs ~3.5 M instructions at import (it writes and compiles the source of
+    # its methods); the records a parse uses are plain classes (tests/test_records.py).
+    sample = Path(__file__).resolve().parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt"
+    env = {**os.environ, "QIGONG_CACHE_DIR": str(tmp_path / "cache")}
+    got = subprocess.run([sys.executable, "-c", _DATACLASSES, str(sample), str(tmp_path / "s.yaml")],
+                         capture_output=True, text=True, env=env, check=True)
+    assert (tmp_path / "s.yaml").is_file(), got.stderr
+    assert got.stdout.strip().splitlines()[-1] == "[]", got.stdout

@@ -11,8 +11,7 @@ ParseWarning) are records built once where they are found. Also here: what the r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .kinds import Format, Origin, PartKind, Role
 from .records import Coverage, DocumentCoverage, Notice, ParseWarning, Target, TaskForce, Unassigned
@@ -130,21 +129,34 @@ class CoverageFacts(NamedTuple):
     warnings: tuple[ParseWarning, ...] = ()
 
 
-# What the reader and segmentation return.
+# What the reader and segmentation return. DecodedText and Segmentation are plain classes, not
+# frozen dataclasses (~4 M instructions each to create at start-up): keyword-only, read-only by
+# `Final` (mypy); no __eq__/__repr__/__hash__: nothing compares, prints or hashes them.
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class DecodedText:
     """What `read.decode` returns: the text every offset refers to, and how it was obtained."""
 
-    text: str
-    encoding: str
-    format: Format = "text"
-    outside: list[tuple[int, int]] = field(default_factory=list)  # spans known to be site chrome
+    __slots__ = ("encoding", "format", "labelled", "notes", "outside", "page_starts", "text")
+    text: Final[str]
+    encoding: Final[str]
+    format: Final[Format]
+    outside: Final[list[tuple[int, int]]]  # spans known to be site chrome
     # (start, end, reason) of outside spans with a reason of their own ("page number", "page header")
-    labelled: list[tuple[int, int, str]] = field(default_factory=list)
-    page_starts: list[int] = field(default_factory=list)  # offset where each page's text starts (PDF, OFD)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (warning code, message) from reading
+    labelled: Final[list[tuple[int, int, str]]]
+    page_starts: Final[list[int]]  # offset where each page's text starts (PDF, OFD)
+    notes: Final[list[tuple[str, str]]]  # (warning code, message) from reading
+
+    def __init__(self, *, text: str, encoding: str, format: Format = "text",
+                 outside: list[tuple[int, int]] | None = None, labelled: list[tuple[int, int, str]] | None = None,
+                 page_starts: list[int] | None = None, notes: list[tuple[str, str]] | None = None) -> None:
+        self.text = text
+        self.encoding = encoding
+        self.format = format
+        self.outside = [] if outside is None else outside
+        self.labelled = [] if labelled is None else labelled
+        self.page_starts = [] if page_starts is None else page_starts
+        self.notes = [] if notes is None else notes
 
 
 class PartSlice(NamedTuple):
@@ -160,11 +172,18 @@ class PartSlice(NamedTuple):
     head_span: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
 class Segmentation:
     """What `segment` returns: the notice head, the parts, the text outside the document."""
 
-    notice: Notice | None = None
-    parts: list[PartSlice] = field(default_factory=list)
-    unassigned: list[Unassigned] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
+    __slots__ = ("notice", "parts", "unassigned", "warnings")
+    notice: Final[Notice | None]
+    parts: Final[list[PartSlice]]
+    unassigned: Final[list[Unassigned]]
+    warnings: Final[list[ParseWarning]]
+
+    def __init__(self, *, notice: Notice | None = None, parts: list[PartSlice] | None = None,
+                 unassigned: list[Unassigned] | None = None, warnings: list[ParseWarning] | None = None) -> None:
+        self.notice = notice
+        self.parts = [] if parts is None else parts
+        self.unassigned = [] if unassigned is None else unassigned
+        self.warnings = [] if warnings is None else warnings

@@ -9,9 +9,8 @@ are read as the style that fits and flagged. Lines that merely start with a numb
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import regex
 
@@ -26,18 +25,33 @@ from .state import ParseState
 from .task_tables import TaskRow, find_task_tables
 
 
-@dataclass(frozen=True)
+# The records of this module are plain classes, not dataclasses (~3–8 M instructions each to create
+# at start-up); _Style and _Grammar are read-only by `Final` (mypy). No __eq__/__repr__/__hash__:
+# nothing compares, prints or hashes them.
 class _Style:
-    name: str
-    pattern: Any
-    token: str
-    decimal: int = 0  # depth of a decimal-numbering style (1.2.1 → 3), 0 for the others
+    __slots__ = ("bracketed", "chinese", "decimal", "inline", "may_skip", "name", "pattern", "titled", "token")
+    name: Final[str]
+    pattern: Final[Any]
+    token: Final[str]
+    decimal: Final[int]  # depth of a decimal-numbering style (1.2.1 → 3), 0 for the others
     # the style's properties, from rules/markers.yaml
-    chinese: bool = False  # numbered in Chinese numerals (一、 (一) 第一章): the path writes them so
-    bracketed: bool = False  # the number stands in brackets: a bracket that lost it takes a hint
-    inline: bool = False  # may stand inside a line after a 。 or ) whose line break was lost
-    may_skip: bool = True  # a level may open with 2 or 3 (its 1 lost); not where a 1 is never lost
-    titled: bool = True  # followed by a heading title (第X条 runs on into its text: no title to cut)
+    chinese: Final[bool]  # numbered in Chinese numerals (一、 (一) 第一章): the path writes them so
+    bracketed: Final[bool]  # the number stands in brackets: a bracket that lost it takes a hint
+    inline: Final[bool]  # may stand inside a line after a 。 or ) whose line break was lost
+    may_skip: Final[bool]  # a level may open with 2 or 3 (its 1 lost); not where a 1 is never lost
+    titled: Final[bool]  # followed by a heading title (第X条 runs on into its text: no title to cut)
+
+    def __init__(self, name: str, pattern: Any, token: str, decimal: int = 0, chinese: bool = False,
+                 bracketed: bool = False, inline: bool = False, may_skip: bool = True, titled: bool = True) -> None:
+        self.name = name
+        self.pattern = pattern
+        self.token = token
+        self.decimal = decimal
+        self.chinese = chinese
+        self.bracketed = bracketed
+        self.inline = inline
+        self.may_skip = may_skip
+        self.titled = titled
 
 
 class _Damaged(NamedTuple):
@@ -47,27 +61,51 @@ class _Damaged(NamedTuple):
     heading_only: bool
 
 
-@dataclass(frozen=True)
 class _Grammar:
-    styles: tuple[_Style, ...]
-    damaged: tuple[_Damaged, ...]
-    rank: dict[str, int]
-    quantity_chars: frozenset[str]
-    cn_word_chars: frozenset[str]
-    roles: tuple[tuple[Role, tuple[str, ...]], ...]
-    strong_openers: tuple[str, ...]
-    weak_openers: tuple[str, ...]
-    not_openers: tuple[str, ...]
-    heading_nouns: tuple[str, ...]
-    heading_max_len: int
-    min_title_len: int
+    __slots__ = ("by_name", "cn_word_chars", "damaged", "heading_max_len", "heading_nouns", "inline_cue",
+                 "line_cue", "min_title_len", "not_openers", "quantity_chars", "rank", "roles", "strong_openers",
+                 "styles", "weak_openers")
+    styles: Final[tuple[_Style, ...]]
+    damaged: Final[tuple[_Damaged, ...]]
+    rank: Final[dict[str, int]]
+    quantity_chars: Final[frozenset[str]]
+    cn_word_chars: Final[frozenset[str]]
+    roles: Final[tuple[tuple[Role, tuple[str, ...]], ...]]
+    strong_openers: Final[tuple[str, ...]]
+    weak_openers: Final[tuple[str, ...]]
+    not_openers: Final[tuple[str, ...]]
+    heading_nouns: Final[tuple[str, ...]]
+    heading_max_len: Final[int]
+    min_title_len: Final[int]
     # a sentence or clause end followed by a marker of a style that may stand inline: where
     # `_inline_candidates` has something to look at (one scan, not four matches per 。)
-    inline_cue: regex.Pattern[str]
+    inline_cue: Final[regex.Pattern[str]]
     # every marker shape (the styles, then the damaged shapes) in one alternation, group i + 1
     # being shape i: one match tells a line that starts with no marker, or the first shape to try
-    line_cue: regex.Pattern[str] | None
-    by_name: dict[str, _Style]
+    line_cue: Final[regex.Pattern[str] | None]
+    by_name: Final[dict[str, _Style]]
+
+    def __init__(self, styles: tuple[_Style, ...], damaged: tuple[_Damaged, ...], rank: dict[str, int],
+                 quantity_chars: frozenset[str], cn_word_chars: frozenset[str],
+                 roles: tuple[tuple[Role, tuple[str, ...]], ...], strong_openers: tuple[str, ...],
+                 weak_openers: tuple[str, ...], not_openers: tuple[str, ...], heading_nouns: tuple[str, ...],
+                 heading_max_len: int, min_title_len: int, inline_cue: regex.Pattern[str],
+                 line_cue: regex.Pattern[str] | None, by_name: dict[str, _Style]) -> None:
+        self.styles = styles
+        self.damaged = damaged
+        self.rank = rank
+        self.quantity_chars = quantity_chars
+        self.cn_word_chars = cn_word_chars
+        self.roles = roles
+        self.strong_openers = strong_openers
+        self.weak_openers = weak_openers
+        self.not_openers = not_openers
+        self.heading_nouns = heading_nouns
+        self.heading_max_len = heading_max_len
+        self.min_title_len = min_title_len
+        self.inline_cue = inline_cue
+        self.line_cue = line_cue
+        self.by_name = by_name
 
     def style(self, name: str) -> _Style:
         """A style by name; a task-table row or a bare section (no marker of the grammar) has the
@@ -116,10 +154,11 @@ def grammar() -> _Grammar:
     )
 
 
-@dataclass
 class Candidate:
     """A line that starts like a numbered heading."""
 
+    __slots__ = ("damaged", "hint", "inline", "line_end", "marker_end", "needs_hint", "num", "prefix", "row",
+                 "sep", "shape", "start", "styles")
     start: int  # marker start (after indentation)
     marker_end: int
     line_end: int  # end of the line's content (before the line break)
@@ -128,23 +167,50 @@ class Candidate:
     num: int | None
     sep: str | None
     damaged: bool
-    row: TaskRow | None = None  # set for a row of a task table
+    row: TaskRow | None  # set for a row of a task table
     # For a bracket that lost its number: the next intact bracketed marker (style, number), which
     # tells which level the gap is in; `needs_hint` marks a long line that is a heading only then.
-    hint: tuple[str, int] | None = None
-    needs_hint: bool = False
-    inline: bool = False  # found inside a line, after a 。 or ), not at its start
-    prefix: str | None = None  # the numbers above a decimal marker's own (1.2 of 1.2.1)
+    hint: tuple[str, int] | None
+    needs_hint: bool
+    inline: bool  # found inside a line, after a 。 or ), not at its start
+    prefix: str | None  # the numbers above a decimal marker's own (1.2 of 1.2.1)
+
+    def __init__(self, start: int, marker_end: int, line_end: int, shape: str, styles: tuple[str, ...],
+                 num: int | None, sep: str | None, damaged: bool, row: TaskRow | None = None,
+                 hint: tuple[str, int] | None = None, needs_hint: bool = False, inline: bool = False,
+                 prefix: str | None = None) -> None:
+        self.start = start
+        self.marker_end = marker_end
+        self.line_end = line_end
+        self.shape = shape
+        self.styles = styles
+        self.num = num
+        self.sep = sep
+        self.damaged = damaged
+        self.row = row
+        self.hint = hint
+        self.needs_hint = needs_hint
+        self.inline = inline
+        self.prefix = prefix
 
 
-@dataclass
 class _Heading:
+    __slots__ = ("cand", "depth", "num", "parent", "style", "warnings")
     cand: Candidate
     style: str
     num: int
     depth: int
     parent: int | None  # index into the heading list
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]]
+
+    def __init__(self, cand: Candidate, style: str, num: int, depth: int, parent: int | None,
+                 warnings: list[tuple[str, str]] | None = None) -> None:
+        self.cand = cand
+        self.style = style
+        self.num = num
+        self.depth = depth
+        self.parent = parent
+        self.warnings = [] if warnings is None else warnings
 
 
 def _iter_lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -17,9 +17,8 @@ Every character ends up in exactly one piece; blank lines go with the piece befo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import regex
 
@@ -57,13 +56,24 @@ def _squash(s: str) -> str:
 # --- 1. the frame ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# _Frame and _Head are plain classes, not dataclasses (~4 M instructions each to create at
+# start-up); _Frame is read-only by `Final` (mypy). No __eq__/__repr__/__hash__: nothing compares,
+# prints or hashes them.
 class _Frame:
-    lead_end: int  # index of the first line after leading chrome and front matter
-    trail_start: int  # index of the first line of trailing chrome
-    front: tuple[int, int] | None  # [first, last+1) line indices of repository front matter
-    fields: dict[str, str] = field(default_factory=dict)  # front-matter fields (标题, 文号 …)
-    page_title: str | None = None  # a `# title` line or a page heading, when there is one
+    __slots__ = ("fields", "front", "lead_end", "page_title", "trail_start")
+    lead_end: Final[int]  # index of the first line after leading chrome and front matter
+    trail_start: Final[int]  # index of the first line of trailing chrome
+    front: Final[tuple[int, int] | None]  # [first, last+1) line indices of repository front matter
+    fields: Final[dict[str, str]]  # front-matter fields (标题, 文号 …)
+    page_title: Final[str | None]  # a `# title` line or a page heading, when there is one
+
+    def __init__(self, lead_end: int, trail_start: int, front: tuple[int, int] | None,
+                 fields: dict[str, str] | None = None, page_title: str | None = None) -> None:
+        self.lead_end = lead_end
+        self.trail_start = trail_start
+        self.front = front
+        self.fields = {} if fields is None else fields
+        self.page_title = page_title
 
 
 def _outside(line: Line, outside: list[Span]) -> bool:
@@ -170,18 +180,33 @@ def _frame(state: ParseState) -> _Frame:
 # --- 2. the head -------------------------------------------------------------------------------
 
 
-@dataclass
 class _Head:
+    __slots__ = ("date", "doc_number", "first", "first_last", "form", "issuer", "last", "recipients", "signature",
+                 "title")
     form: NoticeForm  # covering | forwarding | direct
     first: int  # first line of the head
     last: int  # last line of the head (before the body)
-    title: str | None = None
-    issuer: str | None = None
-    doc_number: str | None = None
-    date: dt.date | None = None
-    recipients: list[str] = field(default_factory=list)
-    signature: tuple[int, int] | None = None  # [first, last] lines of a direct document's signature
-    first_last: int = -1  # the head's last line before a covering notice's body was added to it
+    title: str | None
+    issuer: str | None
+    doc_number: str | None
+    date: dt.date | None
+    recipients: list[str]
+    signature: tuple[int, int] | None  # [first, last] lines of a direct document's signature
+    first_last: int  # the head's last line before a covering notice's body was added to it
+
+    def __init__(self, form: NoticeForm, first: int, last: int, title: str | None = None, issuer: str | None = None,
+                 doc_number: str | None = None, date: dt.date | None = None, recipients: list[str] | None = None,
+                 signature: tuple[int, int] | None = None, first_last: int = -1) -> None:
+        self.form = form
+        self.first = first
+        self.last = last
+        self.title = title
+        self.issuer = issuer
+        self.doc_number = doc_number
+        self.date = date
+        self.recipients = [] if recipients is None else recipients
+        self.signature = signature
+        self.first_last = first_last
 
 
 def _parse_date(m: Any) -> dt.date | None:

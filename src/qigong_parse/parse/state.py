@@ -4,7 +4,6 @@ their results as values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model.kinds import Span
@@ -17,18 +16,22 @@ from ..text.normalize import normalize
 _HEAD_CHARS = 2000
 
 
-@dataclass
+# A plain class, not a dataclass (~2 M instructions to create at start-up); no __slots__: the
+# cached properties keep their values in the instance's __dict__.
 class ParseState:
     """One document being parsed."""
 
     text: str
-    norm: str = ""
-    outside: list[Span] = field(default_factory=list)  # spans a reader knows are not the document
-    warnings: list[ParseWarning] = field(default_factory=list)
+    norm: str
+    outside: list[Span]  # spans a reader knows are not the document
+    warnings: list[ParseWarning]
 
-    def __post_init__(self) -> None:
-        if not self.norm:
-            self.norm = normalize(self.text)
+    def __init__(self, text: str, norm: str = "", outside: list[Span] | None = None,
+                 warnings: list[ParseWarning] | None = None) -> None:
+        self.text = text
+        self.norm = norm or normalize(text)
+        self.outside = [] if outside is None else outside
+        self.warnings = [] if warnings is None else warnings
 
     @cached_property
     def overlays(self) -> tuple[str, ...]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import regex
 
@@ -43,27 +42,55 @@ class Convention(NamedTuple):
     needs: tuple[str, ...] = ()  # words of which the statement cannot be written without one
 
 
-@dataclass(frozen=True)
+# Grammar and Clause are plain classes, not dataclasses (~7 and ~2 M instructions to create at
+# start-up); Grammar is read-only by `Final` (mypy). No __eq__/__repr__/__hash__: nothing compares,
+# prints or hashes them.
 class Grammar:
     """The compiled clause tables."""
 
-    openers: dict[str, str]  # opening bracket → closing bracket (normalized text)
-    cue: regex.Pattern[str]  # a clause holds one of these (a duty verb or a label)
-    forms: tuple[ClauseForm, ...]
-    form_needs: tuple[tuple[str, ...], ...]  # per form: words of which it cannot match without one (): none
-    labels: tuple[tuple[regex.Pattern[str], str | None], ...]  # label → role (None: not units)
-    field_cut: regex.Pattern[str]  # a clause's field ends at ; or at a comma before the next label
-    conventions: tuple[Convention, ...]
-    trailing_group: regex.Pattern[str]  # 等 / 等有关部门 after the last named unit
-    separators: regex.Pattern[str]  # one character class: a separator is one character
-    split_marks: regex.Pattern[str]  # a bracket or a separator
-    and_words: tuple[str, ...]
-    levels: tuple[str, ...]
-    unit_suffixes: tuple[str, ...]
-    not_units: regex.Pattern[str]
+    __slots__ = ("and_words", "conventions", "cue", "field_cut", "form_is_not_unit", "form_needs", "forms",
+                 "labels", "levels", "not_units", "openers", "separators", "split_marks", "trailing_group",
+                 "unit_suffixes")
+    openers: Final[dict[str, str]]  # opening bracket → closing bracket (normalized text)
+    cue: Final[regex.Pattern[str]]  # a clause holds one of these (a duty verb or a label)
+    forms: Final[tuple[ClauseForm, ...]]
+    form_needs: Final[tuple[tuple[str, ...], ...]]  # per form: words of which it cannot match without one (): none
+    labels: Final[tuple[tuple[regex.Pattern[str], str | None], ...]]  # label → role (None: not units)
+    field_cut: Final[regex.Pattern[str]]  # a clause's field ends at ; or at a comma before the next label
+    conventions: Final[tuple[Convention, ...]]
+    trailing_group: Final[regex.Pattern[str]]  # 等 / 等有关部门 after the last named unit
+    separators: Final[regex.Pattern[str]]  # one character class: a separator is one character
+    split_marks: Final[regex.Pattern[str]]  # a bracket or a separator
+    and_words: Final[tuple[str, ...]]
+    levels: Final[tuple[str, ...]]
+    unit_suffixes: Final[tuple[str, ...]]
+    not_units: Final[regex.Pattern[str]]
     # whether `not_units` finds words in a registry's written form, by form, filled as forms are
     # met: most pieces of a list are one, and the forms are the tables', not the documents'
-    form_is_not_unit: dict[str, bool] = field(default_factory=dict)
+    form_is_not_unit: Final[dict[str, bool]]
+
+    def __init__(self, openers: dict[str, str], cue: regex.Pattern[str], forms: tuple[ClauseForm, ...],
+                 form_needs: tuple[tuple[str, ...], ...], labels: tuple[tuple[regex.Pattern[str], str | None], ...],
+                 field_cut: regex.Pattern[str], conventions: tuple[Convention, ...],
+                 trailing_group: regex.Pattern[str], separators: regex.Pattern[str],
+                 split_marks: regex.Pattern[str], and_words: tuple[str, ...], levels: tuple[str, ...],
+                 unit_suffixes: tuple[str, ...], not_units: regex.Pattern[str],
+                 form_is_not_unit: dict[str, bool] | None = None) -> None:
+        self.openers = openers
+        self.cue = cue
+        self.forms = forms
+        self.form_needs = form_needs
+        self.labels = labels
+        self.field_cut = field_cut
+        self.conventions = conventions
+        self.trailing_group = trailing_group
+        self.separators = separators
+        self.split_marks = split_marks
+        self.and_words = and_words
+        self.levels = levels
+        self.unit_suffixes = unit_suffixes
+        self.not_units = not_units
+        self.form_is_not_unit = {} if form_is_not_unit is None else form_is_not_unit
 
 
 def _one_character_class(pattern: str) -> str:
@@ -101,15 +128,23 @@ def grammar() -> Grammar:
         raise TableError(f"cannot load the clause grammar: {exc}") from exc
 
 
-@dataclass
 class Clause:
     """A clause read: its content span (absolute offsets), its units by role, and what stayed unread."""
 
+    __slots__ = ("end", "form", "start", "units", "unread")
     start: int
     end: int
     form: str
-    units: dict[str, list[str]] = field(default_factory=lambda: {r: [] for r in UNIT_ROLES})
-    unread: list[str] = field(default_factory=list)
+    units: dict[str, list[str]]
+    unread: list[str]
+
+    def __init__(self, start: int, end: int, form: str, units: dict[str, list[str]] | None = None,
+                 unread: list[str] | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.form = form
+        self.units = {r: [] for r in UNIT_ROLES} if units is None else units
+        self.unread = [] if unread is None else unread
 
 
 class Stated(NamedTuple):

@@ -11,8 +11,7 @@ a sentence "由A牵头,B配合". The clause shapes are data (``data/clauses.yaml
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 import regex
 
@@ -32,45 +31,84 @@ _new_tuple = tuple.__new__
 
 
 
-@dataclass
+# The records of this module are plain classes, not dataclasses (~2–7 M instructions each to create
+# at start-up); _Shapes is read-only by `Final` (mypy). No __eq__/__repr__/__hash__: nothing
+# compares, prints or hashes them.
 class ClauseContext:
     """State carried across the nodes of one part: registry, the conventions the part states (each
     with where it holds), warnings."""
 
+    __slots__ = ("bare_list_role", "first_listed_leads", "part", "path", "registry", "stated", "warnings")
     registry: UnitRegistry
-    stated: list[Stated] = field(default_factory=list)
+    stated: list[Stated]
     # set per node from the conventions in force there (以下括号内所列单位为牵头单位 …)
-    bare_list_role: ListRole = "joint"
-    first_listed_leads: bool = False
-    warnings: list[ParseWarning] = field(default_factory=list)
+    bare_list_role: ListRole
+    first_listed_leads: bool
+    warnings: list[ParseWarning]
     # where the warnings raised now stand: the part and the node being read
-    part: str | None = None
-    path: list[str] | None = None
+    part: str | None
+    path: list[str] | None
+
+    def __init__(self, registry: UnitRegistry, stated: list[Stated] | None = None, bare_list_role: ListRole = "joint",
+                 first_listed_leads: bool = False, warnings: list[ParseWarning] | None = None,
+                 part: str | None = None, path: list[str] | None = None) -> None:
+        self.registry = registry
+        self.stated = [] if stated is None else stated
+        self.bare_list_role = bare_list_role
+        self.first_listed_leads = first_listed_leads
+        self.warnings = [] if warnings is None else warnings
+        self.part = part
+        self.path = path
 
     def warn(self, code: str, message: str, span: tuple[int, int] | None) -> None:
         """Record a warning at the part and node being read."""
         self.warnings.append(ParseWarning(code=code, part=self.part, path=self.path, message=message, span=span))
 
 
-@dataclass(frozen=True)
 class _Shapes:
-    closers: dict[str, str]  # closing bracket → opening bracket
-    lead_marker: regex.Pattern[str]
-    duty_end: regex.Pattern[str]
-    lead_flag: regex.Pattern[str]
-    labels: regex.Pattern[str]
-    sentence: regex.Pattern[str]
-    sentence_end: regex.Pattern[str]
-    duty_sentences: tuple[tuple[regex.Pattern[str], tuple[str, ...]], ...]  # (pattern, words it needs)
-    generic_groups: frozenset[str]
+    __slots__ = ("brackets_back", "brackets_or_ends_back", "closers", "duty_end", "duty_sentences",
+                 "generic_groups", "junk_max_chars", "labels", "lead_flag", "lead_marker", "paragraphs_back",
+                 "sentence", "sentence_end", "trailing_list_chars", "trim_and_closers")
+    closers: Final[dict[str, str]]  # closing bracket → opening bracket
+    lead_marker: Final[regex.Pattern[str]]
+    duty_end: Final[regex.Pattern[str]]
+    lead_flag: Final[regex.Pattern[str]]
+    labels: Final[regex.Pattern[str]]
+    sentence: Final[regex.Pattern[str]]
+    sentence_end: Final[regex.Pattern[str]]
+    duty_sentences: Final[tuple[tuple[regex.Pattern[str], tuple[str, ...]], ...]]  # (pattern, words it needs)
+    generic_groups: Final[frozenset[str]]
     # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
-    paragraphs_back: int
-    trailing_list_chars: int
-    junk_max_chars: int
+    paragraphs_back: Final[int]
+    trailing_list_chars: Final[int]
+    junk_max_chars: Final[int]
     # searched backwards: every bracket; every bracket, 。 and line break
-    brackets_back: regex.Pattern[str]
-    brackets_or_ends_back: regex.Pattern[str]
-    trim_and_closers: str  # _TRIM and every closing bracket: what a clause's end is stripped of
+    brackets_back: Final[regex.Pattern[str]]
+    brackets_or_ends_back: Final[regex.Pattern[str]]
+    trim_and_closers: Final[str]  # _TRIM and every closing bracket: what a clause's end is stripped of
+
+    def __init__(self, closers: dict[str, str], lead_marker: regex.Pattern[str], duty_end: regex.Pattern[str],
+                 lead_flag: regex.Pattern[str], labels: regex.Pattern[str], sentence: regex.Pattern[str],
+                 sentence_end: regex.Pattern[str],
+                 duty_sentences: tuple[tuple[regex.Pattern[str], tuple[str, ...]], ...],
+                 generic_groups: frozenset[str], paragraphs_back: int, trailing_list_chars: int,
+                 junk_max_chars: int, brackets_back: regex.Pattern[str], brackets_or_ends_back: regex.Pattern[str],
+                 trim_and_closers: str) -> None:
+        self.closers = closers
+        self.lead_marker = lead_marker
+        self.duty_end = duty_end
+        self.lead_flag = lead_flag
+        self.labels = labels
+        self.sentence = sentence
+        self.sentence_end = sentence_end
+        self.duty_sentences = duty_sentences
+        self.generic_groups = generic_groups
+        self.paragraphs_back = paragraphs_back
+        self.trailing_list_chars = trailing_list_chars
+        self.junk_max_chars = junk_max_chars
+        self.brackets_back = brackets_back
+        self.brackets_or_ends_back = brackets_or_ends_back
+        self.trim_and_closers = trim_and_closers
 
 
 @functools.cache
@@ -102,15 +140,23 @@ def _shapes() -> _Shapes:
         raise TableError(f"cannot load the clause table: {exc}") from exc
 
 
-@dataclass
 class _Clause:
     """A clause found: its content span (absolute offsets) and units by role."""
 
+    __slots__ = ("end", "joint", "lead", "start", "support")
     start: int
     end: int
-    lead: list[Piece] = field(default_factory=list)
-    support: list[Piece] = field(default_factory=list)
-    joint: list[Piece] = field(default_factory=list)
+    lead: list[Piece]
+    support: list[Piece]
+    joint: list[Piece]
+
+    def __init__(self, start: int, end: int, lead: list[Piece] | None = None, support: list[Piece] | None = None,
+                 joint: list[Piece] | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.lead = [] if lead is None else lead
+        self.support = [] if support is None else support
+        self.joint = [] if joint is None else joint
 
 
 def find_responsibility(

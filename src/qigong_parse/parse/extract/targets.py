@@ -17,8 +17,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import regex
 
@@ -37,30 +36,64 @@ def _alt(words: list[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-@dataclass(frozen=True)
+# The records of this module are plain classes, not dataclasses (~2–9 M instructions each to create
+# at start-up); _Tables is read-only by `Final` (mypy). No __eq__/__repr__/__hash__: nothing
+# compares, prints or hashes them.
 class _Tables:
     """The compiled tables of data/targets.yaml."""
 
-    raw: dict[str, Any]
-    figure: regex.Pattern[str]
-    money_class: regex.Pattern[str]
-    bound_before: regex.Pattern[str]
-    commitment: regex.Pattern[str]
-    commitment_false: regex.Pattern[str]
-    metric_lead: regex.Pattern[str]
-    lead_marker: regex.Pattern[str]
-    lead_year: regex.Pattern[str]
-    quote_lead: regex.Pattern[str]
-    run_in_year: regex.Pattern[str]
-    opener: regex.Pattern[str]
-    examples_end: regex.Pattern[str]
-    list_tail: regex.Pattern[str]
-    enum_split: regex.Pattern[str]
-    enum_only: regex.Pattern[str]
-    incentive: regex.Pattern[str]
-    cue: regex.Pattern[str]
-    word_kind: dict[str, str]
-    tail_lengths: tuple[int, ...]  # the lengths of the words of `word_kind`, longest first
+    __slots__ = ("bound_before", "commitment", "commitment_false", "cue", "enum_only", "enum_split", "examples_end",
+                 "figure", "incentive", "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class", "opener",
+                 "quote_lead", "raw", "run_in_year", "tail_lengths", "word_kind")
+    raw: Final[dict[str, Any]]
+    figure: Final[regex.Pattern[str]]
+    money_class: Final[regex.Pattern[str]]
+    bound_before: Final[regex.Pattern[str]]
+    commitment: Final[regex.Pattern[str]]
+    commitment_false: Final[regex.Pattern[str]]
+    metric_lead: Final[regex.Pattern[str]]
+    lead_marker: Final[regex.Pattern[str]]
+    lead_year: Final[regex.Pattern[str]]
+    quote_lead: Final[regex.Pattern[str]]
+    run_in_year: Final[regex.Pattern[str]]
+    opener: Final[regex.Pattern[str]]
+    examples_end: Final[regex.Pattern[str]]
+    list_tail: Final[regex.Pattern[str]]
+    enum_split: Final[regex.Pattern[str]]
+    enum_only: Final[regex.Pattern[str]]
+    incentive: Final[regex.Pattern[str]]
+    cue: Final[regex.Pattern[str]]
+    word_kind: Final[dict[str, str]]
+    tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
+
+    def __init__(self, raw: dict[str, Any], figure: regex.Pattern[str], money_class: regex.Pattern[str],
+                 bound_before: regex.Pattern[str], commitment: regex.Pattern[str],
+                 commitment_false: regex.Pattern[str], metric_lead: regex.Pattern[str],
+                 lead_marker: regex.Pattern[str], lead_year: regex.Pattern[str], quote_lead: regex.Pattern[str],
+                 run_in_year: regex.Pattern[str], opener: regex.Pattern[str], examples_end: regex.Pattern[str],
+                 list_tail: regex.Pattern[str], enum_split: regex.Pattern[str], enum_only: regex.Pattern[str],
+                 incentive: regex.Pattern[str], cue: regex.Pattern[str], word_kind: dict[str, str],
+                 tail_lengths: tuple[int, ...]) -> None:
+        self.raw = raw
+        self.figure = figure
+        self.money_class = money_class
+        self.bound_before = bound_before
+        self.commitment = commitment
+        self.commitment_false = commitment_false
+        self.metric_lead = metric_lead
+        self.lead_marker = lead_marker
+        self.lead_year = lead_year
+        self.quote_lead = quote_lead
+        self.run_in_year = run_in_year
+        self.opener = opener
+        self.examples_end = examples_end
+        self.list_tail = list_tail
+        self.enum_split = enum_split
+        self.enum_only = enum_only
+        self.incentive = incentive
+        self.cue = cue
+        self.word_kind = word_kind
+        self.tail_lengths = tail_lengths
 
 
 @functools.cache
@@ -128,10 +161,10 @@ def _tables() -> _Tables:
 # --- figures -----------------------------------------------------------------------------------
 
 
-@dataclass
 class _Figure:
     """One number (or range) with its unit, as matched in the normalized text."""
 
+    __slots__ = ("after", "approx", "chinese", "end", "start", "unit", "value", "value_max")
     start: int
     end: int
     value: float
@@ -140,6 +173,17 @@ class _Figure:
     after: str | None
     approx: str | None
     chinese: bool
+
+    def __init__(self, start: int, end: int, value: float, value_max: float | None, unit: str, after: str | None,
+                 approx: str | None, chinese: bool) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.value_max = value_max
+        self.unit = unit
+        self.after = after
+        self.approx = approx
+        self.chinese = chinese
 
 
 def _cn_value(s: str, t: _Tables) -> float | None:
@@ -383,23 +427,36 @@ def _split_items(subject: str, t: _Tables) -> list[str]:
     return items
 
 
-@dataclass
 class _Draft:
+    __slots__ = ("change", "fig", "metric", "qend", "qstart")
     fig: _Figure
     qstart: int
     qend: int
     metric: str
     change: Change
 
+    def __init__(self, fig: _Figure, qstart: int, qend: int, metric: str, change: Change) -> None:
+        self.fig = fig
+        self.qstart = qstart
+        self.qend = qend
+        self.metric = metric
+        self.change = change
 
-@dataclass
+
 class _Sentence:
     """A sentence with its commitment words and scope breaks, found once."""
 
+    __slots__ = ("breaks", "marks", "opening", "start")
     start: int
     marks: list[tuple[int, str]]
     breaks: list[int]
     opening: str | None
+
+    def __init__(self, start: int, marks: list[tuple[int, str]], breaks: list[int], opening: str | None) -> None:
+        self.start = start
+        self.marks = marks
+        self.breaks = breaks
+        self.opening = opening
 
 
 def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
