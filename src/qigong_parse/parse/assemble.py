@@ -1,4 +1,4 @@
-"""Assemble: the output models built once (`Model.made`), from the outline tree and the facts found.
+"""Assemble: the document's records built once, from the outline tree and the facts found.
 
 Nothing before this stage builds a Node, Part or Document; nothing after it changes one.
 """
