@@ -220,12 +220,9 @@ def _iter_lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     while pos < end:
         nl = norm.find("\n", pos, end)
         line_end = end if nl < 0 else nl
-        content_end = line_end
-        while content_end > pos and norm[content_end - 1] in " \t\r":
-            content_end -= 1
-        content_start = pos
-        while content_start < content_end and norm[content_start] in " \t":
-            content_start += 1
+        kept = norm[pos:line_end].rstrip(" \t\r")  # str methods, not a test per blank character
+        content_end = pos + len(kept)
+        content_start = content_end - len(kept.lstrip(" \t"))
         if content_start < content_end:
             out.append((content_start, content_end))
         pos = line_end + 1
@@ -317,9 +314,9 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
                 continue
             if style.decimal and (m.end() >= line_end or norm[m.end()] in g.quantity_chars):
                 continue
-            sep = m.groupdict().get("sep")
-            return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, sep, False,
-                             prefix=m.groupdict().get("pre"))
+            groups = m.groupdict()
+            return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, groups.get("sep"), False,
+                             prefix=groups.get("pre"))
     for shape in g.damaged[max(0, first - len(g.styles)):]:
         m = shape.pattern.match(norm, pos, line_end)
         if m is None:
@@ -516,11 +513,12 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
 def _hint_lost_numbers(cands: list[Candidate]) -> None:
     """Give each bracket that lost its number the next intact bracketed marker after it."""
     following: tuple[str, int] | None = None
+    g = grammar()
     for cand in reversed(cands):
         if cand.shape == "bracket_lost_number":
             cand.hint = following
         elif not cand.damaged and cand.row is None and cand.num is not None \
-                and grammar().style(cand.styles[0]).bracketed:
+                and g.style(cand.styles[0]).bracketed:
             following = (cand.styles[0], cand.num)
 
 
@@ -613,8 +611,12 @@ def _tree(nodes: list[NodeTree], children: list[list[int]], damaged: set[int], i
     # Not a closure calling itself: that cycle kept each part's flat `nodes` alive until the
     # collector ran, and the collector is paused during a parse.
     n = nodes[i]  # built directly: dataclasses.replace costs a field walk per node
-    return NodeTree(n.path, n.marker, n.title, n.text, n.span, n.title_span, n.damaged or i in damaged, role,
-                    n.origin, n.cells, tuple(_tree(nodes, children, damaged, c, role) for c in children[i]))
+    # the tuple NodeTree(...) makes, without the named tuple's Python-level __new__ (every field given)
+    return _new(NodeTree, (n.path, n.marker, n.title, n.text, n.span, n.title_span, n.damaged or i in damaged, role,
+                           n.origin, n.cells, tuple(_tree(nodes, children, damaged, c, role) for c in children[i])))
+
+
+_new = tuple.__new__
 
 
 def _part_candidates(text: str, norm: str, sl: PartSlice, g: _Grammar) -> list[Candidate]:
@@ -625,8 +627,9 @@ def _part_candidates(text: str, norm: str, sl: PartSlice, g: _Grammar) -> list[C
     # (二、转型升级) is a heading of the part, and the rows below it are its children.
     inside = [t.header_span for t in tables] + [r.span for t in tables for r in t.rows]
     inside += _contents_lists(norm, sl.body_start, end)
-    cands = [c for c in find_candidates(norm, sl.body_start, end)
-             if not any(a <= c.start < b for a, b in inside)]
+    cands = find_candidates(norm, sl.body_start, end)
+    if inside:  # most parts have no table and no contents list
+        cands = [c for c in cands if not any(a <= c.start < b for a, b in inside)]
     for table in tables:
         for row in table.rows:
             marker_end = row.span[0] + len(row.number) if text.startswith(row.number, row.span[0]) else row.span[0]
@@ -658,12 +661,11 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         t_end = max(min(t_end, starts[i + 1]), t_start)
         after = t_end + 1 if t_end < starts[i + 1] and norm[t_end] in "。:" else t_end
         row = h.cand.row
-        node = NodeTree(path=path, marker=text[h.cand.start:h.cand.marker_end],
-                        damaged=h.cand.damaged or i in cut_notes, title=norm[t_start:t_end],
-                        text=text[(h.cand.start if row is not None else after):starts[i + 1]].strip(),
-                        span=(h.cand.start, starts[i + 1]), title_span=(t_start, t_end),
-                        origin="table" if row is not None else "outline",
-                        cells=_row_cells(row) if row is not None else None)
+        node = _new(NodeTree, (path, text[h.cand.start:h.cand.marker_end], norm[t_start:t_end],
+                               text[(h.cand.start if row is not None else after):starts[i + 1]].strip(),
+                               (h.cand.start, starts[i + 1]), (t_start, t_end), h.cand.damaged or i in cut_notes,
+                               "other", "table" if row is not None else "outline",
+                               _row_cells(row) if row is not None else None, ()))
         nodes.append(node)
         marker_span = (h.cand.start, h.cand.marker_end)
         if h.cand.damaged:
@@ -733,13 +735,15 @@ def _contents_lists(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """A table of contents (目录 and the headings listed under it) is not the outline: from the 目录
     line to where its first entry stands again as a heading."""
     out: list[tuple[int, int]] = []
+    if _CONTENTS.search(norm, start, end) is None:
+        return out  # a 目录 line's content is a match of the pattern: none in the part, no line
     lines = content_lines(norm, start, end)
 
     def line_start(cstart: int) -> int:  # where the line of a content starts (its indentation included)
         return norm.rfind("\n", start, cstart) + 1 or start
 
     for k, (cstart, content) in enumerate(lines):
-        if not _CONTENTS.fullmatch(content) or k + 1 >= len(lines):
+        if content[0] != "目" or not _CONTENTS.fullmatch(content) or k + 1 >= len(lines):
             continue
         first = regex.sub(r"\s+", "", lines[k + 1][1])
         again = next((m for m in lines[k + 2:] if regex.sub(r"\s+", "", m[1]) == first), None)
