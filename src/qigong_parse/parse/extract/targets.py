@@ -361,14 +361,16 @@ def _strip_lead(s: str, t: _Tables) -> str:
     return s
 
 
-def _quote_start(norm: str, cursor: int, fig_start: int, t: _Tables) -> int:
+def _quote_start(norm: str, cursor: int, fig_start: int, t: _Tables) -> tuple[int, tuple[str, list[str]] | None]:
     """Where the phrase before a figure starts: after markers, a run-in year, finished list items
-    (对非贸易稳步增长、…) and, where punctuation is lost, at a clause opener (…工作年内争取新增1—2个)."""
+    (对非贸易稳步增长、…) and, where punctuation is lost, at a clause opener (…工作年内争取新增1—2个).
+    With it, `_strip_tail` of the phrase when it was read here (None when the start moved after)."""
     seg = norm[cursor:fig_start]
     q = cursor + len(seg) - len(t.quote_lead.sub("", seg))
     for m in t.run_in_year.finditer(norm, q, fig_start):
         q = m.end()
-    head, _ = _strip_tail(norm[q:fig_start], t)
+    stripped = _strip_tail(norm[q:fig_start], t)
+    head = stripped[0]
     pos, cut = 0, 0
     for m in t.enum_split.finditer(head):
         if _phrase_change(_strip_tail(head[pos:m.start()], t)[1], t):
@@ -379,8 +381,8 @@ def _quote_start(norm: str, cursor: int, fig_start: int, t: _Tables) -> int:
     for m in t.opener.finditer(norm, q + 1, fig_start):
         rest, _ = _strip_tail(norm[m.start():fig_start], t)
         if _strip_lead(rest, t) or _has_object(norm, fig_start, t):
-            return m.start()
-    return best
+            return m.start(), None
+    return best, stripped if cut == 0 else None
 
 
 def _has_object(norm: str, fig_start: int, t: _Tables) -> bool:
@@ -553,9 +555,9 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
     prev_enum = False
     for gi, group in enumerate(groups):
         first = group[0]
-        qstart = _quote_start(norm, max(cursor, first.start - raw["max_phrase_chars"]), first.start, t)
+        qstart, stripped = _quote_start(norm, max(cursor, first.start - raw["max_phrase_chars"]), first.start, t)
         seg = norm[qstart:first.start]
-        head, words = _strip_tail(seg, t)
+        head, words = stripped if stripped is not None else _strip_tail(seg, t)  # not twice the same
         own = _phrase_change(words, t)
         is_rate = first.unit in raw["rate_units"]
         if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
@@ -667,6 +669,8 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
         norm = normalize(text)
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
+    if _figure_starts().search(norm, start, end) is None:
+        return []  # no character a figure starts with (most nodes): what _figures would find, at once
     figs = _figures(norm, start, end, t)
     if not figs:
         return []

@@ -1,0 +1,61 @@
+"""find_targets' shortcuts give what the general path gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qigong_parse.parse.extract import targets
+from qigong_parse.text.normalize import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Figures in awkward places: at a span's very start or end, cut by it, after blanks and markers,
+# Chinese numerals (一 alone is none), 百分之, ranges, and spans with no figure at all.
+_ROWS = [
+    "", "无数字的一段话。", "一批企业。", "10个", "新增10个", "增长5.5%以上", "百分之十五", "力争新增三到五家企业。",
+    "1.推进项目建设,新增企业45家;", "(一)2025年底前完成改造1-2个。", "第一批,一二三四", "“5122”工程10个",
+    "全市新开工、新竣工项目各15个", "一百二十亿元", "年内争取新增1—2个", "x9个", "增长十%", "十",
+]
+
+
+def _general(monkeypatch: pytest.MonkeyPatch, text: str, start: int, end: int) -> list[targets.Target]:
+    """find_targets with a start scan that finds every character: no early exit, the figure
+    pattern tried at every position (the scan the prefilter replaced)."""
+    with monkeypatch.context() as m:
+        m.setattr(targets, "_figure_starts", lambda: re.compile("(?s)."))
+        return targets.find_targets(text, normalize(text), start, end)
+
+
+def _fields(found: list[targets.Target]) -> list[tuple[object, ...]]:
+    return [(t.quote, t.span, t.metric, t.change, t.value, t.value_max, t.unit, t.bound, t.commitment,
+             t.commitment_span) for t in found]
+
+
+@pytest.mark.parametrize("row", _ROWS)
+def test_rows_agree_with_the_general_path(monkeypatch: pytest.MonkeyPatch, row: str) -> None:
+    for start in range(len(row) + 1):
+        for end in (start, len(row), max(start, len(row) - 1)):
+            fast = targets.find_targets(row, normalize(row), start, end)
+            assert _fields(fast) == _fields(_general(monkeypatch, row, start, end))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*_ROWS, "。", ",", "、", "\n", " "]), max_size=6).map("".join),
+       st.integers(0, 80), st.integers(0, 80))
+def test_any_text_agrees_with_the_general_path(text: str, start: int, end: int) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        general = _general(mp, text, start, end)
+    assert _fields(targets.find_targets(text, normalize(text), start, end)) == _fields(general)
+
+
+def test_the_sample_agrees_with_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    step = len(text) // 40
+    for start in range(0, len(text), step):
+        fast = targets.find_targets(text, normalize(text), start, start + step)
+        assert _fields(fast) == _fields(_general(monkeypatch, text, start, start + step))
