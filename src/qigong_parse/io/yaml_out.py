@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, OutputError
-from ..model.plain import plain
+from ..model.plain import field_names, plain
 
 if TYPE_CHECKING:
     from ..model import output, records
@@ -44,7 +44,8 @@ _ESCAPE = re.compile(r"[^\x20-\x7e]")
 def _is_plain(text: str, flow: bool) -> bool:
     if not text or not (text[0] in _PLAIN_FIRST or (text[0].isalpha() and text[0].isprintable())):
         return False
-    if text[-1] in " :" or ": " in text or " #" in text or text.lower() in _YAML_WORDS:
+    # lower() never shortens a string, and no word is longer than 5
+    if text[-1] in " :" or ": " in text or " #" in text or (len(text) <= 5 and text.lower() in _YAML_WORDS):
         return False
     if flow and not _FLOW_FORBIDDEN.isdisjoint(text):
         return False
@@ -56,13 +57,15 @@ def _literal(text: str, indent: int) -> list[str] | None:
     body = text.rstrip("\n")
     if "\n" not in body or body.startswith(("\n", " ")):
         return None
+    if "\n " in body or " \n" in body or body.endswith(" "):  # a line starting or ending with a space
+        return None
     lines = body.split("\n")
-    if not all(line.isprintable() and not line.startswith(" ") and not line.endswith(" ") for line in lines):
+    if not all(map(str.isprintable, lines)):
         return None
     trailing = len(text) - len(body)
     pad = " " * indent
     return ["|-" if trailing == 0 else "|" if trailing == 1 else "|+",
-            *(pad + line if line else "" for line in lines), *[""] * (trailing - 1)]
+            *[pad + line if line else "" for line in lines], *[""] * (trailing - 1)]
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -115,19 +118,24 @@ def _key(key: Any) -> tuple[str, bool]:
     return known
 
 
-# Short strings recur (unit names, path tokens, markers, codes): their written form is kept.
-_WRITTEN: dict[tuple[str, bool], str] = {}
+# Short strings recur (unit names, path tokens, markers, codes): their written form is kept, in
+# block context and in a flow list apart.
+_WRITTEN: dict[str, str] = {}
+_WRITTEN_FLOW: dict[str, str] = {}
+
+
+def _written(value: str, flow: bool) -> str:
+    """A string scalar as written (plain or quoted), kept when short."""
+    written = value if _is_plain(value, flow) else _quote(value)
+    if len(value) <= 24:
+        known = _WRITTEN_FLOW if flow else _WRITTEN
+        if len(known) < 8192:
+            known[value] = written
+    return written
 
 
 def _text(value: str, flow: bool) -> str:
-    if len(value) > 24:
-        return value if _is_plain(value, flow) else _quote(value)
-    written = _WRITTEN.get((value, flow))
-    if written is None:
-        written = value if _is_plain(value, flow) else _quote(value)
-        if len(_WRITTEN) < 8192:
-            _WRITTEN[(value, flow)] = written
-    return written
+    return (_WRITTEN_FLOW if flow else _WRITTEN).get(value) or _written(value, flow)
 
 
 _EXACT = frozenset({str, list, dict, int, float, bool, type(None)})
@@ -215,13 +223,144 @@ def to_yaml(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+# Records and output models are written straight from their fields, as `to_yaml(plain(record))`
+# writes them, without building the dicts: into pieces (a line's head, starting with its "\n", and its
+# value apart), joined once. Per class and indent, the heads are made once. Strings, ints, None,
+# bools, floats, dates, spans, records and lists of them are written here; any other value goes
+# through `plain` and the generic emitter.
+_Field = tuple[str, str, str, bool, bool]  # name, "\n<pad>key:", "\n<pad>key: ", flow style, left out when None
+_PLANS: dict[tuple[type, int], tuple[_Field, ...]] = {}  # () for neither a record nor an output model
+
+
+def _plan(kind: type, indent: int) -> tuple[_Field, ...]:
+    """How to write a record or output model class at `indent`; () for any other type, and for a
+    class whose fields may all be left out (the generic emitter writes that as ``{}``)."""
+    names = field_names(kind)
+    plan: tuple[_Field, ...] = ()
+    if names is not None:
+        omit: frozenset[str] = getattr(kind, "_omit_if_none", frozenset())
+        if not omit.issuperset(names):
+            pad = "\n" + " " * indent
+            fields = []
+            for name in names:
+                written, flow = _key(name)
+                fields.append((name, f"{pad}{written}:", f"{pad}{written}: ", flow, name in omit))
+            plan = tuple(fields)
+    _PLANS[kind, indent] = plan
+    return plan
+
+
+def _record(value: Any, plan: tuple[_Field, ...], indent: int, out: list[str]) -> None:
+    """The fields of a record or an output model, as `_mapping(plain(value), indent)` writes them."""
+    fields = value.__dict__
+    append = out.append
+    inner = indent + 2
+    for name, head, head_sp, flow, omitted in plan:
+        item = fields[name]
+        kind = type(item)
+        if kind is str:
+            append(head_sp)
+            append(_WRITTEN.get(item) or _value_text(item, inner))
+        elif kind is list or kind is tuple:
+            if not item:
+                append(head_sp)
+                append("[]")
+            elif flow:
+                append(head_sp)
+                if len(item) == 2 and type(item[0]) is int and type(item[1]) is int:
+                    append(f"[{item[0]}, {item[1]}]")  # a span
+                else:
+                    append("[" + ", ".join([_flow_item(v) for v in item]) + "]")
+            else:
+                append(head)
+                _items(item, indent, out)  # "- " at the key's own indent, as PyYAML writes it
+        elif item is None:
+            if not omitted:
+                append(head_sp)
+                append("null")
+        elif kind is bool:
+            append(head_sp)
+            append("true" if item else "false")
+        elif kind is int:
+            append(head_sp)
+            append(str(item))
+        elif kind is float and "." in (text := repr(item)):  # finite, and reads back as a float
+            append(head_sp)
+            append(text)
+        elif kind is dt.date:  # as `plain` gives it: the ISO string
+            append(head_sp)
+            append(_text(item.isoformat(), False))
+        else:
+            nested = _PLANS.get((kind, inner))
+            if nested is None:
+                nested = _plan(kind, inner)
+            if nested:
+                append(head)
+                _record(item, nested, inner, out)
+            else:  # a dict, a datetime, a subclass of str …: as the generic emitter writes it
+                lines: list[str] = []
+                _mapping({name: plain(item)}, indent, lines)
+                append("\n" + "\n".join(lines))
+
+
+def _value_text(text: str, indent: int) -> str:
+    """A string as `_mapping` and `_sequence` write it after "key: " or "- ": a literal block's header
+    and lines, or a scalar. A string kept in `_WRITTEN` is one that no block holds."""
+    if "\n" in text and (block := _literal(text, indent)):
+        return "\n".join(block)
+    return _written(text, False)
+
+
+def _flow_item(value: Any) -> str:
+    if type(value) is str:
+        return _WRITTEN_FLOW.get(value) or _written(value, True)
+    return _scalar(value if type(value) in _EXACT else plain(value), flow=True)
+
+
+def _items(items: list[Any] | tuple[Any, ...], indent: int, out: list[str]) -> None:
+    """The items of a list, as `_sequence(plain(items), indent)` writes them."""
+    dash = "\n" + " " * indent + "- "
+    inner = indent + 2
+    append = out.append
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            append(dash)
+            append(_WRITTEN.get(item) or _value_text(item, inner))
+        elif kind is int:
+            append(dash)
+            append(str(item))
+        else:
+            plan = _PLANS.get((kind, inner))
+            if plan is None:
+                plan = _plan(kind, inner)
+            if plan:
+                start = len(out)
+                _record(item, plan, inner, out)
+                out[start] = dash + out[start][inner + 1:]  # the first key on the dash's line
+            else:
+                lines: list[str] = []
+                _sequence([plain(item)], indent, lines)
+                append("\n" + "\n".join(lines))
+
+
 def dump_yaml(doc: Document) -> str:
     """The document as YAML: keys in model order, unicode as is, spans and paths as ``[a, b]``.
 
     Dates are written as quoted strings ("2025-03-06"): a YAML loader then reads the same string the
     JSON Schema describes, where an unquoted date would load as a date object and fail the schema.
     """
-    return to_yaml(plain(doc))
+    kind = type(doc)
+    plan = _PLANS.get((kind, 0))
+    if plan is None:
+        plan = _plan(kind, 0)
+    if not plan:
+        return to_yaml(plain(doc))
+    out: list[str] = []
+    _record(doc, plan, 0, out)
+    out[0] = out[0][1:]  # the first line's "\n"
+    out.append("\n")
+    return "".join(out)
 
 
 OUTPUT_FORMATS = ("yaml", "json", "jsonl")

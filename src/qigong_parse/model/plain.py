@@ -58,6 +58,12 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     return names
 
 
+def field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a record or an output model class, in the order `plain` gives them; None for
+    anything else."""
+    return _NAMES[kind] if kind in _NAMES else _field_names(kind)
+
+
 def plain(value: Any) -> Any:
     """JSON-like data of a record or an output model, as the model's `model_dump(mode="json")`
     gives it, without building its serializer (~70 ms of schema building on a cold start): fields
