@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime
 import os
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import regex
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qigong_parse import run_cache
+from qigong_parse.rules.units import UnitRegistry
 
 from .conftest import SAMPLE
 
@@ -312,3 +317,220 @@ def test_a_parallel_batch_fills_the_cache_as_one_process_does(tmp_path: Path) ->
             finally:
                 run_cache.disable()
     assert outputs["1"] == outputs["2"] and len(outputs["1"]) == 4
+
+
+# --- stdlib `re` patterns, kept as the program `_sre.compile` is given ---------------------------
+
+
+def _unit_patterns() -> list[re.Pattern[str]]:
+    """The unit registry's trie patterns for the sample's jurisdiction (as `re.compile` builds them)."""
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    return [re.compile(registry._name_at.pattern), re.compile(registry._suffix_end.pattern)]
+
+
+def _no_re_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(pattern: object, flags: int = 0) -> re.Pattern[str]:
+        raise AssertionError(f"compiled although the store has it: {pattern!r:.60}")
+
+    monkeypatch.setattr(re._compiler, "compile", refuse)  # type: ignore[attr-defined]
+    re.purge()  # `re.compile`'s own cache would hide a call
+
+
+def _behaviour(pattern: re.Pattern[str], text: str) -> list[object]:
+    """What `pattern` finds in `text`: at every position, by every method."""
+    def seen(m: re.Match[str] | None) -> object:
+        return None if m is None else (m.span(), m.lastgroup, m.lastindex, m.groups(), m.groupdict())
+
+    out: list[object] = [seen(pattern.fullmatch(text)), [seen(m) for m in pattern.finditer(text)]]
+    for pos in range(len(text) + 1):
+        out.append((seen(pattern.match(text, pos)), seen(pattern.search(text, pos)), seen(pattern.fullmatch(text, pos))))
+    return out
+
+
+def _same_as_compiled(found: re.Pattern[str], plain: re.Pattern[str]) -> None:
+    assert found is not plain and found == plain
+    assert (found.pattern, found.flags, found.groups, found.groupindex) == (
+        plain.pattern, plain.flags, plain.groups, plain.groupindex)
+
+
+def _stored_trie(directory: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """The unit tries through a store: (rebuilt from it in a new process's stead, `re.compile`'s)."""
+    plain = _unit_patterns()
+    for p in plain:
+        run_cache.compiled_re(p.pattern)
+    assert run_cache.save()
+    _reopen(directory)
+    with monkeypatch.context() as patch:
+        _no_re_compiling(patch)
+        found = [run_cache.compiled_re(p.pattern) for p in plain]
+    return list(zip(found, plain, strict=True))
+
+
+def test_a_stored_re_pattern_behaves_as_compiled(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for found, plain in _stored_trie(store_file.parent, monkeypatch):
+        _same_as_compiled(found, plain)
+        assert run_cache.compiled_re(plain.pattern) is found  # built once per process
+        for line in lines:
+            assert _behaviour(found, line) == _behaviour(plain, line)
+
+
+_TRIE_CHARS = sorted({ch for p in _unit_patterns() for ch in p.pattern if ord(ch) > 0x2000} | set("等各、,;( )a1"))
+
+
+@pytest.fixture(scope="module")
+def stored_tries(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    directory = tmp_path_factory.mktemp("tries")
+    run_cache.enable(directory)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            return _stored_trie(directory, patch)
+    finally:
+        run_cache.disable()
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(alphabet=_TRIE_CHARS, max_size=30), min_size=1, max_size=20))
+def test_a_stored_unit_trie_finds_what_the_compiled_one_does(
+        stored_tries: list[tuple[re.Pattern[str], re.Pattern[str]]], texts: list[str]) -> None:
+    for found, plain in stored_tries:
+        for text in texts:
+            assert _behaviour(found, text) == _behaviour(plain, text)
+
+
+def test_re_library_use_is_plain_compiling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cache.disable()
+    monkeypatch.setenv("QIGONG_CACHE_DIR", str(tmp_path))
+    assert run_cache.compiled_re(PATTERN) is re.compile(PATTERN)  # `re`'s own, from its cache
+    assert not run_cache.save() and list(tmp_path.iterdir()) == []
+
+
+def _programs(path: Path) -> dict[tuple[str, int], tuple[int, bytes]]:
+    payload = pickle.loads(path.read_bytes())
+    return payload["re_patterns"]  # type: ignore[no-any-return]
+
+
+def _program_changed(path: Path, change: Callable[[list[Any]], object], checksum: bool = True) -> None:
+    """Rewrite the store's program of PATTERN by `change` (in place on its fields); with `checksum`,
+    a checksum that fits it, as a careful forger would write (what `_sre` and the reader must refuse)."""
+    payload = pickle.loads(path.read_bytes())
+    key = (PATTERN, 0)
+    _crc, data = payload["re_patterns"][key]
+    fields = list(pickle.loads(data))
+    change(fields)
+    data = pickle.dumps(tuple(fields))
+    payload["re_patterns"][key] = (run_cache._checksum(key, data) if checksum else _crc, data)
+    path.write_bytes(pickle.dumps(payload))
+
+
+def _set(index: int, value: object) -> Callable[[list[Any]], object]:
+    return lambda fields: fields.__setitem__(index, value)
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda p: _program_changed(p, _set(1, (1, 2, 3)), checksum=False), id="checksum"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(1, f[1][:-1])), id="truncated code"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(1, f[1][: len(f[1]) // 2])), id="half code"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(1, list(f[1]))), id="code a list"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(1, (*f[1][:-1], 1.0))), id="a float op"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(1, (-1, *f[1][1:]))), id="negative op"),
+    pytest.param(lambda p: _program_changed(p, _set(2, "1")), id="groups a str"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(2, f[2] + 1)), id="a group more"),
+    pytest.param(lambda p: _program_changed(p, _set(3, {"lead": 2})), id="groupindex"),
+    pytest.param(lambda p: _program_changed(p, _set(0, "0")), id="flags a str"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.pop()), id="a field short"),
+    pytest.param(lambda p: _program_changed(p, lambda f: f.__setitem__(slice(None), [f])), id="nested"),
+])
+def test_a_tampered_re_program_is_compiled_afresh(store_file: Path, damage: Callable[[Path], None]) -> None:
+    run_cache.compiled_re(PATTERN)
+    assert run_cache.save()
+    damage(store_file)
+    _reopen(store_file.parent)
+    found = run_cache.compiled_re(PATTERN)
+    assert found is re.compile(PATTERN)  # `re.compile`'s: nothing built from the store
+    assert found.search("市发改委牵头").group("lead") == "市发改委"  # type: ignore[union-attr]
+
+
+def test_a_rewritten_but_sound_program_is_used(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control of the test above: rewriting the store as it does is not what makes it refused."""
+    run_cache.compiled_re(PATTERN)
+    assert run_cache.save()
+    _program_changed(store_file, lambda fields: None)
+    _reopen(store_file.parent)
+    _no_re_compiling(monkeypatch)
+    found = run_cache.compiled_re(PATTERN)
+    monkeypatch.undo()
+    _same_as_compiled(found, re.compile(PATTERN))
+
+
+def test_a_program_filed_under_another_pattern_is_not_used(store_file: Path) -> None:
+    run_cache.compiled_re(r"(?P<lead>\d+)")
+    assert run_cache.save()
+    payload = pickle.loads(store_file.read_bytes())
+    (entry,) = payload["re_patterns"].values()
+    payload["re_patterns"] = {(PATTERN, 0): entry}
+    store_file.write_bytes(pickle.dumps(payload))
+    _reopen(store_file.parent)
+    assert run_cache.compiled_re(PATTERN) is re.compile(PATTERN)
+
+
+@pytest.mark.parametrize("header", [{"sre": None}, {"re_patterns": []}, "python build", "magic", "code size"])
+def test_re_programs_of_another_python_are_ignored(store_file: Path, header: dict[str, object] | str) -> None:
+    run_cache.compiled_re(PATTERN)
+    run_cache.compiled(PATTERN)
+    assert run_cache.save()
+    payload = pickle.loads(store_file.read_bytes())
+    if isinstance(header, dict):
+        payload.update(header)
+    else:
+        at = ["python build", "", "magic", "code size"].index(header)
+        payload["sre"][at] = payload["sre"][at] + (1 if isinstance(payload["sre"][at], int) else "+")
+    store_file.write_bytes(pickle.dumps(payload))
+    _reopen(store_file.parent)
+    assert run_cache.compiled_re(PATTERN) is re.compile(PATTERN)
+    assert (PATTERN, 0) in run_cache._re_new  # captured again, for the next save
+    run_cache.compiled(PATTERN)
+    assert (PATTERN, 0) not in run_cache._new  # the `regex` patterns are still the store's
+
+
+@pytest.mark.parametrize("change", ["code", "raises", "groups"])
+def test_internals_not_shaped_as_expected_keep_nothing(store_file: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       change: str) -> None:
+    code = re._compiler._code  # type: ignore[attr-defined]
+    parse = re._parser.parse  # type: ignore[attr-defined]
+
+    def other_code(p: object, flags: int) -> list[int]:
+        if change == "raises":
+            raise TypeError("another signature")
+        return [*code(p, flags)[:-1], 0, 1] if change == "code" else code(p, flags)  # type: ignore[no-any-return]
+
+    def other_parse(p: str, flags: int = 0) -> Any:
+        parsed = parse(p, flags)
+        if change == "groups":
+            parsed.state.groupdict = {"other": 1}
+        return parsed
+
+    plain = re.compile(PATTERN)  # in `re`'s cache: `re.compile` stays right, the capture sees the change
+    monkeypatch.setattr(re._compiler, "_code", other_code)  # type: ignore[attr-defined]
+    monkeypatch.setattr(re._parser, "parse", other_parse)  # type: ignore[attr-defined]
+    assert run_cache.compiled_re(PATTERN) is plain
+    monkeypatch.undo()
+    assert not run_cache._re_new  # nothing that differs from `re.compile`'s pattern is kept
+
+
+def test_a_cli_run_with_the_cache_compiles_no_unit_trie(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    code = ("import re._compiler as c, sys\nplain = c.compile\nseen = []\n"
+            "def spy(p, flags=0):\n    seen.append(p)\n    return plain(p, flags)\n"
+            "c.compile = spy\nfrom qigong_parse.cli import main\n"
+            "try: main(sys.argv[1:])\n"
+            "finally: print('trie compiled:', any(isinstance(p, str) and p.startswith('(?P<form>') for p in seen))\n")
+    environ = {k: v for k, v in os.environ.items() if k != "QIGONG_NO_CACHE"} | {"QIGONG_CACHE_DIR": str(cache)}
+    said = []
+    for name in ("first", "second"):
+        run = subprocess.run([sys.executable, "-c", code, "parse", str(SAMPLE), "-o", str(tmp_path / f"{name}.yaml"),
+                              "--force"], env=environ, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stderr
+        said.append(run.stdout.split()[-1])
+    assert said == ["True", "False"]
+    assert (tmp_path / "first.yaml").read_bytes() == (tmp_path / "second.yaml").read_bytes()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,11 +20,12 @@ from .errors import InputError
 from .model import records
 from .model.ir import DecodedText
 from .model.records import ParseWarning, Source, Unassigned
+from .run_cache import compiled_re
 
 if TYPE_CHECKING:
     from .model.output import Document
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = compiled_re("[\ud800-\udfff]")
 
 
 @contextmanager

@@ -18,12 +18,20 @@ The file is read with an unpickler that builds nothing but `regex` patterns (the
 `regex` registers for them) and built-in values (a table holding anything else is not kept); a
 file that is damaged, foreign, or made by another `regex` or Python is ignored and replaced at
 the next save. A pattern loaded from the store is checked to be the one asked for.
+
+Stdlib `re` patterns do not pickle as programs (their pickle recompiles them), so `compiled_re`
+keeps what `re._compiler.compile` hands `_sre.compile` (the code as plain ints, the groups) and
+rebuilds the pattern with `_sre.compile`, which validates the code. This is private API: what is
+captured is checked to rebuild a pattern equal to `re.compile`'s before it is kept, the entries
+are kept only for the very Python build and `_sre.MAGIC` that made them (each with a checksum),
+and anything unexpected means compiling with `re.compile`.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,9 +44,10 @@ if TYPE_CHECKING:
 # script enables the store before it knows whether its command compiles anything (`qigong validate`
 # does not).
 
-_FORMAT = 2  # 2: tables beside the patterns
+_FORMAT = 3  # 2: tables beside the patterns; 3: stdlib `re` programs beside them
 # A store holding more than this (rules changed often, say) is rewritten with this run's patterns.
 _MAX_PATTERNS = 2000
+_MAX_RE_PATTERNS = 200  # a unit trie is ~6000 ints, one per jurisdiction met
 
 _Key = tuple[str, int]
 
@@ -48,6 +57,10 @@ _new: set[_Key] = set()  # compiled by this process, not in the file yet
 _used: set[_Key] = set()
 _tables: dict[str, tuple[str, bytes]] = {}  # the file's tables: name → (the text read, its data pickled)
 _new_tables: dict[str, tuple[str, Any]] = {}  # read by this process, not in the file yet
+_re_store: dict[_Key, re.Pattern[str]] = {}  # the stdlib patterns this process has built
+_re_kept: dict[_Key, tuple[int, bytes]] = {}  # the file's stdlib programs: (checksum, the program pickled)
+_re_new: dict[_Key, bytes] = {}  # captured by this process, not in the file yet
+_re_used: set[_Key] = set()
 _dir: Path | None = None  # the store's directory; None: no store (library use, or turned off)
 _loaded = False
 
@@ -72,6 +85,29 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
         found = regex.compile(pattern, flags)
         _new.add(key)
     _store[key] = found
+    return found
+
+
+def compiled_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)`, rebuilt from the store's program when the store has it."""
+    key = (pattern, int(flags))
+    found = _re_store.get(key)
+    if found is not None:
+        return found
+    if _dir is None or key[1] & re.DEBUG:
+        found = _re_store[key] = re.compile(pattern, flags)
+        return found
+    _re_used.add(key)
+    if not _loaded:
+        _load()
+    kept = _re_kept.get(key)
+    found = None if kept is None else _rebuilt(kept, key)
+    if found is None:
+        found = re.compile(pattern, flags)
+        program = _program(pattern, key[1], found)
+        if program is not None:
+            _re_new[key] = program
+    _re_store[key] = found
     return found
 
 
@@ -140,13 +176,17 @@ def _forget() -> None:
     _used.clear()
     _tables.clear()
     _new_tables.clear()
+    _re_store.clear()
+    _re_kept.clear()
+    _re_new.clear()
+    _re_used.clear()
     _loaded = False
 
 
 def save() -> bool:
     """Write the store when this run added to it; False when there was nothing to write or the
     directory could not take it (a cache is never worth an error)."""
-    if _dir is None or not (_new or _new_tables):
+    if _dir is None or not (_new or _new_tables or _re_new):
         return False
     import contextlib
     import pickle
@@ -160,6 +200,9 @@ def save() -> bool:
         return False
     if len(kept) > _MAX_PATTERNS:
         kept = {key: value for key, value in kept.items() if key in _used}
+    programs = {**_re_kept, **{key: (_checksum(key, data), data) for key, data in _re_new.items()}}
+    if len(programs) > _MAX_RE_PATTERNS:
+        programs = {key: value for key, value in programs.items() if key in _re_used}
     tables = dict(_tables)
     for name, (text, data) in _new_tables.items():
         with contextlib.suppress(Exception):  # kept only if the reader will build it (built-in values)
@@ -167,7 +210,7 @@ def save() -> bool:
             if _reading(False)(pickled) == data:
                 tables[name] = (text, pickled)
     payload = {"format": _FORMAT, "regex": regex.__version__, "python": list(sys.version_info[:2]),
-               "patterns": kept, "tables": tables}
+               "patterns": kept, "tables": tables, "sre": _sre_build(), "re_patterns": programs}
     # written beside the store and renamed over it: a reader sees the old file or the new one
     temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
@@ -182,8 +225,10 @@ def save() -> bool:
         return False
     _kept.update(kept)
     _tables.update(tables)
+    _re_kept.update(programs)
     _new.clear()
     _new_tables.clear()
+    _re_new.clear()
     return True
 
 
@@ -227,6 +272,72 @@ def _unpickled(data: bytes, key: _Key) -> regex.Pattern[str] | None:
     return None
 
 
+def _sre_build() -> list[object]:
+    """What the stored `re` programs are valid for: this very Python build and `_sre`'s opcodes."""
+    import _sre
+
+    return [sys.version, sys.implementation.cache_tag, _sre.MAGIC, _sre.CODESIZE]
+
+
+def _program(pattern: str, flags: int, compiled: re.Pattern[str]) -> bytes | None:
+    """What `re._compiler.compile(pattern, flags)` hands `_sre.compile` (all but the pattern),
+    pickled: None unless it rebuilds a pattern equal to `compiled` (private API that may change)."""
+    try:
+        import pickle
+        from re import _compiler, _parser  # type: ignore[attr-defined]  # private, checked below
+
+        parsed = _parser.parse(pattern, flags)
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        # the code's items are named int constants: kept as plain ints (the reader builds no other)
+        program = (flags | parsed.state.flags, tuple(int(op) for op in code), parsed.state.groups - 1,
+                   groupindex, tuple(indexgroup))
+        data = pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL)
+        built = _rebuilt((0, data), (pattern, flags), check=False)
+        if (built is None or built != compiled  # `==` compares the flags, the code and the pattern
+                or built.groups != compiled.groups or built.groupindex != compiled.groupindex):
+            return None
+    except Exception:  # internals not shaped as expected: compiled each run
+        return None
+    return data
+
+
+def _checksum(key: _Key, data: bytes) -> int:
+    """A stored program's checksum, over the pattern it was made for too (damage, or a program
+    filed under another pattern, is found before it is run)."""
+    import zlib
+
+    return zlib.crc32(data, zlib.crc32(repr(key).encode("utf-8")))
+
+
+def _rebuilt(kept: tuple[int, bytes], key: _Key, check: bool = True) -> re.Pattern[str] | None:
+    """The pattern `key` asks for from its stored program (checksum first), else None."""
+    try:
+        import _sre
+
+        checksum, data = kept
+        if check and _checksum(key, data) != checksum:
+            return None
+        flags, code, groups, groupindex, indexgroup = _reading(False)(data)
+        if not (type(flags) is int and flags & key[1] == key[1] and type(code) is tuple
+                and type(groups) is int and type(groupindex) is dict and type(indexgroup) is tuple
+                and len(indexgroup) == groups + 1 and indexgroup[0] is None
+                and all(type(name) is str and type(index) is int and 0 < index <= groups
+                        and indexgroup[index] == name for name, index in groupindex.items())
+                and sum(name is not None for name in indexgroup) == len(groupindex)):
+            return None
+        # `_sre.compile` takes only ints for the code and rejects code that is not well formed
+        found: re.Pattern[str] = _sre.compile(key[0], flags, list(code), groups, groupindex, indexgroup)
+    except Exception:  # a damaged entry is compiled afresh
+        return None
+    if found.pattern != key[0] or found.groups != groups:
+        return None
+    return found
+
+
 def _own(info: os.stat_result) -> bool:
     """Whether a store file is this user's alone: a file someone else could have written (a shared
     QIGONG_CACHE_DIR) is not read, since its patterns' programs run in the regex engine as given."""
@@ -263,3 +374,11 @@ def _load() -> None:
         if (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and isinstance(key[1], int)
                 and isinstance(value, bytes)):
             _kept[key] = value
+    programs = payload.get("re_patterns")
+    if payload.get("sre") != _sre_build() or not isinstance(programs, dict):
+        return  # made by another Python build: its `re` programs are compiled afresh
+    for key, value in programs.items():
+        if (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str) and isinstance(key[1], int)
+                and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int)
+                and isinstance(value[1], bytes)):
+            _re_kept[key] = value

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, OutputError
 from ..model.plain import field_names, plain
+from ..run_cache import compiled_re
 
 if TYPE_CHECKING:
     from ..model import output, records
@@ -38,7 +39,7 @@ _OUR_JSON_HEAD = re.compile(rb'\{\s*"schema_version":\s*"[0-9.]+",\s*"source":\s
 _PLAIN_FIRST = "(（《“〔【「『—…"
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"})
 _FLOW_FORBIDDEN = frozenset(",[]{}#:?")
-_ESCAPE = re.compile(r"[^\x20-\x7e]")
+_ESCAPE = compiled_re(r"[^\x20-\x7e]")
 
 
 def _is_plain(text: str, flow: bool) -> bool:
@@ -467,7 +468,7 @@ def _new_file_mode(path: Path) -> int:
 # Targets being written by this process: a SIGTERM handler (batch workers) removes their temporary
 # files before exiting; those of a process killed outright are removed by the next write beside them.
 _writing: set[Path] = set()
-_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
+_TEMP_NAME = compiled_re(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
 
 
 def remove_own_temp_files() -> None:

@@ -15,17 +15,17 @@ Turning rows into outline nodes is a loop::
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import NamedTuple
 
 from ..rules import load_table
+from ..run_cache import compiled_re
 from ..text.lines import split_lines
 
 KINDS = ("number", "task", "content", "lead", "support", "responsible", "deadline")
 _CARRIED_KINDS = ("task", "content", "lead", "support", "joint", "deadline")
-_HEADER_NOISE = re.compile(r"[\s()\[\]<>:*、/]+")
-_PLAIN_NUMBER = re.compile(r"\d+[.、]?")
+_HEADER_NOISE = compiled_re(r"[\s()\[\]<>:*、/]+")
+_PLAIN_NUMBER = compiled_re(r"\d+[.、]?")
 
 
 class TaskRow(NamedTuple):

@@ -7,7 +7,6 @@ offset refers to it. A leading byte-order mark is consumed by the codec, never l
 from __future__ import annotations
 
 import codecs
-import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from ..errors import InputError, UsageError
 from ..model.ir import DecodedText
 from ..model.kinds import FORMATS
+from ..run_cache import compiled_re
 from .sniff import OLD_WORD, is_zip, magic_kind, sniff_format
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -28,7 +28,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (  # longest first: the UTF-32 LE BOM sta
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # C0 controls a text file has no business with (TAB, LF, VT, FF, CR are fine; ESC, SUB, NUL … are not)
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROLS = compiled_re(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.05
 
 
@@ -123,7 +123,7 @@ def decode(data: bytes, encoding: str | None = None, fmt: str | None = None,
     return DecodedText(text=text, encoding=used, format="text", notes=notes)
 
 
-_LOSSY_INDENT = re.compile(r"(?m)^[?？]{2,}(?=\S)")
+_LOSSY_INDENT = compiled_re(r"(?m)^[?？]{2,}(?=\S)")
 
 
 def _encoding_rules() -> dict[str, Any]:

@@ -6,6 +6,8 @@ import io
 import re
 import zipfile
 
+from ..run_cache import compiled_re
+
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLD_WORD = ("input is an old Word .doc or WPS file (OLE2), which is not read: open it in Word or WPS and "
             "save it as .docx (文件 › 另存为 › .docx), then parse that")
@@ -25,7 +27,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _HTML_HEAD = re.compile(rb"<\s*(?:!doctype\s+html|html|meta|body|head)\b", re.IGNORECASE)
-_HTML_HEAD_UTF16 = re.compile(r"<\s*(?:!doctype\s+html|html|meta|body|head)\b", re.IGNORECASE)
+_HTML_HEAD_UTF16 = compiled_re(r"<\s*(?:!doctype\s+html|html|meta|body|head)\b", re.IGNORECASE)
 _PDF_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s{0,64}%PDF-")  # some writers put blank lines first
 SNIFF_BYTES = 4096  # the markup that makes a page a page sits in its first few KB
 

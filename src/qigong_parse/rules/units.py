@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple
 
 from ..errors import QigongError
-from ..run_cache import compiled
+from ..run_cache import compiled, compiled_re
 from . import load_table, table_names
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
@@ -197,12 +197,12 @@ class UnitRegistry:
         # One trie pattern both to read a name at a position (`match`: form, else level + stem) and
         # to find where `_split_chunk` has something to do (`search`: a name starting, or 等/各 —
         # the last alternative, so it never shadows a name): compiling the trie twice cost ~6 ms.
-        self._name_at = re.compile("|".join(
+        self._name_at = compiled_re("|".join(
             [f"(?P<form>{form_trie})" if form_trie else "(?P<form>(?!))",
              f"(?P<level>[{re.escape(levels)}])(?P<stem>{stem_trie})" if stem_trie else "(?P<level>(?!))(?P<stem>)",
              "(?P<mark>[等各])"]))
         # the last characters of the suffixes: where a leftover may be cut (found by one scan)
-        self._suffix_end = re.compile("[" + re.escape("".join(sorted({x[-1] for x in self.suffixes if x}))) + "]"
+        self._suffix_end = compiled_re("[" + re.escape("".join(sorted({x[-1] for x in self.suffixes if x}))) + "]"
                                       if self.suffixes else "(?!)")
         # One pattern for "any group pattern matches" (patterns with groups of their own kept apart).
         self._any_group = (compiled("|".join(f"(?:{p.pattern})" for p in self._groups))

@@ -42,6 +42,8 @@ _TABLE.update(
         0x000C: "\n",
     }
 )
+# `re.compile`, not `run_cache.compiled_re`: `qigong validate` imports this module, and the first
+# use of the store imports `regex` (~9 ms) to find its file.
 _LONE_CR = re.compile("\r(?!\n)")
 _LOSSY_INDENT = re.compile(r"(?m)^\?{2,}(?=\S)")
 

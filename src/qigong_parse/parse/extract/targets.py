@@ -25,7 +25,7 @@ from ...model.kinds import Bound, Change, Commitment
 from ...model.records import Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
-from ...run_cache import compiled
+from ...run_cache import compiled, compiled_re
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
 
@@ -241,7 +241,7 @@ def _figure_starts() -> re.Pattern[str]:
     own = f"0-9{re.escape(nonone + mults[0])}"  # characters that start a figure by themselves
     # The pattern opens with one character class so that the scan is stdlib re's fast one for a
     # class; lookbehinds on that character then tell which start it is (一 only before a multiplier).
-    return re.compile(rf"[{own}{re.escape('一' + prefix[0])}](?:(?<=[{own}])|(?<=一)(?=[{re.escape(mults)}])"
+    return compiled_re(rf"[{own}{re.escape('一' + prefix[0])}](?:(?<=[{own}])|(?<=一)(?=[{re.escape(mults)}])"
                       rf"|(?<={re.escape(prefix[0])}){re.escape(prefix[1:])})")
 
 
@@ -644,7 +644,7 @@ def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Table
 
 @functools.cache
 def _ends_pattern(ends: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(ends)}]")
+    return compiled_re(f"[{re.escape(ends)}]")
 
 
 def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
