@@ -1,0 +1,101 @@
+"""text/stdre.py: a table pattern moved to stdlib `re` matches what its `regex` original matches."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qigong_parse.text.normalize import normalize
+from qigong_parse.text.stdre import WHITE_SPACE, stdlib_pattern, stdlib_source
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_white_space_is_regex_s() -> None:
+    assert [c for c in map(chr, range(0x110000)) if regex.match(r"\s", c)] == sorted(WHITE_SPACE)
+    translated = stdlib_pattern(r"\s")
+    assert translated is not None
+    assert not translated.match("\x1c")  # str.isspace, stdlib's \s, says yes; regex's \s no
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\d", r"\w+", r"\bx", r"\p{Han}", r"\S", r"(?>ab)", r"(?|a|b)", r"(?V1)a", r"a++", r"a*+", r"[[a]b]",
+    r"[[:alpha:]]", r"(?i)a", r"(?P=n)", r"\K", r"[]a]", r"\1", "\\",
+])
+def test_regex_only_patterns_stay_in_regex(pattern: str) -> None:
+    assert stdlib_source(pattern) is None
+
+
+def test_flags_stay_in_regex() -> None:
+    assert stdlib_pattern("a", regex.IGNORECASE) is None
+
+
+def _table_patterns() -> list[regex.Pattern[str]]:
+    from qigong_parse.parse.extract import targets
+
+    t = targets._tables()
+    found = [getattr(t, k) for k in t.__slots__ if isinstance(getattr(t, k), re.Pattern | regex.Pattern)]
+    return [regex.compile(p.pattern) for p in found]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "raw").glob("*.txt"))]
+    return [normalize(t) for t in texts]
+
+
+def _same(original: regex.Pattern[str], moved: re.Pattern[str], s: str) -> None:
+    assert [(m.span(), m.groupdict()) for m in original.finditer(s)] == \
+        [(m.span(), m.groupdict()) for m in moved.finditer(s)]
+    for i in range(0, len(s), max(1, len(s) // 400)):  # matches at starts that finditer skips
+        a, b = original.match(s, i), moved.match(s, i)
+        assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
+    assert original.sub("", s) == moved.sub("", s)
+
+
+def test_the_target_tables_move_and_match_the_same_on_the_sample_texts() -> None:
+    texts = _texts()
+    moved = 0
+    for original in _table_patterns():
+        std = stdlib_pattern(original.pattern)
+        if std is None:
+            continue
+        moved += 1
+        for s in texts:
+            _same(original, std, s)
+    assert moved >= 10  # the figure pattern and the word lists
+
+
+_ALPHABET = sorted(set("一二两三十百千零〇0123456789.%‰-—~至到余多以上下内左右个家项万亿元吨亩人次年底前"
+                       "等级指标和及与、或力争确保努力积极争取达到增长新增超过不低于约近第届“”《》()、,;:。 \t\n\r"
+                       "\u3000\x1c\x85\u2009\u202f"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=50))
+def test_the_target_tables_match_the_same_on_any_text(s: str) -> None:
+    for original in _table_patterns():
+        std = stdlib_pattern(original.pattern)
+        if std is not None:
+            _same(original, std, s)
+            _same(original, std, normalize(s))
+
+
+def test_a_moved_pattern_is_built_through_the_run_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stdlib patterns are stored by `run_cache.compiled_re`; `re.compile` directly would compile the
+    # target tables again on every command-line run (+31 M instructions a cold parse).
+    import qigong_parse.text.stdre as stdre
+
+    seen: list[str] = []
+
+    def spy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        seen.append(pattern)
+        return re.compile(pattern, flags)
+
+    monkeypatch.setattr(stdre, "compiled_re", spy)
+    assert stdre.stdlib_pattern(r"增长\s?(?:以上|左右)") is not None
+    assert seen == [stdre.stdlib_source(r"增长\s?(?:以上|左右)")]
