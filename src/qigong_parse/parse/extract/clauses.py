@@ -11,6 +11,7 @@ genre's shape); anything else stays in `raw` and is reported, never made a unit.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from typing import Any, Final, NamedTuple
@@ -211,26 +212,46 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 _BRACKET_OR_BREAK_CHARS = "([〔<)]〕>\n"  # the brackets of a clause, and the line break that ends one
 
 
-def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(content start, content end) of every outermost bracket pair in norm[start:end]."""
-    g = grammar()
-    closers = set(g.openers.values())
-    out: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    # the brackets and line breaks in order, found by str.find (a pattern's scan costs more a match)
-    marks: list[tuple[int, str]] = []
+# (start, end, offsets): the offsets of every bracket and line break of norm[start:end], in order.
+# Found once for a part, they give the `bracket_spans` of each node inside it by bisection, not by
+# nine scans of its own (a plain tuple: no class to create at start-up).
+BracketMarks = tuple[int, int, list[int]]
+
+
+def bracket_marks(norm: str, start: int, end: int) -> BracketMarks:
+    """The brackets and line breaks of norm[start:end], found by str.find (a pattern's scan costs
+    more than a match)."""
+    offsets: list[int] = []
     for ch in _BRACKET_OR_BREAK_CHARS:
         i = norm.find(ch, start, end)
         while i >= 0:
-            marks.append((i, ch))
+            offsets.append(i)
             i = norm.find(ch, i + 1, end)
-    marks.sort()
-    for pos, ch in marks:
+    offsets.sort()
+    return start, end, offsets
+
+
+def bracket_spans(norm: str, start: int, end: int, marks: BracketMarks | None = None) -> list[tuple[int, int]]:
+    """(content start, content end) of every outermost bracket pair in norm[start:end]; `marks`:
+    the `bracket_marks` of the same `norm` over a range holding [start, end), when the caller has
+    them (they are used only for such a range)."""
+    if marks is not None and marks[0] <= start and end <= marks[1]:
+        found = marks[2]
+        lo = bisect.bisect_left(found, start)
+        offsets = found[lo:bisect.bisect_left(found, end, lo)]
+    else:
+        offsets = bracket_marks(norm, start, end)[2]
+    openers = grammar().openers
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for pos in offsets:
+        ch = norm[pos]
         if ch == "\n":
             stack.clear()  # a clause never runs over a line break
-        elif ch in g.openers:
+        elif ch in openers:
             stack.append((ch, pos))
-        elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
+        # a closer: the openers' values are the closers, so one that closes the top is one
+        elif stack and openers[stack[-1][0]] == ch:
             _, at = stack.pop()
             if not stack:
                 out.append((at + 1, pos))
