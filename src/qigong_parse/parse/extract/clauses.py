@@ -366,9 +366,7 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
     stripped = written.rstrip(" ,;。、")
     m = g.trailing_group.search(stripped)
     end = m.start() if m and m.start() > 0 else len(stripped)
-    spans: list[tuple[int, int]] = []
-    for a, b in _split_outside(written, 0, end, g):
-        spans.extend(_split_and(written, a, b, g))
+    spans = _list_pieces(written, end, g)
     merged: list[tuple[int, int]] = []
     for a, b in spans:
         if merged and written[slice(*merged[-1])].removeprefix("各") in g.levels and written.startswith(g.levels, a):
@@ -381,25 +379,42 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
         names = _unit_names(written, a, b, registry, g, source, at)
         if names is None:
             unread.append(written[a:b])
-        else:
+        elif len(names) == 1:  # most pieces name one unit
+            if names[0] not in units:
+                units.append(names[0])
+        else:  # (names run together: each is tested against the units before this piece only)
             units += [n for n in names if n not in units]
     return units, unread
 
 
+def _list_pieces(written: str, end: int, g: Grammar) -> list[tuple[int, int]]:
+    """The pieces of written[:end]: split outside brackets, then on the and-words between names."""
+    return [cut for a, b in _split_outside(written, 0, end, g) for cut in _split_and(written, a, b, g)]
+
+
 def _split_outside(s: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int]] = []
     depth, cur = 0, start
-    for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone
-        ch, i = m.group(), m.start()
+    for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone (one character)
+        i = m.start()
+        ch = s[i]
         if ch in "([〔<":
             depth += 1
         elif ch in ")]〕>":
             depth -= 1 if depth else 0
         elif not depth:
-            out.append((cur, i))
+            cuts.append((cur, i))
             cur = i + 1
-    out.append((cur, end))
-    return [_trim(s, a, b) for a, b in out if s[a:b].strip()]
+    cuts.append((cur, end))
+    out: list[tuple[int, int]] = []
+    for a, b in cuts:
+        # a piece that starts with no blank and ends with no space or tab (most) is kept as it is:
+        # not blank, nothing to trim
+        if a < b and not s[a].isspace() and s[b - 1] not in " \t":
+            out.append((a, b))
+        elif s[a:b].strip():
+            out.append(_trim(s, a, b))
+    return out
 
 
 def _trim(s: str, a: int, b: int) -> tuple[int, int]:
@@ -440,15 +455,15 @@ def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, sour
             a += len(lead_in)
             break
     piece = s[a:b]
-
-    def written(x: int, y: int) -> str:
-        return source[at + x:at + y] if source is not None else s[x:y]
-
     if len(piece) < 2 or _not_unit(piece, registry, g):
         return None
     known = registry.canonical(piece)
     if known is not None:
         return [known]
+
+    def written(x: int, y: int) -> str:
+        return source[at + x:at + y] if source is not None else s[x:y]
+
     if registry.is_group(piece):
         return [written(a, b)]
     pieces = registry.split(piece)
