@@ -389,7 +389,11 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
 
 def _list_pieces(written: str, end: int, g: Grammar) -> list[tuple[int, int]]:
     """The pieces of written[:end]: split outside brackets, then on the and-words between names."""
-    return [cut for a, b in _split_outside(written, 0, end, g) for cut in _split_and(written, a, b, g)]
+    spans = _split_outside(written, 0, end, g)
+    for word in g.and_words:
+        if word in written:  # an and-word may split a piece: most lists hold none, and keep their pieces
+            return [cut for a, b in spans for cut in _split_and(written, a, b, g)]
+    return spans
 
 
 def _split_outside(s: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
