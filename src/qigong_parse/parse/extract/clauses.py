@@ -265,7 +265,7 @@ def find_clauses(norm: str, start: int, end: int, registry: UnitRegistry, blanke
     g = grammar()
     out: list[Clause] = []
     for a, b in bracket_spans(norm, start, end) if spans is None else spans:
-        content = _blank(norm, a, b, blanked)
+        content = _blank(norm, a, b, blanked) if blanked else norm[a:b]  # most nodes have nothing blanked
         if not g.cue.search(content):
             continue
         clause = read_clause(content, a, registry, source)
@@ -287,12 +287,17 @@ def _blank(norm: str, a: int, b: int, blanked: list[tuple[int, int]]) -> str:
 def read_clause(content: str, at: int, registry: UnitRegistry, source: str | None = None) -> Clause | None:
     """One clause's content (bracket excluded) → a Clause, or None when it is not a clause."""
     g = grammar()
-    bounds = [0, *(m.end() for m in g.field_cut.finditer(content)), len(content) + 1]
-    fields = [(a, content[a:b - 1]) for a, b in itertools.pairwise(bounds)]
-    fields = [(off, f) for off, f in fields if f.strip(" ,。")]
-    fields = [(off + len(f) - len(f.lstrip(" ,")), f.strip(" ,。")) for off, f in fields]
+    if ";" in content or "," in content:  # `field_cut` cuts at these alone
+        bounds = [0, *(m.end() for m in g.field_cut.finditer(content)), len(content) + 1]
+        fields = [(a, content[a:b - 1]) for a, b in itertools.pairwise(bounds)]
+        fields = [(off, f) for off, f in fields if f.strip(" ,。")]
+        fields = [(off + len(f) - len(f.lstrip(" ,")), f.strip(" ,。")) for off, f in fields]
+    else:  # one field: the content
+        field_text = content.strip(" ,。")
+        fields = [(len(content) - len(content.lstrip(" ,")), field_text)] if field_text else []
     clause = Clause(at, at + len(content), "")
-    if any(pat.match(f) for _, f in fields for pat, _ in g.labels):
+    # every label ends with its colon (see `grammar`): with none in the content no field is labelled
+    if ":" in content and any(pat.match(f) for _, f in fields for pat, _ in g.labels):
         clause.form = "labels"
         for off, f in fields:
             _read_label(f, at + off, clause, registry, source)
@@ -328,8 +333,12 @@ def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry,
     """Read one field by the first clause form that matches it with unit lists only."""
     g = grammar()
     for form, needs in zip(g.forms, g.form_needs, strict=True):
-        if needs and not any(w in field_text for w in needs):
-            continue  # the form cannot match here
+        for word in needs:
+            if word in field_text:
+                break
+        else:
+            if needs:
+                continue  # the form cannot match here
         m = form.pattern.fullmatch(field_text)
         if m is None:
             continue
