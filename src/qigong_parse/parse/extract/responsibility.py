@@ -362,7 +362,10 @@ def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
     begin, end = len(region), 0
     shapes = _shapes()
     for pattern, needs in shapes.duty_sentences:
-        if not any(w in region for w in needs):
+        for word in needs:
+            if word in region:
+                break
+        else:
             continue  # the pattern cannot match here
         for m in pattern.finditer(region):
             found: dict[str, list[Piece]] = {}
