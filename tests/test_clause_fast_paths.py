@@ -6,9 +6,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.parse.extract import clauses
-from qigong_parse.parse.extract.clauses import Grammar, grammar
+from qigong_parse.model.ir import Duty
+from qigong_parse.parse.extract import clauses, responsibility
+from qigong_parse.parse.extract.clauses import Grammar, grammar, in_force, stated_conventions
 from qigong_parse.rules.units import UnitRegistry
+from qigong_parse.text.normalize import normalize
 
 _LIST_WORDS = ["县发改局", "市财政局", "县文化和旅游局", "省文化和旅游厅", "各乡镇", "各市", "县", "(", ")", "〔", "〕", "、",
                ",", ";", "/", "和", "及", "以及", "与", " ", "\t", "\u3000", "等", "等有关部门", "有关部门", "单位",
@@ -168,3 +170,70 @@ def test_clause_labels_need_a_colon(field_text: str) -> None:
         assert pat.pattern.endswith(r"\s*:")
         m = pat.match(field_text)
         assert m is None or ":" in m.group()
+
+
+# --- find_responsibility ---------------------------------------------------------------------
+
+_NODE_WORDS = ["(县发改局牵头,县财政局、各乡镇按职责分工负责)", "(县财政局、县发改局)", "(县发改局、县财政局负责)",
+               "(责任单位:县财政局、县住建局)", "(牵头单位:县发改局;配合单位:县财政局)", "(县文旅广体局牵头,县财正局配合)",
+               "(县应急局牵头,某某专班配合)", "县住建局负责", "县发改局牵头,县财政局配合", "由县发改局牵头,县财政局配合",
+               "县财政局、县发改局", "加快推进项目建设", "。", ",", "\n", "(2025年底前)", "注:排在第一位的为牵头单位",
+               "以下括号内所列单位均为牵头单位", "以下任务均需县财政局配合,不再列出", "县财政局负责审核,会同县工信局下达"]
+_NODES = st.lists(st.sampled_from(_NODE_WORDS), min_size=1, max_size=8).map("".join)
+
+
+def _find_responsibility_as_it_was(text: str, norm: str, start: int, end: int, ctx: responsibility.ClauseContext,
+                                   brackets: list[tuple[int, int]] | None = None) -> Duty | None:
+    R = responsibility
+    blanked = [(s.start, s.end) for s in ctx.stated if s.convention.blank and s.start < end and s.end > start]
+    ctx.bare_list_role = "lead" if in_force(ctx.stated, start, "bare_list_lead") else "joint"
+    found = [(c.start, c.end, c.units) for c in clauses.find_clauses(norm, start, end, ctx.registry, blanked, text,
+                                                                      brackets)]
+    closing = _closing_clause_as_it_was(text, norm, start, end, ctx, blanked)
+    if closing is not None and not any(a < closing[1] and closing[0] < b for a, b, _ in found):
+        found.append(closing)
+    if not found:
+        return None
+    found.sort(key=lambda c: c[0])
+    roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
+    for _, b, units in found:
+        units = R._first_listed(units, in_force(ctx.stated, b, "first_listed_leads"))
+        for role, names in units.items():
+            roles[role] += [n for n in names if n not in roles[role]]
+    for note in in_force(ctx.stated, start, "support_everywhere"):
+        roles["support"] += [u for u in note.units if u not in roles["support"] and u not in roles["lead"]]
+    span = (found[0][0], max(b for _, b, _ in found))
+    raw = text[span[0]:span[1]].strip(R._TRIM)
+    return Duty(lead=tuple(roles["lead"]), support=tuple(roles["support"]), joint=tuple(roles["joint"]),
+                raw=raw, span=span)
+
+
+def _closing_clause_as_it_was(text: str, norm: str, start: int, end: int, ctx: responsibility.ClauseContext,
+                              blanked: list[tuple[int, int]]) -> tuple[int, int, dict[str, list[str]]] | None:
+    return responsibility._closing_clause(text, norm, start, end, ctx, blanked)
+
+
+def _read_node(text: str, reader: object, issuer: str) -> tuple[object, list[tuple[object, ...]]]:
+    registry = UnitRegistry.for_issuer(issuer)
+    norm = normalize(text)
+    stated = stated_conventions(norm, 0, len(norm), [(0, len(norm))], registry)
+    ctx = responsibility.ClauseContext(registry, stated=stated, part="p", path=["1"])
+    duties = []
+    with registry.remembering():
+        # each line a node, as the outline gives them (the conventions hold from their statement on)
+        at = 0
+        for line in text.split("\n"):
+            end = at + len(line) + 1 if at + len(line) < len(text) else len(text)
+            duties.append(reader(text, norm, at, end, ctx))  # type: ignore[operator]
+            at = end
+    return duties, [(w.code, w.message, w.span) for w in ctx.warnings]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NODES, st.sampled_from(["邵东市人民政府办公室", "新邵县人民政府办公室"]))
+def test_find_responsibility_as_it_was(text: str, issuer: str) -> None:
+    """One clause taken as it is (no sort, no merge), the duty built as a tuple, the conventions
+    looked up only in a part that states some: the duty and warnings the general code gives."""
+    assert Duty._fields == ("lead", "support", "joint", "raw", "span")
+    assert _read_node(text, responsibility.find_responsibility, issuer) == _read_node(
+        text, _find_responsibility_as_it_was, issuer)

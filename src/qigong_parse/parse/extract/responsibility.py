@@ -166,26 +166,41 @@ def find_responsibility(
     per role and in order, of every bracketed clause it holds and of the one closing clause the
     older shapes find (label lines, sentences, a bracket with a lost half, a trailing list).
     `brackets`: the region's `bracket_spans`, when the caller has them."""
-    blanked = [(s.start, s.end) for s in ctx.stated if s.convention.blank and s.start < end and s.end > start]
-    ctx.bare_list_role = "lead" if in_force(ctx.stated, start, "bare_list_lead") else "joint"
+    stated = ctx.stated
+    blanked = [(s.start, s.end) for s in stated if s.convention.blank and s.start < end and s.end > start] \
+        if stated else []
+    ctx.bare_list_role = "lead" if in_force(stated, start, "bare_list_lead") else "joint"
     found = [(c.start, c.end, c.units) for c in find_clauses(norm, start, end, ctx.registry, blanked, text, brackets)]
     closing = _closing_clause(text, norm, start, end, ctx, blanked)
     if closing is not None and not any(a < closing[1] and closing[0] < b for a, b, _ in found):
         found.append(closing)
     if not found:
         return None
-    found.sort(key=lambda c: c[0])
-    roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
-    for _, b, units in found:
-        units = _first_listed(units, in_force(ctx.stated, b, "first_listed_leads"))
-        for role, names in units.items():
-            roles[role] += [n for n in names if n not in roles[role]]
-    for note in in_force(ctx.stated, start, "support_everywhere"):
-        roles["support"] += [u for u in note.units if u not in roles["support"] and u not in roles["lead"]]
-    span = (found[0][0], max(b for _, b, _ in found))
+    # per role, the first clause's names as they are, then each other's not named before it
+    if len(found) > 1:
+        found.sort(key=lambda c: c[0])
+    _, b, units = found[0]
+    if stated:
+        units = _first_listed(units, in_force(stated, b, "first_listed_leads"))
+    lead, support, joint = units["lead"], units["support"], units["joint"]
+    if len(found) > 1:
+        lead, support, joint = list(lead), list(support), list(joint)  # copies: the clauses' own are kept
+        for _, b, units in found[1:]:
+            if stated:
+                units = _first_listed(units, in_force(stated, b, "first_listed_leads"))
+            lead += [n for n in units["lead"] if n not in lead]
+            support += [n for n in units["support"] if n not in support]
+            joint += [n for n in units["joint"] if n not in joint]
+    if stated:
+        everywhere = in_force(stated, start, "support_everywhere")
+        if everywhere:
+            support = list(support)
+            for note in everywhere:
+                support += [u for u in note.units if u not in support and u not in lead]
+    span = (found[0][0], max(b for _, b, _ in found) if len(found) > 1 else found[0][1])
     raw = text[span[0]:span[1]].strip(_TRIM)
-    return Duty(lead=tuple(roles["lead"]), support=tuple(roles["support"]), joint=tuple(roles["joint"]),
-                raw=raw, span=span)
+    # the tuple Duty(...) makes, without its Python-level __new__ (the fields in their order)
+    return _new_tuple(Duty, (tuple(lead), tuple(support), tuple(joint), raw, span))
 
 
 def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, list[str]]:
