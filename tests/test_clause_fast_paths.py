@@ -237,3 +237,35 @@ def test_find_responsibility_as_it_was(text: str, issuer: str) -> None:
     assert Duty._fields == ("lead", "support", "joint", "raw", "span")
     assert _read_node(text, responsibility.find_responsibility, issuer) == _read_node(
         text, _find_responsibility_as_it_was, issuer)
+
+
+def _at_end_as_it_was(region: str, ctx: responsibility.ClauseContext, *, last: bool) -> object:
+    R = responsibility
+    stop = len(region.rstrip(R._shapes().trim_and_closers))
+    tail = len(region.rstrip(R._TRIM))
+    if not region[:tail].strip():
+        return None
+    clause = R._bracketed(region, stop, tail, ctx)
+    if clause is not None:
+        return clause
+    begin = R._sentence_start(region, stop)
+    return R._bare_sentence(region, begin, stop, ctx) or (R._trailing_list(region, begin, stop, ctx) if last else None)
+
+
+def _clause_fields(clause: object) -> object:
+    if clause is None:
+        return None
+    return tuple(getattr(clause, f) for f in ("start", "end", "lead", "support", "joint"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_NODE_WORDS, " ", "\u3000", "\xa0", "\u2003", "\t", "。", ";", "、"]), max_size=6)
+       .map("".join), st.booleans())
+def test_at_end_as_it_was(region: str, last: bool) -> None:
+    """A region blank up to its last character outside _TRIM is told without a copy of it; the pieces
+    read unpacked: the clause the general code reads."""
+    ctx = responsibility.ClauseContext(UnitRegistry.for_issuer("邵东市人民政府办公室"))
+    region = normalize(region)
+    for text in (region, region.replace(" ", "\xa0")):
+        assert _clause_fields(responsibility._at_end(text, ctx, last=last)) == _clause_fields(
+            _at_end_as_it_was(text, ctx, last=last))

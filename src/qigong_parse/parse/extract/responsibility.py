@@ -250,7 +250,8 @@ def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
     """A clause closing `region`; a bare trailing list counts only at the node's very end."""
     stop = len(region.rstrip(_shapes().trim_and_closers))
     tail = len(region.rstrip(_TRIM))
-    if not region[:tail].strip():
+    # nothing but blanks up to `tail` (tested without a copy: its last character is most often not one)
+    if not tail or (region[tail - 1].isspace() and region[:tail].isspace()):
         return None
     clause = _bracketed(region, stop, tail, ctx)
     if clause is not None:
@@ -531,17 +532,17 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             pieces = pieces[1:]
     out: list[Piece] = []
     not_units = grammar().not_units
-    for p in pieces:
-        if p.kind == "junk" and (strict or len(p.written) > shapes.junk_max_chars or not _HAN.fullmatch(p.written)
-                                 or not p.written.startswith((*ctx.registry.levels, "省"))):
+    for a, b, written_as, canonical, kind, _, repaired in pieces:  # unpacked: no field read by name
+        if kind == "junk" and (strict or len(written_as) > shapes.junk_max_chars or not _HAN.fullmatch(written_as)
+                               or not written_as.startswith((*ctx.registry.levels, "省"))):
             # only a truncated name (市文旅, completed later from the same document) is kept:
             # sentence words (提出意见供参考并) never become a unit
             return None
-        if p.kind == "shaped" and not_units.search(p.written):
+        if kind == "shaped" and not_units.search(written_as):
             return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
         # the tuple Piece(...) makes, without its Python-level __new__ (one per unit read)
-        moved = _new_tuple(Piece, (base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired))
-        if flagged is not None and p.end in flags:
+        moved = _new_tuple(Piece, (base + a, base + b, written_as, canonical, kind, False, repaired))
+        if flagged is not None and b in flags:
             flagged.append(moved)
         else:
             out.append(moved)
