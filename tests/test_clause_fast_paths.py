@@ -210,7 +210,51 @@ def _find_responsibility_as_it_was(text: str, norm: str, start: int, end: int, c
 
 def _closing_clause_as_it_was(text: str, norm: str, start: int, end: int, ctx: responsibility.ClauseContext,
                               blanked: list[tuple[int, int]]) -> tuple[int, int, dict[str, list[str]]] | None:
-    return responsibility._closing_clause(text, norm, start, end, ctx, blanked)
+    R = responsibility
+    region = norm[start:end]
+    if blanked:
+        view = list(region)
+        for a, b in blanked:
+            for i in range(max(a, start), min(b, end)):
+                view[i - start] = " "
+        region = "".join(view)
+    clause = R._labels(region, ctx) or _at_end_as_it_was(region, ctx, last=True)
+    if clause is None:
+        read = {len(region.rstrip(R._TRIM))}
+        for para_end in R._last_paragraph_ends(region, R._shapes().paragraphs_back):
+            head = region[:para_end]
+            tail = len(head.rstrip(R._TRIM))
+            if tail in read:
+                continue
+            clause = _at_end_as_it_was(head, ctx, last=False)
+            if clause is not None:
+                break
+            read.add(tail)
+    clause = clause or R._sentence(region, ctx) or R._duty_sentences(region, ctx)
+    if clause is None:
+        return None
+    units = _names_as_it_was(clause, text, start, ctx)  # type: ignore[arg-type]
+    if not any(units.values()):
+        return None
+    return start + clause.start, start + clause.end, units
+
+
+def _names_as_it_was(clause: responsibility._Clause, text: str, start: int, ctx: responsibility.ClauseContext
+                     ) -> dict[str, list[str]]:
+    roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
+    for role in roles:
+        for p in getattr(clause, role):
+            name = p.canonical or text[start + p.start : start + p.end]
+            span = (start + p.start, start + p.end)
+            if p.kind in ("shaped", "junk"):
+                message = f"unit not in the registry, kept as written: {name}"
+                ctx.warn("unknown-unit", message, span)
+            elif p.kind == "repaired":
+                message = f"damaged unit name {p.written!r} read as {name}" + (f" ({p.repaired})" if p.repaired else "")
+                ctx.warn("repaired-unit", message, span)
+            if name not in roles[role]:
+                roles[role].append(name)
+    return roles
 
 
 def _read_node(text: str, reader: object, issuer: str) -> tuple[object, list[tuple[object, ...]]]:

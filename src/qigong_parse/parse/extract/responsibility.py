@@ -171,8 +171,8 @@ def find_responsibility(
         if stated else []
     ctx.bare_list_role = "lead" if in_force(stated, start, "bare_list_lead") else "joint"
     found = [(c.start, c.end, c.units) for c in find_clauses(norm, start, end, ctx.registry, blanked, text, brackets)]
-    closing = _closing_clause(text, norm, start, end, ctx, blanked)
-    if closing is not None and not any(a < closing[1] and closing[0] < b for a, b, _ in found):
+    closing = _closing_clause(text, norm, start, end, ctx, blanked, found)
+    if closing is not None:
         found.append(closing)
     if not found:
         return None
@@ -210,9 +210,10 @@ def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, 
     return units
 
 
-def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseContext,
-                    blanked: list[tuple[int, int]]) -> tuple[int, int, dict[str, list[str]]] | None:
-    """The clause the older shapes find in a node (absolute span, units by role), or None."""
+def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseContext, blanked: list[tuple[int, int]],
+                    found: list[tuple[int, int, dict[str, list[str]]]]) -> tuple[int, int, dict[str, list[str]]] | None:
+    """The clause the older shapes find in a node (absolute span, units by role), or None; None as
+    well for one that overlaps a clause `found` already (its warnings are given all the same)."""
     region = norm[start:end]
     if blanked:  # a copy to blank stated conventions in, made only when there are some
         view = list(region)
@@ -240,10 +241,15 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
     clause = clause or _sentence(region, ctx) or _duty_sentences(region, ctx)
     if clause is None:
         return None
+    a, b = start + clause.start, start + clause.end
+    for fa, fb, _ in found:
+        if fa < b and a < fb:  # read by the clause grammar already (most often the same bracket)
+            _warn_names(clause, text, start, ctx)  # what reading its names reports, without the names
+            return None
     units = _names(clause, text, start, ctx)
     if not any(units.values()):
         return None
-    return start + clause.start, start + clause.end, units
+    return a, b, units
 
 
 def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
@@ -552,16 +558,32 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
 def _names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> dict[str, list[str]]:
     """The clause's units by role, as output names; repairs and unknown names reported."""
     roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
-    for role in roles:
-        for p in getattr(clause, role):
-            name = p.canonical or text[start + p.start : start + p.end]
-            span = (start + p.start, start + p.end)
-            if p.kind in ("shaped", "junk"):
-                message = f"unit not in the registry, kept as written: {name}"
-                ctx.warn("unknown-unit", message, span)
-            elif p.kind == "repaired":
-                message = f"damaged unit name {p.written!r} read as {name}" + (f" ({p.repaired})" if p.repaired else "")
-                ctx.warn("repaired-unit", message, span)
-            if name not in roles[role]:
-                roles[role].append(name)
+    for role, pieces in (("lead", clause.lead), ("support", clause.support), ("joint", clause.joint)):
+        names = roles[role]
+        for a, b, written, canonical, kind, _, repaired in pieces:
+            name = canonical or text[start + a : start + b]
+            if kind in _WARNED:
+                _warn_name(kind, name, written, repaired, (start + a, start + b), ctx)
+            if name not in names:
+                names.append(name)
     return roles
+
+
+_WARNED: Final = frozenset(("shaped", "junk", "repaired"))  # the kinds of piece whose name is reported
+
+
+def _warn_names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> None:
+    """The warnings `_names` gives for the clause, in its order, without building the names."""
+    for pieces in (clause.lead, clause.support, clause.joint):
+        for a, b, written, canonical, kind, _, repaired in pieces:
+            if kind in _WARNED:
+                name = canonical or text[start + a : start + b]
+                _warn_name(kind, name, written, repaired, (start + a, start + b), ctx)
+
+
+def _warn_name(kind: str, name: str, written: str, repaired: str, span: tuple[int, int], ctx: ClauseContext) -> None:
+    if kind == "repaired":
+        message = f"damaged unit name {written!r} read as {name}" + (f" ({repaired})" if repaired else "")
+        ctx.warn("repaired-unit", message, span)
+    else:  # shaped, junk
+        ctx.warn("unknown-unit", f"unit not in the registry, kept as written: {name}", span)
