@@ -313,3 +313,62 @@ def test_at_end_as_it_was(region: str, last: bool) -> None:
     for text in (region, region.replace(" ", "\xa0")):
         assert _clause_fields(responsibility._at_end(text, ctx, last=last)) == _clause_fields(
             _at_end_as_it_was(text, ctx, last=last))
+
+
+def _clause_at_as_it_was(region: str, begin: int, stop: int, ctx: responsibility.ClauseContext, *, bracketed: bool
+                         ) -> responsibility._Clause | None:
+    R = responsibility
+    shapes = R._shapes()
+    content = region[begin:stop].lstrip(R._TRIM)
+    begin = stop - len(content)
+    if not content:
+        return None
+    clause = R._Clause(begin, stop)
+    m = shapes.lead_marker.search(content)
+    if m:
+        lead = R._units(content[: m.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
+        if not lead:
+            return None
+        rest = content[m.end():].lstrip(R._TRIM)
+        rest_at = len(content) - len(rest)
+        duty = shapes.duty_end.search(rest)
+        if duty:
+            rest = rest[: duty.start()]
+        elif rest and not bracketed:
+            return None  # unbracketed text after 牵头 that is not a duty phrase: a sentence
+        clause.lead = lead
+        if rest.strip(R._TRIM):
+            support = R._units(rest, begin + rest_at, ctx, strict=not bracketed)
+            if support is None:
+                return None
+            clause.support = support
+        return clause
+    duty = shapes.duty_end.search(content)
+    if duty is None:
+        if not bracketed:
+            return None
+        pieces = R._units(content, begin, ctx, strict=True)
+        if not pieces or not any(p.kind == "known" for p in pieces):
+            return None
+        getattr(clause, ctx.bare_list_role).extend(pieces)
+        return clause
+    pieces = R._units(content[: duty.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
+    # With a duty phrase a group name or an unknown but unit-shaped name is evidence enough
+    # (各县市区人民政府负责落实); a bare list (above) needs a name the registry knows.
+    if not pieces or not any(p.kind in ("known", "repaired", "group", "shaped") for p in pieces):
+        return None
+    clause.joint = pieces
+    return clause
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*_NODE_WORDS, *_CLAUSE_WORDS, "提出意见供参考并", "市文旅", "县"]), max_size=6).map("".join),
+       st.integers(0, 80), st.integers(0, 80), st.booleans(), st.sampled_from(["joint", "lead"]))
+def test_clause_at_as_it_was(region: str, begin: int, stop: int, bracketed: bool, role: str) -> None:
+    """No _Clause built before the text reads as one, the role tests by loops: the clause as read before."""
+    ctx = responsibility.ClauseContext(UnitRegistry.for_issuer("邵东市人民政府办公室"))
+    ctx.bare_list_role = role  # type: ignore[assignment]
+    region = normalize(region)
+    begin, stop = min(begin, len(region)), min(max(begin, stop), len(region))
+    assert _clause_fields(responsibility._clause_at(region, begin, stop, ctx, bracketed=bracketed)) == _clause_fields(
+        _clause_at_as_it_was(region, begin, stop, ctx, bracketed=bracketed))

@@ -471,13 +471,12 @@ def _is_separator_before(region: str, pos: int) -> bool:
 
 
 def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracketed: bool) -> _Clause | None:
-    """Read region[begin:stop] as a clause; None when it is not one."""
+    """Read region[begin:stop] as a clause; None when it is not one (no _Clause built for it)."""
     shapes = _shapes()
     content = region[begin:stop].lstrip(_TRIM)
     begin = stop - len(content)
     if not content:
         return None
-    clause = _Clause(begin, stop)
     m = shapes.lead_marker.search(content)
     if m:
         lead = _units(content[: m.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
@@ -490,29 +489,31 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
             rest = rest[: duty.start()]
         elif rest and not bracketed:
             return None  # unbracketed text after 牵头 that is not a duty phrase: a sentence
-        clause.lead = lead
         if rest.strip(_TRIM):
             support = _units(rest, begin + rest_at, ctx, strict=not bracketed)
             if support is None:
                 return None
-            clause.support = support
-        return clause
+            return _Clause(begin, stop, lead, support)
+        return _Clause(begin, stop, lead)
     duty = shapes.duty_end.search(content)
     if duty is None:
         if not bracketed:
             return None
         pieces = _units(content, begin, ctx, strict=True)
-        if not pieces or not any(p.kind == "known" for p in pieces):
+        for p in pieces or ():  # a loop, not any() of a generator: a name the registry knows
+            if p.kind == "known":
+                break
+        else:
             return None
-        getattr(clause, ctx.bare_list_role).extend(pieces)
-        return clause
+        # the list (a fresh one) as the role the part's conventions give a bare list
+        return _Clause(begin, stop, lead=pieces) if ctx.bare_list_role == "lead" else _Clause(begin, stop, joint=pieces)
     pieces = _units(content[: duty.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
     # With a duty phrase a group name or an unknown but unit-shaped name is evidence enough
     # (各县市区人民政府负责落实); a bare list (above) needs a name the registry knows.
-    if not pieces or not any(p.kind in ("known", "repaired", "group", "shaped") for p in pieces):
-        return None
-    clause.joint = pieces
-    return clause
+    for p in pieces or ():
+        if p.kind in ("known", "repaired", "group", "shaped"):
+            return _Clause(begin, stop, joint=pieces)
+    return None
 
 
 def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: bool = False,
