@@ -372,3 +372,25 @@ def test_clause_at_as_it_was(region: str, begin: int, stop: int, bracketed: bool
     begin, stop = min(begin, len(region)), min(max(begin, stop), len(region))
     assert _clause_fields(responsibility._clause_at(region, begin, stop, ctx, bracketed=bracketed)) == _clause_fields(
         _clause_at_as_it_was(region, begin, stop, ctx, bracketed=bracketed))
+
+
+def _in_force_as_it_was(stated: list[clauses.Stated], pos: int, effect: str) -> list[clauses.Stated]:
+    def holds(s: clauses.Stated) -> bool:
+        scope = s.convention.scope
+        return scope == "part" or (s.start <= pos and (scope != "section" or pos < s.section_end))
+
+    return [s for s in stated if s.convention.effect == effect and holds(s)]
+
+
+_STATED = st.builds(
+    lambda effect, scope, start, length, section: clauses.Stated(
+        clauses.Convention("c", grammar().cue, effect, scope, True), start, start + length, start + section),
+    st.sampled_from(["first_listed_leads", "bare_list_lead", "support_everywhere"]),
+    st.sampled_from(["part", "section", "rest_of_part"]), st.integers(0, 50), st.integers(0, 10), st.integers(0, 60))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_STATED, max_size=5), st.integers(0, 120),
+       st.sampled_from(["first_listed_leads", "bare_list_lead", "support_everywhere"]))
+def test_in_force_as_it_was(stated: list[clauses.Stated], pos: int, effect: str) -> None:
+    assert in_force(stated, pos, effect) == _in_force_as_it_was(stated, pos, effect)

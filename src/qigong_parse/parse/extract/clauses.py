@@ -196,14 +196,14 @@ def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int
 
 def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
     """The conventions with `effect` that hold at offset `pos` (stated before it, still in scope)."""
-    if not stated:  # most parts state none: no closure to build (three calls a node)
-        return []
-
-    def holds(s: Stated) -> bool:
-        scope = s.convention.scope
-        return scope == "part" or (s.start <= pos and (scope != "section" or pos < s.section_end))
-
-    return [s for s in stated if s.convention.effect == effect and holds(s)]
+    out: list[Stated] = []
+    for s in stated:  # a loop, no closure and comprehension to build (three calls a node)
+        conv = s.convention
+        if conv.effect == effect:
+            scope = conv.scope
+            if scope == "part" or (s.start <= pos and (scope != "section" or pos < s.section_end)):
+                out.append(s)
+    return out
 
 
 # --- clauses -----------------------------------------------------------------------------------
