@@ -524,6 +524,23 @@ def test_bracket_spans_found_by_find_as_by_the_pattern(norm: str, start: int, en
     assert bracket_spans(norm, start, end) == _bracket_spans_by_pattern(norm, start, end)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="([〔<)]〕>\n【】（）县局a ,", max_size=40), st.integers(0, 40), st.integers(0, 40),
+       st.integers(0, 40), st.integers(0, 40))
+def test_bracket_spans_by_a_parts_marks_as_by_a_scan(norm: str, start: int, end: int, m_start: int, m_end: int) -> None:
+    """The spans of a node found among the marks of its part (bisection) are the spans its own scan
+    finds; marks over a range that does not hold the node's are not used."""
+    from qigong_parse.parse.extract.clauses import bracket_marks, bracket_spans
+
+    start, end = min(start, len(norm)), min(max(start, end), len(norm))
+    m_start, m_end = min(m_start, len(norm)), min(max(m_start, m_end), len(norm))
+    marks = bracket_marks(norm, m_start, m_end)
+    assert marks[2] == sorted(i for i in range(m_start, m_end) if norm[i] in "([〔<)]〕>\n")
+    assert bracket_spans(norm, start, end, marks) == _bracket_spans_by_pattern(norm, start, end)
+    whole = bracket_marks(norm, 0, len(norm))
+    assert bracket_spans(norm, start, end, whole) == _bracket_spans_by_pattern(norm, start, end)
+
+
 def test_bracket_characters_are_the_patterns() -> None:
     from pathlib import Path
 

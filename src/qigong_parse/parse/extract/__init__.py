@@ -11,7 +11,7 @@ from ...rules import load_table
 from ...rules.units import UnitRegistry
 from ...text.normalize import normalize
 from ..state import ParseState
-from .clauses import bracket_spans, in_force, stated_conventions
+from .clauses import BracketMarks, bracket_marks, bracket_spans, in_force, stated_conventions
 from .responsibility import ClauseContext, find_responsibility
 from .taskforce import find_task_force
 
@@ -119,8 +119,10 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
     part = draft.part
     sections = [(top.span[0], max(n.span[1] for n in top.walk())) for top in part.nodes]
     ctx = ClauseContext(registry, stated=stated_conventions(norm, *part.span, sections, registry), part=part.id)
+    marks = bracket_marks(norm, *part.span)  # once for the part: each node's brackets by bisection
     for i, node in enumerate(draft.nodes):
-        draft.duties[i], draft.targets[i], draft.brackets[i] = _extract_node(node, text, norm, ctx, find_targets)
+        draft.duties[i], draft.targets[i], draft.brackets[i] = _extract_node(node, text, norm, ctx, find_targets,
+                                                                             marks)
     warnings.extend(ctx.warnings)
     if find_targets is not None and part.preamble_span is not None:
         draft.preamble_targets = tuple(find_targets(text, norm, *part.preamble_span))
@@ -138,8 +140,8 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
     return draft
 
 
-def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find_targets: TargetFinder | None
-                  ) -> tuple[Duty | None, tuple[Target, ...], tuple[Span, ...]]:
+def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find_targets: TargetFinder | None,
+                  marks: BracketMarks | None = None) -> tuple[Duty | None, tuple[Target, ...], tuple[Span, ...]]:
     """The node's duty and targets, and its bracket spans (coverage reads them again)."""
     start, end = node.own_region
     ctx.path = list(node.path)
@@ -147,7 +149,7 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     if node.origin == "table":
         duty = _table_duty(node, ctx)
     elif end > start:
-        brackets = bracket_spans(norm, start, end)
+        brackets = bracket_spans(norm, start, end, marks)
         duty = find_responsibility(text, norm, start, end, ctx, brackets)
     else:
         duty = None

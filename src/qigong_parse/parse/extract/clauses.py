@@ -11,6 +11,7 @@ genre's shape); anything else stays in `raw` and is reported, never made a unit.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from typing import Any, Final, NamedTuple
@@ -195,14 +196,14 @@ def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int
 
 def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
     """The conventions with `effect` that hold at offset `pos` (stated before it, still in scope)."""
-    if not stated:  # most parts state none: no closure to build (three calls a node)
-        return []
-
-    def holds(s: Stated) -> bool:
-        scope = s.convention.scope
-        return scope == "part" or (s.start <= pos and (scope != "section" or pos < s.section_end))
-
-    return [s for s in stated if s.convention.effect == effect and holds(s)]
+    out: list[Stated] = []
+    for s in stated:  # a loop, no closure and comprehension to build (three calls a node)
+        conv = s.convention
+        if conv.effect == effect:
+            scope = conv.scope
+            if scope == "part" or (s.start <= pos and (scope != "section" or pos < s.section_end)):
+                out.append(s)
+    return out
 
 
 # --- clauses -----------------------------------------------------------------------------------
@@ -211,26 +212,46 @@ def in_force(stated: list[Stated], pos: int, effect: str) -> list[Stated]:
 _BRACKET_OR_BREAK_CHARS = "([〔<)]〕>\n"  # the brackets of a clause, and the line break that ends one
 
 
-def bracket_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(content start, content end) of every outermost bracket pair in norm[start:end]."""
-    g = grammar()
-    closers = set(g.openers.values())
-    out: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    # the brackets and line breaks in order, found by str.find (a pattern's scan costs more a match)
-    marks: list[tuple[int, str]] = []
+# (start, end, offsets): the offsets of every bracket and line break of norm[start:end], in order.
+# Found once for a part, they give the `bracket_spans` of each node inside it by bisection, not by
+# nine scans of its own (a plain tuple: no class to create at start-up).
+BracketMarks = tuple[int, int, list[int]]
+
+
+def bracket_marks(norm: str, start: int, end: int) -> BracketMarks:
+    """The brackets and line breaks of norm[start:end], found by str.find (a pattern's scan costs
+    more than a match)."""
+    offsets: list[int] = []
     for ch in _BRACKET_OR_BREAK_CHARS:
         i = norm.find(ch, start, end)
         while i >= 0:
-            marks.append((i, ch))
+            offsets.append(i)
             i = norm.find(ch, i + 1, end)
-    marks.sort()
-    for pos, ch in marks:
+    offsets.sort()
+    return start, end, offsets
+
+
+def bracket_spans(norm: str, start: int, end: int, marks: BracketMarks | None = None) -> list[tuple[int, int]]:
+    """(content start, content end) of every outermost bracket pair in norm[start:end]; `marks`:
+    the `bracket_marks` of the same `norm` over a range holding [start, end), when the caller has
+    them (they are used only for such a range)."""
+    if marks is not None and marks[0] <= start and end <= marks[1]:
+        found = marks[2]
+        lo = bisect.bisect_left(found, start)
+        offsets = found[lo:bisect.bisect_left(found, end, lo)]
+    else:
+        offsets = bracket_marks(norm, start, end)[2]
+    openers = grammar().openers
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for pos in offsets:
+        ch = norm[pos]
         if ch == "\n":
             stack.clear()  # a clause never runs over a line break
-        elif ch in g.openers:
+        elif ch in openers:
             stack.append((ch, pos))
-        elif ch in closers and stack and g.openers[stack[-1][0]] == ch:
+        # a closer: the openers' values are the closers, so one that closes the top is one
+        elif stack and openers[stack[-1][0]] == ch:
             _, at = stack.pop()
             if not stack:
                 out.append((at + 1, pos))
@@ -244,7 +265,7 @@ def find_clauses(norm: str, start: int, end: int, registry: UnitRegistry, blanke
     g = grammar()
     out: list[Clause] = []
     for a, b in bracket_spans(norm, start, end) if spans is None else spans:
-        content = _blank(norm, a, b, blanked)
+        content = _blank(norm, a, b, blanked) if blanked else norm[a:b]  # most nodes have nothing blanked
         if not g.cue.search(content):
             continue
         clause = read_clause(content, a, registry, source)
@@ -266,12 +287,17 @@ def _blank(norm: str, a: int, b: int, blanked: list[tuple[int, int]]) -> str:
 def read_clause(content: str, at: int, registry: UnitRegistry, source: str | None = None) -> Clause | None:
     """One clause's content (bracket excluded) → a Clause, or None when it is not a clause."""
     g = grammar()
-    bounds = [0, *(m.end() for m in g.field_cut.finditer(content)), len(content) + 1]
-    fields = [(a, content[a:b - 1]) for a, b in itertools.pairwise(bounds)]
-    fields = [(off, f) for off, f in fields if f.strip(" ,。")]
-    fields = [(off + len(f) - len(f.lstrip(" ,")), f.strip(" ,。")) for off, f in fields]
+    if ";" in content or "," in content:  # `field_cut` cuts at these alone
+        bounds = [0, *(m.end() for m in g.field_cut.finditer(content)), len(content) + 1]
+        fields = [(a, content[a:b - 1]) for a, b in itertools.pairwise(bounds)]
+        fields = [(off, f) for off, f in fields if f.strip(" ,。")]
+        fields = [(off + len(f) - len(f.lstrip(" ,")), f.strip(" ,。")) for off, f in fields]
+    else:  # one field: the content
+        field_text = content.strip(" ,。")
+        fields = [(len(content) - len(content.lstrip(" ,")), field_text)] if field_text else []
     clause = Clause(at, at + len(content), "")
-    if any(pat.match(f) for _, f in fields for pat, _ in g.labels):
+    # every label ends with its colon (see `grammar`): with none in the content no field is labelled
+    if ":" in content and any(pat.match(f) for _, f in fields for pat, _ in g.labels):
         clause.form = "labels"
         for off, f in fields:
             _read_label(f, at + off, clause, registry, source)
@@ -307,8 +333,12 @@ def _read_form(field_text: str, at: int, clause: Clause, registry: UnitRegistry,
     """Read one field by the first clause form that matches it with unit lists only."""
     g = grammar()
     for form, needs in zip(g.forms, g.form_needs, strict=True):
-        if needs and not any(w in field_text for w in needs):
-            continue  # the form cannot match here
+        for word in needs:
+            if word in field_text:
+                break
+        else:
+            if needs:
+                continue  # the form cannot match here
         m = form.pattern.fullmatch(field_text)
         if m is None:
             continue
@@ -345,9 +375,7 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
     stripped = written.rstrip(" ,;。、")
     m = g.trailing_group.search(stripped)
     end = m.start() if m and m.start() > 0 else len(stripped)
-    spans: list[tuple[int, int]] = []
-    for a, b in _split_outside(written, 0, end, g):
-        spans.extend(_split_and(written, a, b, g))
+    spans = _list_pieces(written, end, g)
     merged: list[tuple[int, int]] = []
     for a, b in spans:
         if merged and written[slice(*merged[-1])].removeprefix("各") in g.levels and written.startswith(g.levels, a):
@@ -360,25 +388,46 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
         names = _unit_names(written, a, b, registry, g, source, at)
         if names is None:
             unread.append(written[a:b])
-        else:
+        elif len(names) == 1:  # most pieces name one unit
+            if names[0] not in units:
+                units.append(names[0])
+        else:  # (names run together: each is tested against the units before this piece only)
             units += [n for n in names if n not in units]
     return units, unread
 
 
+def _list_pieces(written: str, end: int, g: Grammar) -> list[tuple[int, int]]:
+    """The pieces of written[:end]: split outside brackets, then on the and-words between names."""
+    spans = _split_outside(written, 0, end, g)
+    for word in g.and_words:
+        if word in written:  # an and-word may split a piece: most lists hold none, and keep their pieces
+            return [cut for a, b in spans for cut in _split_and(written, a, b, g)]
+    return spans
+
+
 def _split_outside(s: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int]] = []
     depth, cur = 0, start
-    for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone
-        ch, i = m.group(), m.start()
+    for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone (one character)
+        i = m.start()
+        ch = s[i]
         if ch in "([〔<":
             depth += 1
         elif ch in ")]〕>":
             depth -= 1 if depth else 0
         elif not depth:
-            out.append((cur, i))
+            cuts.append((cur, i))
             cur = i + 1
-    out.append((cur, end))
-    return [_trim(s, a, b) for a, b in out if s[a:b].strip()]
+    cuts.append((cur, end))
+    out: list[tuple[int, int]] = []
+    for a, b in cuts:
+        # a piece that starts with no blank and ends with no space or tab (most) is kept as it is:
+        # not blank, nothing to trim
+        if a < b and not s[a].isspace() and s[b - 1] not in " \t":
+            out.append((a, b))
+        elif s[a:b].strip():
+            out.append(_trim(s, a, b))
+    return out
 
 
 def _trim(s: str, a: int, b: int) -> tuple[int, int]:
@@ -419,15 +468,15 @@ def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, sour
             a += len(lead_in)
             break
     piece = s[a:b]
-
-    def written(x: int, y: int) -> str:
-        return source[at + x:at + y] if source is not None else s[x:y]
-
     if len(piece) < 2 or _not_unit(piece, registry, g):
         return None
     known = registry.canonical(piece)
     if known is not None:
         return [known]
+
+    def written(x: int, y: int) -> str:
+        return source[at + x:at + y] if source is not None else s[x:y]
+
     if registry.is_group(piece):
         return [written(a, b)]
     pieces = registry.split(piece)

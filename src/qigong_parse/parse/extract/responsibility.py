@@ -166,26 +166,41 @@ def find_responsibility(
     per role and in order, of every bracketed clause it holds and of the one closing clause the
     older shapes find (label lines, sentences, a bracket with a lost half, a trailing list).
     `brackets`: the region's `bracket_spans`, when the caller has them."""
-    blanked = [(s.start, s.end) for s in ctx.stated if s.convention.blank and s.start < end and s.end > start]
-    ctx.bare_list_role = "lead" if in_force(ctx.stated, start, "bare_list_lead") else "joint"
+    stated = ctx.stated
+    blanked = [(s.start, s.end) for s in stated if s.convention.blank and s.start < end and s.end > start] \
+        if stated else []
+    ctx.bare_list_role = "lead" if in_force(stated, start, "bare_list_lead") else "joint"
     found = [(c.start, c.end, c.units) for c in find_clauses(norm, start, end, ctx.registry, blanked, text, brackets)]
-    closing = _closing_clause(text, norm, start, end, ctx, blanked)
-    if closing is not None and not any(a < closing[1] and closing[0] < b for a, b, _ in found):
+    closing = _closing_clause(text, norm, start, end, ctx, blanked, found)
+    if closing is not None:
         found.append(closing)
     if not found:
         return None
-    found.sort(key=lambda c: c[0])
-    roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
-    for _, b, units in found:
-        units = _first_listed(units, in_force(ctx.stated, b, "first_listed_leads"))
-        for role, names in units.items():
-            roles[role] += [n for n in names if n not in roles[role]]
-    for note in in_force(ctx.stated, start, "support_everywhere"):
-        roles["support"] += [u for u in note.units if u not in roles["support"] and u not in roles["lead"]]
-    span = (found[0][0], max(b for _, b, _ in found))
+    # per role, the first clause's names as they are, then each other's not named before it
+    if len(found) > 1:
+        found.sort(key=lambda c: c[0])
+    _, b, units = found[0]
+    if stated:
+        units = _first_listed(units, in_force(stated, b, "first_listed_leads"))
+    lead, support, joint = units["lead"], units["support"], units["joint"]
+    if len(found) > 1:
+        lead, support, joint = list(lead), list(support), list(joint)  # copies: the clauses' own are kept
+        for _, b, units in found[1:]:
+            if stated:
+                units = _first_listed(units, in_force(stated, b, "first_listed_leads"))
+            lead += [n for n in units["lead"] if n not in lead]
+            support += [n for n in units["support"] if n not in support]
+            joint += [n for n in units["joint"] if n not in joint]
+    if stated:
+        everywhere = in_force(stated, start, "support_everywhere")
+        if everywhere:
+            support = list(support)
+            for note in everywhere:
+                support += [u for u in note.units if u not in support and u not in lead]
+    span = (found[0][0], max(b for _, b, _ in found) if len(found) > 1 else found[0][1])
     raw = text[span[0]:span[1]].strip(_TRIM)
-    return Duty(lead=tuple(roles["lead"]), support=tuple(roles["support"]), joint=tuple(roles["joint"]),
-                raw=raw, span=span)
+    # the tuple Duty(...) makes, without its Python-level __new__ (the fields in their order)
+    return _new_tuple(Duty, (tuple(lead), tuple(support), tuple(joint), raw, span))
 
 
 def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, list[str]]:
@@ -195,9 +210,10 @@ def _first_listed(units: dict[str, list[str]], rule: list[Stated]) -> dict[str, 
     return units
 
 
-def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseContext,
-                    blanked: list[tuple[int, int]]) -> tuple[int, int, dict[str, list[str]]] | None:
-    """The clause the older shapes find in a node (absolute span, units by role), or None."""
+def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseContext, blanked: list[tuple[int, int]],
+                    found: list[tuple[int, int, dict[str, list[str]]]]) -> tuple[int, int, dict[str, list[str]]] | None:
+    """The clause the older shapes find in a node (absolute span, units by role), or None; None as
+    well for one that overlaps a clause `found` already (its warnings are given all the same)."""
     region = norm[start:end]
     if blanked:  # a copy to blank stated conventions in, made only when there are some
         view = list(region)
@@ -225,17 +241,23 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
     clause = clause or _sentence(region, ctx) or _duty_sentences(region, ctx)
     if clause is None:
         return None
+    a, b = start + clause.start, start + clause.end
+    for fa, fb, _ in found:
+        if fa < b and a < fb:  # read by the clause grammar already (most often the same bracket)
+            _warn_names(clause, text, start, ctx)  # what reading its names reports, without the names
+            return None
     units = _names(clause, text, start, ctx)
     if not any(units.values()):
         return None
-    return start + clause.start, start + clause.end, units
+    return a, b, units
 
 
 def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
     """A clause closing `region`; a bare trailing list counts only at the node's very end."""
     stop = len(region.rstrip(_shapes().trim_and_closers))
     tail = len(region.rstrip(_TRIM))
-    if not region[:tail].strip():
+    # nothing but blanks up to `tail` (tested without a copy: its last character is most often not one)
+    if not tail or (region[tail - 1].isspace() and region[:tail].isspace()):
         return None
     clause = _bracketed(region, stop, tail, ctx)
     if clause is not None:
@@ -362,7 +384,10 @@ def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
     begin, end = len(region), 0
     shapes = _shapes()
     for pattern, needs in shapes.duty_sentences:
-        if not any(w in region for w in needs):
+        for word in needs:
+            if word in region:
+                break
+        else:
             continue  # the pattern cannot match here
         for m in pattern.finditer(region):
             found: dict[str, list[Piece]] = {}
@@ -446,13 +471,12 @@ def _is_separator_before(region: str, pos: int) -> bool:
 
 
 def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracketed: bool) -> _Clause | None:
-    """Read region[begin:stop] as a clause; None when it is not one."""
+    """Read region[begin:stop] as a clause; None when it is not one (no _Clause built for it)."""
     shapes = _shapes()
     content = region[begin:stop].lstrip(_TRIM)
     begin = stop - len(content)
     if not content:
         return None
-    clause = _Clause(begin, stop)
     m = shapes.lead_marker.search(content)
     if m:
         lead = _units(content[: m.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
@@ -465,29 +489,31 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
             rest = rest[: duty.start()]
         elif rest and not bracketed:
             return None  # unbracketed text after 牵头 that is not a duty phrase: a sentence
-        clause.lead = lead
         if rest.strip(_TRIM):
             support = _units(rest, begin + rest_at, ctx, strict=not bracketed)
             if support is None:
                 return None
-            clause.support = support
-        return clause
+            return _Clause(begin, stop, lead, support)
+        return _Clause(begin, stop, lead)
     duty = shapes.duty_end.search(content)
     if duty is None:
         if not bracketed:
             return None
         pieces = _units(content, begin, ctx, strict=True)
-        if not pieces or not any(p.kind == "known" for p in pieces):
+        for p in pieces or ():  # a loop, not any() of a generator: a name the registry knows
+            if p.kind == "known":
+                break
+        else:
             return None
-        getattr(clause, ctx.bare_list_role).extend(pieces)
-        return clause
+        # the list (a fresh one) as the role the part's conventions give a bare list
+        return _Clause(begin, stop, lead=pieces) if ctx.bare_list_role == "lead" else _Clause(begin, stop, joint=pieces)
     pieces = _units(content[: duty.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
     # With a duty phrase a group name or an unknown but unit-shaped name is evidence enough
     # (各县市区人民政府负责落实); a bare list (above) needs a name the registry knows.
-    if not pieces or not any(p.kind in ("known", "repaired", "group", "shaped") for p in pieces):
-        return None
-    clause.joint = pieces
-    return clause
+    for p in pieces or ():
+        if p.kind in ("known", "repaired", "group", "shaped"):
+            return _Clause(begin, stop, joint=pieces)
+    return None
 
 
 def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: bool = False,
@@ -513,17 +539,17 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             pieces = pieces[1:]
     out: list[Piece] = []
     not_units = grammar().not_units
-    for p in pieces:
-        if p.kind == "junk" and (strict or len(p.written) > shapes.junk_max_chars or not _HAN.fullmatch(p.written)
-                                 or not p.written.startswith((*ctx.registry.levels, "省"))):
+    for a, b, written_as, canonical, kind, _, repaired in pieces:  # unpacked: no field read by name
+        if kind == "junk" and (strict or len(written_as) > shapes.junk_max_chars or not _HAN.fullmatch(written_as)
+                               or not written_as.startswith((*ctx.registry.levels, "省"))):
             # only a truncated name (市文旅, completed later from the same document) is kept:
             # sentence words (提出意见供参考并) never become a unit
             return None
-        if p.kind == "shaped" and not_units.search(p.written):
+        if kind == "shaped" and not_units.search(written_as):
             return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
         # the tuple Piece(...) makes, without its Python-level __new__ (one per unit read)
-        moved = _new_tuple(Piece, (base + p.start, base + p.end, p.written, p.canonical, p.kind, False, p.repaired))
-        if flagged is not None and p.end in flags:
+        moved = _new_tuple(Piece, (base + a, base + b, written_as, canonical, kind, False, repaired))
+        if flagged is not None and b in flags:
             flagged.append(moved)
         else:
             out.append(moved)
@@ -533,16 +559,32 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
 def _names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> dict[str, list[str]]:
     """The clause's units by role, as output names; repairs and unknown names reported."""
     roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
-    for role in roles:
-        for p in getattr(clause, role):
-            name = p.canonical or text[start + p.start : start + p.end]
-            span = (start + p.start, start + p.end)
-            if p.kind in ("shaped", "junk"):
-                message = f"unit not in the registry, kept as written: {name}"
-                ctx.warn("unknown-unit", message, span)
-            elif p.kind == "repaired":
-                message = f"damaged unit name {p.written!r} read as {name}" + (f" ({p.repaired})" if p.repaired else "")
-                ctx.warn("repaired-unit", message, span)
-            if name not in roles[role]:
-                roles[role].append(name)
+    for role, pieces in (("lead", clause.lead), ("support", clause.support), ("joint", clause.joint)):
+        names = roles[role]
+        for a, b, written, canonical, kind, _, repaired in pieces:
+            name = canonical or text[start + a : start + b]
+            if kind in _WARNED:
+                _warn_name(kind, name, written, repaired, (start + a, start + b), ctx)
+            if name not in names:
+                names.append(name)
     return roles
+
+
+_WARNED: Final = frozenset(("shaped", "junk", "repaired"))  # the kinds of piece whose name is reported
+
+
+def _warn_names(clause: _Clause, text: str, start: int, ctx: ClauseContext) -> None:
+    """The warnings `_names` gives for the clause, in its order, without building the names."""
+    for pieces in (clause.lead, clause.support, clause.joint):
+        for a, b, written, canonical, kind, _, repaired in pieces:
+            if kind in _WARNED:
+                name = canonical or text[start + a : start + b]
+                _warn_name(kind, name, written, repaired, (start + a, start + b), ctx)
+
+
+def _warn_name(kind: str, name: str, written: str, repaired: str, span: tuple[int, int], ctx: ClauseContext) -> None:
+    if kind == "repaired":
+        message = f"damaged unit name {written!r} read as {name}" + (f" ({repaired})" if repaired else "")
+        ctx.warn("repaired-unit", message, span)
+    else:  # shaped, junk
+        ctx.warn("unknown-unit", f"unit not in the registry, kept as written: {name}", span)
