@@ -427,3 +427,52 @@ def test_chunks_match_the_separator_pattern(written: str) -> None:
     from qigong_parse.rules.units import _chunks
 
     assert _chunks(written) == _chunks_by_separators(written)
+
+
+def _last_chunk(written: str) -> tuple[int, int] | None:
+    from qigong_parse.rules.units import _LAST_CHUNK
+
+    m = _LAST_CHUNK.search(written)
+    return None if m is None else m.span()
+
+
+@given(st.text(alphabet="市发改局、,;/ \t\u3000\xa0\u2028\x85\x1c，；a1·", max_size=14))
+def test_the_reverse_search_finds_the_last_chunk(written: str) -> None:
+    from qigong_parse.rules.units import _chunks
+
+    chunks = _chunks(written)
+    assert _last_chunk(written) == (chunks[-1] if chunks else None)
+
+
+def test_the_reverse_search_finds_the_last_chunk_whatever_the_character() -> None:
+    from qigong_parse.rules.units import _chunks
+
+    for code in range(0x110000):
+        if chr(code) in "([":
+            continue
+        for written in (f"市{chr(code)}局、", f"县发改、{chr(code)}", f"{chr(code)}"):
+            chunks = _chunks(written)
+            assert _last_chunk(written) == (chunks[-1] if chunks else None), hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["市发改局", "县财政局", "、", ",", "等", "各乡镇", "人民政府", "推进", "市", "科工",
+                                 "牵头", " ", "\u3000", "和", "中心", "国家", "由", "负责"]), max_size=14).map("".join))
+def test_last_piece_without_brackets_is_the_general_paths(written: str) -> None:
+    # the reverse search (no bracket in the text) against the walk over every chunk it replaces
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    general = None
+    for pos, end in reversed(_chunks_of(written)):
+        pieces = registry._split_chunk(written, pos, end)
+        if pieces:
+            general = pieces[-1]
+            break
+    assert registry.last_piece(written) == general
+    with registry.remembering():
+        assert registry.last_piece(written) == general
+
+
+def _chunks_of(written: str) -> list[tuple[int, int]]:
+    from qigong_parse.rules.units import _chunks
+
+    return _chunks(written)

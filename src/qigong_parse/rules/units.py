@@ -26,6 +26,9 @@ PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
 
 # Separators of a written unit list (normalized text: fullwidth punctuation is ASCII already).
 _SEPARATORS = compiled(r"[、,;/\s，；]+")
+# The last stretch of a string with no separator in it, searched from the end (reverse matching):
+# with no bracket in the string, the last of `_chunks`' stretches.
+_LAST_CHUNK = compiled(r"(?r)[^、,;/\s，；]+")
 _HAN_ONLY = compiled(r"\p{Han}+")
 _PLACE = compiled(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
 _NAME_CHARS = compiled(r"[\p{Han}A-Za-z0-9()]+")
@@ -403,6 +406,15 @@ class UnitRegistry:
         return last[written]
 
     def _last_piece(self, written: str) -> Piece | None:
+        if "(" not in written and "[" not in written:
+            # no bracket: the last chunk is the last run of non-separators (one reverse search,
+            # not every separator of the string walked in Python)
+            m = _LAST_CHUNK.search(written)
+            if m is None:
+                return None
+            pieces = self._chunk_pieces(written, m.start(), m.end())
+            if pieces:
+                return pieces[-1]
         for pos, end in reversed(_chunks(written)):
             pieces = self._chunk_pieces(written, pos, end)
             if pieces:
