@@ -476,3 +476,17 @@ def _chunks_of(written: str) -> list[tuple[int, int]]:
     from qigong_parse.rules.units import _chunks
 
     return _chunks(written)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["县发改局", "市发改局", "发改", "由", "各乡镇", "人民政府", "等", "、", "、", "负责", "县",
+                                 "中心", "茶叶产业发展中心", "蚕桑站", "国家税务总局", "规划局", "局", "a1"]),
+                         max_size=14).map("".join), max_size=5))
+def test_split_of_lists_cut_on_enumeration_commas_alone_while_remembering(lists: list[str]) -> None:
+    # `_split`'s inlined shortcut (、 the only separator, chunks read from the memo by part)
+    # against the general path outside `remembering`
+    registry = UnitRegistry.for_issuer("邵东市人民政府")
+    afresh = [registry.split(w) for w in lists]
+    with registry.remembering():
+        assert [registry.split(w) for w in lists] == afresh
+        assert [registry.split(w) for w in lists] == afresh  # the lists and their chunks kept

@@ -80,12 +80,20 @@ def _chunks(written: str) -> list[tuple[int, int]]:
     parts = written.split("、")
     if "".join(parts).isalnum():
         # 、 is the only separator (an alphanumeric character is no separator, space or bracket):
-        # str methods, not the regex engine's scan of every character
+        # str methods, not the regex engine's scan of every character (`UnitRegistry._split` has
+        # this shortcut inlined)
         for part in parts:
             if part:
                 out.append((pos, pos + len(part)))
             pos += len(part) + 1
         return out
+    return _chunks_by_pattern(written)
+
+
+def _chunks_by_pattern(written: str) -> list[tuple[int, int]]:
+    """`_chunks` of a string where 、 is not the only separator or a bracket stands."""
+    out: list[tuple[int, int]] = []
+    pos = 0
     seps = _SEPARATORS.finditer(written) if "(" not in written and "[" not in written \
         else _separators_outside_brackets(written)
     for sep in seps:
@@ -381,7 +389,24 @@ class UnitRegistry:
             return pieces
         new = tuple.__new__
         append = pieces.append
-        for pos, end in _chunks(written):  # `_chunk_pieces` inlined: a list names many chunks read before
+        parts = written.split("、")
+        if "".join(parts).isalnum():
+            # `_chunks`' shortcut inlined (、 the only separator): each non-empty part is a chunk,
+            # read with no list of spans built and no slice taken
+            pos = 0
+            for part in parts:
+                if part:
+                    found = memo.get(part)
+                    if found is None:
+                        pieces.extend(self._chunk_pieces(written, pos, pos + len(part)))
+                    elif not pos:
+                        pieces.extend(found)
+                    else:
+                        for a, b, w, c, k, x, r in found:
+                            append(new(Piece, (a + pos, b + pos, w, c, k, x, r)))
+                pos += len(part) + 1
+            return pieces
+        for pos, end in _chunks_by_pattern(written):  # `_chunk_pieces` inlined: a list names many chunks read before
             found = memo.get(written[pos:end])
             if found is None:
                 pieces.extend(self._chunk_pieces(written, pos, end))
