@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qigong_parse.rules.units import UnitRegistry, jurisdiction_of
+from qigong_parse.rules.units import Piece, UnitRegistry, jurisdiction_of
 
 SHAODONG = "邵东市人民政府办公室"
 XINSHAO = "新邵县人民政府办公室"
@@ -490,3 +490,34 @@ def test_split_of_lists_cut_on_enumeration_commas_alone_while_remembering(lists:
     with registry.remembering():
         assert [registry.split(w) for w in lists] == afresh
         assert [registry.split(w) for w in lists] == afresh  # the lists and their chunks kept
+
+
+class _PiecesByConstructor(_CharByChar):
+    """Every piece built by calling Piece(...) (the oracle of the tuples made without its __new__)."""
+
+    def _leftover(self, s: str, start: int, end: int) -> Piece:
+        text = s[start:end]
+        if self.is_group(text):
+            return Piece(start, end, text, None, "group")
+        fixed = self.repaired(text)
+        if fixed is not None:
+            return Piece(start, end, text, fixed[0], "repaired", repaired=fixed[1])
+        return Piece(start, end, text, None, "shaped" if self.is_unit_shaped(text) else "junk")
+
+    def _chunk_pieces(self, s: str, start: int, end: int) -> list[Piece]:
+        return self._split_chunk(s, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*_LIST_WORDS, "智能造研究院", "改局", "有关部门"]), max_size=8).map("".join),
+                max_size=5))
+def test_pieces_made_as_tuples_are_the_pieces_piece_makes(lists: list[str]) -> None:
+    fast = UnitRegistry.for_issuer("邵东市人民政府")
+    oracle = _PiecesByConstructor(fast.level, fast.overlays)
+    expected = [[(type(p), p._asdict()) for p in oracle.split(w)] for w in lists]
+    afresh = [[(type(p), p._asdict()) for p in fast.split(w)] for w in lists]
+    with fast.remembering():
+        kept = [[(type(p), p._asdict()) for p in fast.split(w)] for w in (*lists, *lists)]
+        longer = [fast.split("、".join(("县发改局", w))) for w in lists]
+    assert afresh == expected and kept == expected + expected
+    assert longer == [oracle.split("、".join(("县发改局", w))) for w in lists]

@@ -106,6 +106,9 @@ def _chunks_by_pattern(written: str) -> list[tuple[int, int]]:
     return out
 
 
+_new_tuple = tuple.__new__
+
+
 class RegistryError(QigongError):
     """A unit table in the package is missing or malformed."""
 
@@ -454,12 +457,14 @@ class UnitRegistry:
             return self._split_chunk(s, start, end)
         chunk = s[start:end]
         found = memo.get(chunk)
+        new = _new_tuple  # Piece's own __new__ is a Python function: this is the tuple it makes
         if found is None:
-            found = memo[chunk] = [Piece(a - start, b - start, w, c, k, x, r)
-                                   for a, b, w, c, k, x, r in self._split_chunk(s, start, end)]
+            found = self._split_chunk(s, start, end)  # a list of its own: kept as it is at offset 0
+            if start:
+                found = [new(Piece, (a - start, b - start, w, c, k, x, r)) for a, b, w, c, k, x, r in found]
+            memo[chunk] = found
         if not start:
             return found
-        new = tuple.__new__  # Piece's own __new__ is a Python function: this is the tuple it makes
         return [new(Piece, (a + start, b + start, w, c, k, x, r)) for a, b, w, c, k, x, r in found]
 
     def _split_chunk(self, s: str, start: int, end: int) -> list[Piece]:
@@ -468,11 +473,13 @@ class UnitRegistry:
                 start += len(lead_in)
                 break
         chunk = s[start:end]
+        # pieces made as the tuples Piece(...) makes (its defaults written out), without its
+        # Python-level __new__
         if self.is_group(chunk):
-            return [Piece(start, end, chunk, None, "group")]
+            return [_new_tuple(Piece, (start, end, chunk, None, "group", False, ""))]
         whole = self._match_at(s, start)
         if whole is not None and whole[0] == end:  # the chunk is one known name, as most are
-            return [Piece(start, end, chunk, whole[1], "known")]
+            return [_new_tuple(Piece, (start, end, chunk, whole[1], "known", False, ""))]
         out: list[Piece] = []
         buf_start = None
         pos = start
@@ -506,7 +513,7 @@ class UnitRegistry:
             m_end, canon = m
             self._flush(s, buf_start, pos, out)
             buf_start = None
-            out.append(Piece(pos, m_end, s[pos:m_end], canon, "known"))
+            out.append(_new_tuple(Piece, (pos, m_end, s[pos:m_end], canon, "known", False, "")))
             pos = m_end
         self._flush(s, buf_start, pos, out)
         return self._merge(s, out)
@@ -569,12 +576,13 @@ class UnitRegistry:
 
     def _leftover(self, s: str, start: int, end: int) -> Piece:
         text = s[start:end]
-        if self.is_group(text):
-            return Piece(start, end, text, None, "group")
+        if self.is_group(text):  # the tuples Piece(...) makes, as in `_split_chunk`
+            return _new_tuple(Piece, (start, end, text, None, "group", False, ""))
         fixed = self.repaired(text)
         if fixed is not None:
-            return Piece(start, end, text, fixed[0], "repaired", repaired=fixed[1])
-        return Piece(start, end, text, None, "shaped" if self.is_unit_shaped(text) else "junk")
+            return _new_tuple(Piece, (start, end, text, fixed[0], "repaired", False, fixed[1]))
+        return _new_tuple(Piece, (start, end, text, None, "shaped" if self.is_unit_shaped(text) else "junk",
+                                  False, ""))
 
     def _merge(self, s: str, pieces: list[Piece]) -> list[Piece]:
         """Join a known name and the unknown tail it runs into (国家税务总局 + 新邵县税务局)."""
