@@ -495,9 +495,9 @@ def test_split_of_lists_cut_on_enumeration_commas_alone_while_remembering(lists:
 class _PiecesByConstructor(_CharByChar):
     """Every piece built by calling Piece(...) (the oracle of the tuples made without its __new__)."""
 
-    def _leftover(self, s: str, start: int, end: int) -> Piece:
+    def _leftover(self, s: str, start: int, end: int, no_group: bool = False) -> Piece:
         text = s[start:end]
-        if self.is_group(text):
+        if self.is_group(text):  # tested whatever `no_group` says
             return Piece(start, end, text, None, "group")
         fixed = self.repaired(text)
         if fixed is not None:

@@ -515,11 +515,15 @@ class UnitRegistry:
             buf_start = None
             out.append(_new_tuple(Piece, (pos, m_end, s[pos:m_end], canon, "known", False, "")))
             pos = m_end
-        self._flush(s, buf_start, pos, out)
-        return self._merge(s, out)
+        # leftover text that is the whole chunk is no group name: tested above
+        self._flush(s, buf_start, pos, out, whole_chunk=buf_start == start and pos == end)
+        # one piece, as most chunks that are no known name give: nothing to join (`_merge` gives a
+        # list of that piece)
+        return out if len(out) < 2 else self._merge(s, out)
 
-    def _flush(self, s: str, start: int | None, end: int, out: list[Piece]) -> None:
-        """Turn leftover text into pieces: split at unit-suffix boundaries, classify each."""
+    def _flush(self, s: str, start: int | None, end: int, out: list[Piece], whole_chunk: bool = False) -> None:
+        """Turn leftover text into pieces: split at unit-suffix boundaries, classify each.
+        `whole_chunk`: s[start:end] is a chunk `is_group` has refused already."""
         if start is None or end <= start:
             return
         cut = start
@@ -528,9 +532,9 @@ class UnitRegistry:
             if s.endswith(self.suffixes, cut, i) and self._starts_name(s, i):
                 self._flush_name(s, cut, i, out)
                 cut = i
-        self._flush_name(s, cut, end, out)
+        self._flush_name(s, cut, end, out, whole_chunk and cut == start)
 
-    def _flush_name(self, s: str, start: int, end: int, out: list[Piece]) -> None:
+    def _flush_name(self, s: str, start: int, end: int, out: list[Piece], no_group: bool = False) -> None:
         """One leftover; names the registry lacks, run together with no level character between
         them (茶叶产业发展中心蚕桑站), are cut at the word boundaries of the domain segmenter."""
         if end - start >= self.min_run and s[start:end].endswith(self.suffixes):
@@ -540,7 +544,7 @@ class UnitRegistry:
                 out.append(Piece(piece.start, piece.end, piece.written, piece.canonical, piece.kind, a > 0,
                                  piece.repaired))
             return
-        out.append(self._leftover(s, start, end))
+        out.append(self._leftover(s, start, end, no_group))
 
     def _word_cuts(self, name: str) -> list[int]:
         """Offsets inside `name` after a word that closes a unit name, where a unit name follows."""
@@ -574,9 +578,10 @@ class UnitRegistry:
         tokenizer.initialized = True  # skip jieba's own loading, its cache file and its log lines
         return tokenizer
 
-    def _leftover(self, s: str, start: int, end: int) -> Piece:
+    def _leftover(self, s: str, start: int, end: int, no_group: bool = False) -> Piece:
+        """One piece of leftover text, classified; `no_group`: `is_group` refused the text already."""
         text = s[start:end]
-        if self.is_group(text):  # the tuples Piece(...) makes, as in `_split_chunk`
+        if not no_group and self.is_group(text):  # the tuples Piece(...) makes, as in `_split_chunk`
             return _new_tuple(Piece, (start, end, text, None, "group", False, ""))
         fixed = self.repaired(text)
         if fixed is not None:
