@@ -487,6 +487,15 @@ def section_instructions(rep: Report, tmp: Path, refs: dict[str, str]) -> None:
         rep.say(f"  {rev} / now: {warm[rev] / warm['now']:.2f}x  [target {target}]")
         rep.row(f"warm `parse_text`, instructions, {rev} / now", f"{warm['now'] / 1e6:.0f} M",
                 f"{warm[rev] / 1e6:.0f} M at {rev}", f"{warm[rev] / warm['now']:.2f}× fewer", target)
+    # linearity in instructions: what a 100x parse executes per character against a warm 1x parse
+    # (the CPU figure of the scale section swings with the machine's caches and load)
+    base, big = (_instructions([sys.executable, __file__, "--worker", "count", "-", str(n), "100"]) for n in (0, 1))
+    chars = len(scaled(100))
+    lin = ((big - base) / chars) / (warm["now"] / len(sample_text()))
+    rep.say(f"  100x the sample {(big - base) / 1e6:,.0f} M for {chars:,} chars; per char against a warm 1x parse: "
+            f"{lin:.3f}  [target <= 1.02]")
+    rep.row("warm, 100× the sample, instructions per char", f"{(big - base) / 1e6:,.0f} M",
+            f"100 × 1× per char ({warm['now'] / 1e6:.0f} M per 42 k chars)", f"{lin:.3f} per char", "<= 1.02")
     out = tmp / "i.yaml"
     subprocess.run([str(QIGONG), "parse", str(SAMPLE), "-o", str(out), "--force"], check=True, capture_output=True)
     empty = [sys.executable, str(ROOT / "scripts" / "empty_typer_app.py")]
@@ -658,6 +667,9 @@ def main(argv: list[str] | None = None) -> int:
             from qigong_parse.pipeline import parse_text
 
             text = sample_text()
+            if len(rest) > 2:  # `count SRC N K`: one sample parse to warm up, then N parses of scaled(K)
+                parse_text(text)
+                text = scaled(int(rest[2]))
             for _ in range(int(rest[1])):
                 parse_text(text)
         elif kind == "write":
