@@ -59,3 +59,43 @@ def test_the_sample_agrees_with_the_general_path(monkeypatch: pytest.MonkeyPatch
     for start in range(0, len(text), step):
         fast = targets.find_targets(text, normalize(text), start, start + step)
         assert _fields(fast) == _fields(_general(monkeypatch, text, start, start + step))
+
+
+# Characters around the figure starts' lookahead: number characters, the first characters of units,
+# ranges and bounds, blanks (stdlib and `regex` alike, and \x1c, which only stdlib calls a blank), and
+# characters that follow numbers but start none of those (年, 大, 届).
+_AROUND = list("0123456789.一二两三十百千万亿元个%‰-—~至到余多年大届保分之 \x1c\u3000\xa0\nGWMTEUh米台(套)")
+
+
+def _starts_hold_every_figure(norm: str) -> None:
+    """Wherever the figure pattern matches, the start scan finds a start there (its lookahead
+    rejects no figure): so _figure_matches yields what the plain scan over every position yields."""
+    t = targets._tables()
+    starts = targets._figure_starts()
+    for end in {len(norm), max(0, len(norm) - 1), len(norm) // 2}:
+        for p in range(end + 1):
+            if t.figure.match(norm, p, end) is not None:
+                assert starts.match(norm, p, end) is not None, (norm, p, end)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_AROUND), max_size=24).map("".join))
+def test_the_start_lookahead_rejects_no_figure(text: str) -> None:
+    _starts_hold_every_figure(normalize(text))
+
+
+def test_the_start_lookahead_rejects_no_figure_in_the_sample_or_rows() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    for row in [*_ROWS, "二〇二五年", "一千米", "三 万元", "5\x1c个", "1.5—2.5万吨以上", "十二届", "七大攻坚"]:
+        _starts_hold_every_figure(normalize(row))
+    norm = normalize(text)
+    for i in range(0, len(norm), 2000):
+        _starts_hold_every_figure(norm[i:i + 2000])
+
+
+def test_the_start_lookahead_fails_without_its_follow_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oracle above catches a lookahead that is too strict (one that forgets the units)."""
+    strict = re.compile(targets._figure_starts().pattern.replace("万个", ""))
+    monkeypatch.setattr(targets, "_figure_starts", lambda: strict)
+    with pytest.raises(AssertionError):
+        _starts_hold_every_figure(normalize("新增10个企业"))

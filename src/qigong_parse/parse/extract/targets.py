@@ -248,9 +248,18 @@ def _figure_starts() -> re.Pattern[str]:
     nonone = digits.replace("一", "").replace("零", "").replace("〇", "")
     prefix = raw["percent_prefix"]
     own = f"0-9{re.escape(nonone + mults[0])}"  # characters that start a figure by themselves
+    # A number (n1: at most 19 characters of digits, '.', Chinese digits and multipliers) is
+    # followed by a blank, %/‰, or the first character of a range separator, an approximate bound
+    # or a unit: a start with no such character after a run of number characters is no figure
+    # (2025年, 七大). stdlib \s holds every blank `regex` \s holds (str.isspace adds \x1c-\x1f).
+    number = f"0-9.{re.escape(digits + mults)}"
+    follow = "".join(sorted({w[0] for w in [*raw["range_separators"], *raw["bounds_approx"], *raw["units"]]}
+                            | {"%", "‰"}))
+    number_then = rf"(?=[{number}]{{0,18}}[\s{re.escape(follow)}])"
     # The pattern opens with one character class so that the scan is stdlib re's fast one for a
     # class; lookbehinds on that character then tell which start it is (一 only before a multiplier).
-    return compiled_re(rf"[{own}{re.escape('一' + prefix[0])}](?:(?<=[{own}])|(?<=一)(?=[{re.escape(mults)}])"
+    return compiled_re(rf"[{own}{re.escape('一' + prefix[0])}](?:(?<=[{own}]){number_then}"
+                      rf"|(?<=一)(?=[{re.escape(mults)}]){number_then}"
                       rf"|(?<={re.escape(prefix[0])}){re.escape(prefix[1:])})")
 
 
