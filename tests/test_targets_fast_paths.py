@@ -99,3 +99,46 @@ def test_the_start_lookahead_fails_without_its_follow_set(monkeypatch: pytest.Mo
     monkeypatch.setattr(targets, "_figure_starts", lambda: strict)
     with pytest.raises(AssertionError):
         _starts_hold_every_figure(normalize("新增10个企业"))
+
+
+def _tail_word_general(h: str) -> str | None:
+    """_tail_word without its last-character shortcut: every length tried."""
+    t = targets._tables()
+    n = len(h)
+    for k in t.tail_lengths:
+        if k <= n and h[n - k:] in t.word_kind:
+            return h[n - k:]
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*targets._tables().word_kind, "增", "长", "到", "新", "x", " ", "、"]),
+                max_size=4).map("".join))
+def test_tail_word_agrees_with_every_length(h: str) -> None:
+    assert targets._tail_word(h, targets._tables()) == _tail_word_general(h)
+
+
+def test_tail_word_shortcut_fails_without_the_right_last_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oracle above catches a last-character set that misses a word."""
+    t = targets._tables()
+    word = max(t.word_kind, key=len)
+    assert targets._tail_word("指标" + word, t) == _tail_word_general("指标" + word) == word
+    monkeypatch.setattr(t, "tail_last", t.tail_last - {word[-1]}, raising=False)
+    assert targets._tail_word("指标" + word, t) != _tail_word_general("指标" + word)
+
+
+def test_tables_hoisted_lists_are_the_raw_lists() -> None:
+    """The tuples and strings _Tables makes once are what the calls used to build from `raw`."""
+    t = targets._tables()
+    raw = t.raw
+    assert t.ordinals == tuple(raw["non_target"]["ordinal_prefixes"])
+    assert t.bundles == tuple(raw["bundle_nouns"])
+    assert t.enum_words == tuple(raw["enumeration"])
+    assert t.sentence_ends == "".join(raw["sentence_ends"])
+    assert t.clause_ends == "".join(raw["clause_ends"])
+    assert t.bounds_after == {**raw["bounds_after"], **raw["bounds_after_closing"]}
+    for unit in [*raw["units"], "%"]:
+        assert t.blockers.get(unit, ()) == tuple(raw["unit_blockers"].get(unit, ()))
+    nouns = raw["money_class_nouns"]
+    for rest in ["", "的", *nouns, *("的" + n for n in nouns), *(n[:-1] for n in nouns), "项目", "的项目"]:
+        assert rest.startswith(t.money_nouns) == any(rest.startswith(n) or rest.startswith("的" + n) for n in nouns)

@@ -51,9 +51,10 @@ def _alt(words: list[str]) -> str:
 class _Tables:
     """The compiled tables of data/targets.yaml."""
 
-    __slots__ = ("bound_before", "commitment", "commitment_false", "cue", "enum_only", "enum_split", "examples_end",
-                 "figure", "incentive", "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class", "opener",
-                 "quote_lead", "raw", "run_in_year", "tail_lengths", "word_kind")
+    __slots__ = ("blockers", "bound_before", "bounds_after", "bundles", "clause_ends", "commitment", "commitment_false",
+                 "cue", "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
+                 "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals",
+                 "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     money_class: Final[_Pattern]
@@ -74,6 +75,16 @@ class _Tables:
     cue: Final[_Pattern]
     word_kind: Final[dict[str, str]]
     tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
+    tail_last: Final[frozenset[str]]  # the last characters of the words of `word_kind`
+    # lists of `raw` made once as the calls take them (str.startswith of a tuple, _pieces' string)
+    ordinals: Final[tuple[str, ...]]  # non_target.ordinal_prefixes
+    bundles: Final[tuple[str, ...]]  # bundle_nouns
+    blockers: Final[dict[str, tuple[str, ...]]]  # unit_blockers
+    money_nouns: Final[tuple[str, ...]]  # money_class_nouns, each also after 的
+    enum_words: Final[tuple[str, ...]]  # enumeration
+    bounds_after: Final[dict[str, Bound]]  # bounds_after, then bounds_after_closing over it
+    sentence_ends: Final[str]
+    clause_ends: Final[str]
 
     def __init__(self, raw: dict[str, Any], figure: _Pattern, money_class: _Pattern,
                  bound_before: _Pattern, commitment: _Pattern,
@@ -83,6 +94,17 @@ class _Tables:
                  list_tail: _Pattern, enum_split: _Pattern, enum_only: _Pattern,
                  incentive: _Pattern, cue: _Pattern, word_kind: dict[str, str],
                  tail_lengths: tuple[int, ...]) -> None:
+        nt = raw["non_target"]
+        self.tail_last = frozenset(w[-1] for w in word_kind if w)
+        self.ordinals = tuple(nt["ordinal_prefixes"])
+        self.bundles = tuple(raw["bundle_nouns"])
+        self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
+        nouns = raw["money_class_nouns"]
+        self.money_nouns = (*nouns, *("的" + n for n in nouns))
+        self.enum_words = tuple(raw["enumeration"])
+        self.bounds_after = {**raw["bounds_after"], **raw["bounds_after_closing"]}
+        self.sentence_ends = "".join(raw["sentence_ends"])
+        self.clause_ends = "".join(raw["clause_ends"])
         self.raw = raw
         self.figure = figure
         self.money_class = money_class
@@ -293,9 +315,9 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
     raw = t.raw
     nt = raw["non_target"]
     index: tuple[list[int], list[int]] | None = None  # the names, looked for at the first figure only
-    blockers: dict[str, list[str]] = raw["unit_blockers"]
+    blockers = t.blockers
     # word lists as tuples: each tried by one C call
-    ordinals, bundles = tuple(nt["ordinal_prefixes"]), tuple(raw["bundle_nouns"])
+    ordinals, bundles = t.ordinals, t.bundles
     out: list[_Figure] = []
     for m in _figure_matches(norm, start, end, t):
         s, e = m.span()
@@ -313,13 +335,13 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
         unit = m["unit"] or "%"
         ue = m.end("unit") if m["unit"] else e
         follow = norm[ue:min(end, ue + 4)]
-        if m["after"] is None and follow.startswith(tuple(blockers.get(unit, ()))):
+        if m["after"] is None and follow.startswith(blockers.get(unit, ())):
             continue
         rest = norm[e:min(end, e + 4)]
         if rest.startswith(bundles):
             continue
         if unit in raw["money_units"] and (
-                any(rest.startswith(n) or rest.startswith("的" + n) for n in raw["money_class_nouns"])
+                rest.startswith(t.money_nouns)
                 or t.money_class.match(norm, e, min(end, e + 16))):
             continue
         if m["pct"] is not None:
@@ -356,6 +378,8 @@ def _tail_word(h: str, t: _Tables) -> str | None:
     """The word of `word_kind` that a text with no trailing blank ends with, the longest (what the
     alternation of the words anchored at the end finds: its leftmost start wins), looked up by
     length; None when it ends with none."""
+    if not h or h[-1] not in t.tail_last:  # no word but an empty one can end it
+        return "" if "" in t.word_kind else None
     n = len(h)
     for k in t.tail_lengths:
         if k <= n and h[n - k:] in t.word_kind:
@@ -370,8 +394,8 @@ def _strip_lead(s: str, t: _Tables) -> str:
         s = t.lead_year.sub("", s)
         s = t.metric_lead.sub("", s)
         s = s.lstrip(" ,、")
-        words = t.raw["enumeration"]
-        for w in words if s.startswith(tuple(words)) else ():  # most phrases start with none
+        words = t.enum_words
+        for w in words if s.startswith(words) else ():  # most phrases start with none
             if s.startswith(w):
                 s = s[len(w):]
         if s == s0:
@@ -523,7 +547,7 @@ def _commitment(sent: _Sentence, pos: int, t: _Tables) -> tuple[Commitment, tupl
 def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables) -> Bound:
     raw = t.raw
     if fig.after:
-        return ({**raw["bounds_after"], **raw["bounds_after_closing"]})[fig.after]
+        return t.bounds_after[fig.after]
     if fig.approx:
         return raw["bounds_approx"][fig.approx]
     m = t.bound_before.search(before)
@@ -692,8 +716,8 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
     figs = _figures(norm, start, end, t)
     if not figs:
         return []
-    sentence_ends = "".join(t.raw["sentence_ends"])
-    clause_ends = "".join(t.raw["clause_ends"])
+    sentence_ends = t.sentence_ends
+    clause_ends = t.clause_ends
     out: list[Target] = []
     k = 0
     for ss, se in _pieces(norm, start, end, sentence_ends):
