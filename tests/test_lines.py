@@ -21,3 +21,24 @@ def test_a_table_of_contents_runs_from_its_line_to_the_line_its_first_entry_stan
     norm = "目录\n  一、总体要求\n二、重点任务\n  一、总体要求\n正文"
     assert _contents_lists(norm, 0, len(norm)) == [(0, 19)]  # 19: the line's start, its indent included
     assert _contents_lists("x\n" + norm, 2, len(norm) + 2) == [(2, 21)]
+
+
+def _general(norm: str) -> list[object]:
+    # an end given: the search-and-slice path, never the whole-text split
+    return list(split_lines(norm, 0, len(norm)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\r\n\f\v目a\u3000\x85", max_size=40))
+def test_the_whole_text_split_is_the_general_path(norm: str) -> None:
+    assert split_lines(norm) == _general(norm)
+
+
+def test_the_whole_text_split_on_the_sample_and_its_corners() -> None:
+    from qigong_parse.text.normalize import normalize
+
+    from .conftest import sample_text
+
+    for norm in (normalize(sample_text()), sample_text(), "", "\n", "\r", "a\r", "\r\n", " a \r\n\n  b\r",
+                 "x\n\r\n \t\n y", "\r\r\n", "  \n"):
+        assert split_lines(norm) == _general(norm), repr(norm)
