@@ -88,6 +88,22 @@ def content_lines(norm: str, start: int = 0, end: int | None = None) -> list[tup
     stop_at = len(norm) if end is None else end
     out: list[tuple[int, str]] = []
     pos = start
+    if start >= 0 and stop_at <= len(norm):
+        # the pieces of one split of the slice are its lines without their breaks (an empty
+        # last piece is no line: it is blank)
+        for raw in norm[start:stop_at].split("\n"):
+            content = raw.strip(_BLANK)
+            if content:
+                out.append((pos + len(raw) - len(raw.lstrip(_BLANK)), content))
+            pos += len(raw) + 1
+        return out
+    return _content_lines_searched(norm, start, stop_at)
+
+
+def _content_lines_searched(norm: str, start: int, stop_at: int) -> list[tuple[int, str]]:
+    """`content_lines` line by line: a search for each break and a slice for each line."""
+    out: list[tuple[int, str]] = []
+    pos = start
     while pos < stop_at:
         nl = norm.find("\n", pos, stop_at)
         stop = stop_at if nl < 0 else nl
