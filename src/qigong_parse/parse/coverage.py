@@ -8,7 +8,6 @@ no target, and where the characters went (parts, head, unassigned). The document
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -19,25 +18,13 @@ from ..model.kinds import Span
 from ..model.records import Coverage, DocumentCoverage, Notice, ParseWarning, Unassigned
 from ..rules import load_table
 from ..rules.markers import marker_prefix
-from ..run_cache import compiled, compiled_re
+from ..run_cache import compiled
 from ..text.lines import content_lines, split_lines
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 
 MAX_SPANS = 50
 _DIGIT = compiled(r"\d")
-_BLANK = " \t\r\f\v"  # what content_lines strips
-
-# The heading_like prefix this shortcut was written for: a line it matches starts with one of
-# [一二三四五六七八九十百(\d] (`regex`'s \d). A line after the region's first starts after a break,
-# so where no break is followed by blanks and such a character the region has no heading-like
-# line but possibly its first, and its lines need not be split. The search is stdlib `re`, which
-# finds its leading break as fast as str.find; its class adds every astral code point, so it holds
-# all of `regex`'s decimal digits whatever the two modules' Unicode versions (a test checks every
-# code point). Any other heading_like prefix: no shortcut.
-_KNOWN_HEADING = (r"^(?:(?:[一二三四五六七八九十百]{1,3})\s?(?:[、.,])|\(\s?(?:[一二三四五六七八九十百]{1,3})\s?\)"
-                  r"|(?:\d{1,3})(?:[.、,])(?!\d)|\(\s?(?:\d{1,3})\s?\))\s*\p{Han}")
-_LATER_HEADING_START = "\n[ \t\r\f\v]*[一二三四五六七八九十百(\\d\U00010000-\U0010ffff]"
 
 
 @cache
@@ -47,26 +34,6 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     units = "|".join(regex.escape(u) for u in sorted(figure, key=len, reverse=True))
     return (compiled(marker_prefix("heading_like")), compiled(t["clause_aside"]),
             compiled(rf"(?<![\d.])\d+(?:\.\d+)?\s?(?:{units})"))
-
-
-@cache
-def _later_heading_start() -> re.Pattern[str] | None:
-    """A search that finds something in every region whose lines after the first hold a
-    heading-like one (None when the heading_like prefix is not `_KNOWN_HEADING`: no shortcut)."""
-    return compiled_re(_LATER_HEADING_START) if marker_prefix("heading_like") == _KNOWN_HEADING else None
-
-
-def _heading_lines(norm: str, own_start: int, end: int, heading: regex.Pattern[str]) -> list[Span]:
-    """The heading-like lines of norm[own_start:end] that start after own_start (the general path)."""
-    return [(cstart, cstart + len(content)) for cstart, content in content_lines(norm, own_start, end)
-            if cstart > own_start and heading.match(content)]
-
-
-def _may_hold_heading(norm: str, own_start: int, end: int, later: re.Pattern[str] | None) -> bool:
-    """False only where `_heading_lines` finds nothing: the first line counts only when it starts
-    with blanks (its content then starts after own_start), every other line only after a break."""
-    return (later is None or (own_start < end and norm[own_start] in _BLANK)
-            or later.search(norm, own_start, end) is not None)
 
 
 def coverage_of(state: ParseState, parts: Sequence[PartTree], facts: Extraction, notice: Notice | None,
@@ -93,7 +60,6 @@ def coverage_of(state: ParseState, parts: Sequence[PartTree], facts: Extraction,
 
 def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     heading, aside, figure = _patterns()
-    later = _later_heading_start()
     cue = grammar().cue
     heading_spans: list[Span] = []
     clause_spans: list[Span] = []
@@ -105,8 +71,9 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     for (start, end), i in regions:
         node: NodeTree | None = nodes[i] if i is not None else None
         own_start = node.title_span[1] if node is not None else start
-        if _may_hold_heading(norm, own_start, end, later):
-            heading_spans += _heading_lines(norm, own_start, end, heading)
+        for cstart, content in content_lines(norm, own_start, end):
+            if cstart > own_start and heading.match(content):
+                heading_spans.append((cstart, cstart + len(content)))
         if node is None or i is None or node.origin == "table":
             continue
         a0, b0 = node.own_region
