@@ -3,6 +3,7 @@ code as it was before the shortcut, and the readers must give what it gives."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -394,3 +395,33 @@ _STATED = st.builds(
        st.sampled_from(["first_listed_leads", "bare_list_lead", "support_everywhere"]))
 def test_in_force_as_it_was(stated: list[clauses.Stated], pos: int, effect: str) -> None:
     assert in_force(stated, pos, effect) == _in_force_as_it_was(stated, pos, effect)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LISTS, st.sampled_from(["邵东市人民政府办公室", "新邵县人民政府办公室"]))
+def test_form_names_as_unit_names(written: str, issuer: str) -> None:
+    """A piece that is a written form read before is named from `_form_names` (no _unit_names): the
+    names and unread pieces the general code gives, with the kept names empty and filled alike."""
+    registry = UnitRegistry.for_issuer(issuer)
+    source = written.replace("(", "(").replace(")", ")")
+    clauses._form_names(registry).clear()
+    cold = clauses.split_units(written, registry, source, 0)
+    warm = clauses.split_units(written, registry, source, 0)  # the forms now kept
+    assert cold == warm == _split_units_as_it_was(written, registry, source, 0)
+    for form, name in clauses._form_names(registry).items():
+        assert registry.is_written_form(form)  # the tables' forms only, never a document's text
+        assert clauses._unit_names(form, 0, len(form), registry, grammar(), None, 0) == [name]
+
+
+def test_form_names_are_taken_for_forms_read_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut is taken: a list of forms read before calls no _unit_names."""
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    written = "市发改局、市财政局"
+    expected = clauses.split_units(written, registry)
+    assert {"市发改局", "市财政局"} <= clauses._form_names(registry).keys()
+
+    def fail(*args: object) -> None:
+        raise AssertionError("_unit_names called for a form read before")
+
+    monkeypatch.setattr(clauses, "_unit_names", fail)
+    assert clauses.split_units(written, registry) == expected

@@ -384,7 +384,13 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
             merged.append((a, b))
     units: list[str] = []
     unread: list[str] = []
+    forms = _form_names(registry)
     for a, b in merged:
+        known = forms.get(written[a:b])
+        if known is not None:  # a written form of the registry read before (most pieces): its name
+            if known not in units:
+                units.append(known)
+            continue
         names = _unit_names(written, a, b, registry, g, source, at)
         if names is None:
             unread.append(written[a:b])
@@ -459,10 +465,19 @@ def _not_unit(piece: str, registry: UnitRegistry, g: Grammar) -> bool:
     return found
 
 
+@functools.cache
+def _form_names(registry: UnitRegistry) -> dict[str, str]:
+    """The name `_unit_names` gives a piece that is a written form of `registry`, by form, filled as
+    forms are met (only the tables' forms, never a document's text): a list's pieces are most often
+    forms read before, and this is one lookup instead of the lead-in, not-unit and canonical tests."""
+    return {}
+
+
 def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, source: str | None,
                 at: int) -> list[str] | None:
     """The units a piece names (the registry's name for a known one or a truncation it completes,
     else as written; names run together cut apart), or None when it is not unit names."""
+    first = a  # the piece as written, before a lead-in is stripped
     for lead_in in registry.lead_ins if s.startswith(registry.lead_ins, a) else ():  # most pieces have none
         if s.startswith(lead_in, a) and b - a > len(lead_in) + 1:
             a += len(lead_in)
@@ -472,6 +487,10 @@ def _unit_names(s: str, a: int, b: int, registry: UnitRegistry, g: Grammar, sour
         return None
     known = registry.canonical(piece)
     if known is not None:
+        # what this piece names depends on its text alone: kept for a written form of the registry
+        written_as = s[first:b]
+        if registry.is_written_form(written_as):
+            _form_names(registry)[written_as] = known
         return [known]
 
     def written(x: int, y: int) -> str:
