@@ -327,6 +327,43 @@ def test_chunks_kept_while_remembering_split_as_read_afresh(lists: list[str]) ->
     assert longer == [registry.split("、".join([w, *lists])) for w in lists]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*_LIST_WORDS, "家", "国"]), max_size=8).map("".join), max_size=6),
+       st.lists(st.lists(st.sampled_from([*_LIST_WORDS, "家", "国"]), max_size=8).map("".join), max_size=6))
+def test_form_chunks_kept_across_parses_split_as_read_afresh(before: list[str], lists: list[str]) -> None:
+    """The chunks that are written forms, kept from an earlier `remembering` (another parse), split
+    every list as a registry that never read anything does; only forms are kept, as split afresh."""
+    registry = UnitRegistry.for_issuer("邵东市人民政府")
+    fresh = UnitRegistry(registry.level, registry.overlays)  # nothing kept
+    with registry.remembering():
+        for w in before:
+            registry.split(w)
+            registry.last_piece(w)
+    with registry.remembering():
+        kept = [(registry.last_piece(w), registry.split(w)) for w in lists]
+    with fresh.remembering():
+        afresh = [(fresh.last_piece(w), fresh.split(w)) for w in lists]
+    assert kept == afresh == [(fresh.last_piece(w), fresh.split(w)) for w in lists]
+    for chunk, pieces in registry._form_chunks.items():
+        assert registry.is_written_form(chunk)  # the tables' names only, no document's text
+        assert pieces == fresh._split_chunk(chunk, 0, len(chunk))
+
+
+def test_form_chunks_are_not_split_again_in_the_next_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = UnitRegistry(UnitRegistry.for_issuer(SHAODONG).level, UnitRegistry.for_issuer(SHAODONG).overlays)
+    with registry.remembering():
+        first = registry.split("市发改局、市财政局")
+    assert registry._memo is None and {"市发改局", "市财政局"} <= registry._form_chunks.keys()
+
+    def fail(*args: object) -> None:
+        raise AssertionError("a form kept from the last parse split again")
+
+    monkeypatch.setattr(registry, "_split_chunk", fail)
+    with registry.remembering():
+        assert registry.split("市财政局、市发改局") == [first[1]._replace(start=0, end=4),
+                                                       first[0]._replace(start=5, end=9)]
+
+
 @pytest.mark.parametrize(("words", "text", "expected"), [
     (["市发改", "市发改局"], "市发改局、", "市发改局"),    # the longest word at the position
     (["市发改", "市发改局"], "市发改委", "市发改"),          # a shorter word when the longer fails

@@ -226,6 +226,10 @@ class UnitRegistry:
         # no name read at a position can run on over the separator that ends the chunk: no written
         # form, stem or name start holds a separator character.
         self._chunks_alone = _SEPARATORS.search("".join((*forms, *self._stems, *self.name_starts))) is None
+        # The chunks of `_chunk_memo` that are written forms (the tables' names, no document's text),
+        # kept from one `remembering` to the next: each parse begins with them (a form is split the
+        # same in every document, and most chunks a parse splits are forms).
+        self._form_chunks: dict[str, list[Piece]] = {}
 
     @classmethod
     def for_issuer(cls, issuer: str | None) -> UnitRegistry:
@@ -362,12 +366,12 @@ class UnitRegistry:
         """Within it, `split` and `last_piece` reuse the result for a string read before (a parse
         splits the same lists again: a bracketed clause is read by the clause grammar and by the
         closing-clause shapes, the parts repeat section titles); on leaving, the results are
-        dropped. Nested use keeps the outer one's."""
+        dropped, but for the chunks that are written forms. Nested use keeps the outer one's."""
         if self._memo is not None:
             yield
             return
         self._memo, self._last_memo = {}, {}
-        self._chunk_memo = {} if self._chunks_alone else None
+        self._chunk_memo = dict(self._form_chunks) if self._chunks_alone else None
         try:
             yield
         finally:
@@ -463,6 +467,8 @@ class UnitRegistry:
             if start:
                 found = [new(Piece, (a - start, b - start, w, c, k, x, r)) for a, b, w, c, k, x, r in found]
             memo[chunk] = found
+            if chunk in self._forms:
+                self._form_chunks[chunk] = found
         if not start:
             return found
         return [new(Piece, (a + start, b + start, w, c, k, x, r)) for a, b, w, c, k, x, r in found]
