@@ -81,6 +81,35 @@ def test_split_units_as_it_was(written: str) -> None:
     assert clauses.split_units(written, registry) == _split_units_as_it_was(written, registry)
 
 
+_LEVEL_LISTS = st.lists(st.sampled_from([*_LIST_WORDS, "各", "自治区", "直辖市", "市、县", "各县", "乡", "镇", "[", "]", "<",
+                                         ">", "〔区〕政府", "政府"]), max_size=12).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_LEVEL_LISTS, st.integers(0, 60))
+def test_split_outside_with_no_opening_bracket_as_it_was(written: str, end: int) -> None:
+    """A list with no opening bracket is cut at every separator by one split: the pieces the bracket
+    scan gives; and a bare level (with 各, up to the longest level) joins the name after it as before."""
+    g = grammar()
+    end = min(end, len(written))
+    assert clauses._split_outside(written, 0, end, g) == _split_outside_as_it_was(written, 0, end, g)
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    assert clauses.split_units(written, registry, written, 0) == _split_units_as_it_was(written, registry, written, 0)
+
+
+def test_split_outside_with_no_opening_bracket_scans_no_marks(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = grammar()
+
+    class NoScan:
+        def finditer(self, *args: object) -> None:
+            raise AssertionError("the bracket scan run for a list with no opening bracket")
+
+    written = "县发改局、县财政局;各乡镇/县住建局)"
+    expected = _split_outside_as_it_was(written, 0, len(written), g)
+    monkeypatch.setattr(g, "split_marks", NoScan())
+    assert clauses._split_outside(written, 0, len(written), g) == expected
+
+
 _CLAUSE_WORDS = ["县发改局", "市财政局", "各乡镇", "、", ",", ";", " ", "。", ":", "牵头", "配合", "负责", "指导", "按职责分工",
                  "落实", "参与", "协助", "牵头单位", "责任单位", "配合单位", "适用范围", "时限", "2025年底", "等", "和"]
 _LABEL_FIELDS = st.lists(st.tuples(st.sampled_from(["", ",", ";", " ,", ", "]),

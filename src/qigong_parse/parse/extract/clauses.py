@@ -377,11 +377,14 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
     end = m.start() if m and m.start() > 0 else len(stripped)
     spans = _list_pieces(written, end, g)
     merged: list[tuple[int, int]] = []
+    longest = len(g.levels[0]) + 1  # (levels longest first) a bare level, with 各 before it, is no longer
     for a, b in spans:
-        if merged and written[slice(*merged[-1])].removeprefix("各") in g.levels and written.startswith(g.levels, a):
-            merged[-1] = (merged[-1][0], b)
-        else:
-            merged.append((a, b))
+        if merged:
+            x, y = merged[-1]
+            if y - x <= longest and written[x:y].removeprefix("各") in g.levels and written.startswith(g.levels, a):
+                merged[-1] = (x, b)
+                continue
+        merged.append((a, b))
     units: list[str] = []
     unread: list[str] = []
     forms = _form_names(registry)
@@ -414,17 +417,24 @@ def _list_pieces(written: str, end: int, g: Grammar) -> list[tuple[int, int]]:
 def _split_outside(s: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
     cuts: list[tuple[int, int]] = []
     depth, cur = 0, start
-    for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone (one character)
-        i = m.start()
-        ch = s[i]
-        if ch in "([〔<":
-            depth += 1
-        elif ch in ")]〕>":
-            depth -= 1 if depth else 0
-        elif not depth:
-            cuts.append((cur, i))
-            cur = i + 1
-    cuts.append((cur, end))
+    if "(" not in s and "[" not in s and "〔" not in s and "<" not in s:
+        # no opening bracket (most lists): every separator cuts (a closer at depth 0 changes
+        # nothing), and a separator is one character: the cuts from one split in C
+        for piece in g.separators.split(s[start:end]):
+            cuts.append((cur, cur + len(piece)))
+            cur += len(piece) + 1
+    else:
+        for m in g.split_marks.finditer(s, start, end):  # the brackets and separators alone (one character)
+            i = m.start()
+            ch = s[i]
+            if ch in "([〔<":
+                depth += 1
+            elif ch in ")]〕>":
+                depth -= 1 if depth else 0
+            elif not depth:
+                cuts.append((cur, i))
+                cur = i + 1
+        cuts.append((cur, end))
     out: list[tuple[int, int]] = []
     for a, b in cuts:
         # a piece that starts with no blank and ends with no space or tab (most) is kept as it is:
