@@ -266,3 +266,26 @@ def test_truncated_units_are_completed_as_when_every_node_was_visited(seed: int)
     _truncations_as_before(old, registry, old_warnings)
     assert [d.duties for d in new] == [d.duties for d in old]
     assert new_warnings == old_warnings
+
+
+def test_truncations_read_the_roles_with_no_generator_per_duty(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the units of every duty are read role by role (set.update, issuperset), not through
+    # Duty.units (a generator per duty, twice); the completion is as before
+    from qigong_parse.model.ir import Duty, NodeTree, PartTree
+    from qigong_parse.parse.extract import _complete_truncations, _PartDraft
+    from qigong_parse.rules.units import UnitRegistry
+
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    nodes = tuple(NodeTree(path=(str(k),), marker="", title="", text="", span=(0, 0), title_span=(0, 0))
+                  for k in range(3))
+    draft = _PartDraft(PartTree(id="p", kind="main", span=(0, 0), nodes=nodes))
+    draft.duties = [Duty(("市发改局",), ("市文旅",)), Duty(joint=("市文旅广体局",)), None]
+
+    def fail(self: Duty) -> None:
+        raise AssertionError("Duty.units called")
+
+    monkeypatch.setattr(Duty, "units", fail)
+    warnings: list = []  # type: ignore[type-arg]
+    _complete_truncations([draft], registry, warnings)
+    assert draft.duties[0] == Duty(("市发改局",), ("市文旅广体局",))
+    assert [w.message for w in warnings] == ["truncated unit '市文旅' read as 市文旅广体局, named so elsewhere"]

@@ -59,7 +59,13 @@ def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warn
     with it (市文旅广体局), as a careful reader does; the registry cannot know every place's names."""
     # Every unit named is in `named`, so one ends with a unit suffix exactly when it is in `full`:
     # each distinct name is tested once (a test against the ~30 suffixes costs ~20 set lookups).
-    named = {u for d in drafts for duty in d.duties if duty is not None for u in duty.units()}
+    named: set[str] = set()
+    for d in drafts:  # the units of every duty, role by role (`Duty.units`, with no generator per duty)
+        for duty in d.duties:
+            if duty is not None:
+                named.update(duty.lead)
+                named.update(duty.support)
+                named.update(duty.joint)
     full = {u for u in named if u.endswith(registry.suffixes)}
     if not full:
         return
@@ -82,7 +88,8 @@ def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warn
     def rewritten(duty: Duty | None) -> bool:
         """Whether `fix` makes another duty of it: a unit completes or a role names one twice (the
         rebuilt roles are deduplicated); else the duty it would build is equal to this one."""
-        if duty is None or full.issuperset(duty.units()):
+        if duty is None or (full.issuperset(duty.lead) and full.issuperset(duty.support)
+                            and full.issuperset(duty.joint)):  # every unit full (`Duty.units`, role by role)
             return False
         roles = (duty.lead, duty.support, duty.joint)
         return any(not completion.keys().isdisjoint(r) or len(set(r)) < len(r) for r in roles)
