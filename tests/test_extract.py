@@ -289,3 +289,43 @@ def test_truncations_read_the_roles_with_no_generator_per_duty(monkeypatch: pyte
     _complete_truncations([draft], registry, warnings)
     assert draft.duties[0] == Duty(("市发改局",), ("市文旅广体局",))
     assert [w.message for w in warnings] == ["truncated unit '市文旅' read as 市文旅广体局, named so elsewhere"]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_group_clauses_lifted_only_in_parts_with_a_label_line_as_in_every_part(seed: int) -> None:
+    # a part none of whose duties is a label line is not walked: the duties are those the walk of
+    # every part gives
+    import random
+
+    from qigong_parse.model.ir import Duty, NodeTree, PartTree
+    from qigong_parse.parse.extract import _lift_group_clauses, _lift_part, _PartDraft
+
+    rng = random.Random(seed)
+    text = "责任单位:县发改局\n(一)推进\n牵头单位:县财政局\n"
+
+    def node(path: tuple[str, ...], depth: int) -> NodeTree:
+        kids = tuple(node((*path, str(k)), depth + 1) for k in range(rng.randrange(4))) if depth < 2 else ()
+        return NodeTree(path=path, marker="", title="", text="", span=(0, 0), title_span=(0, 0), children=kids)
+
+    raws = [("责任单位:县发改局", (0, 9)), ("牵头单位:县财政局", (15, 24)), ("县发改局", (5, 9)), ("推进", (11, 13))]
+    part = PartTree(id="p", kind="main", span=(0, 0), nodes=tuple(node((str(t),), 0) for t in range(rng.randrange(1, 4))))
+    duties: list[Duty | None] = []
+    for _ in part.walk():
+        raw, span = rng.choice(raws)
+        duties.append(Duty(joint=("县发改局",), raw=raw, span=span) if rng.random() < 0.4 else None)
+    fast, walked = _PartDraft(part), _PartDraft(part)
+    fast.duties, walked.duties = list(duties), list(duties)
+    _lift_part(fast, text)
+    _lift_group_clauses(walked, part.nodes, {id(n): i for i, n in enumerate(walked.nodes)}, text)
+    assert fast.duties == walked.duties
+
+
+def test_a_part_with_no_label_line_is_not_walked_for_lifts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qigong_parse.parse.extract as extract_stage
+
+    def fail(*args: object) -> None:
+        raise AssertionError("walked for lifts with no label line")
+
+    monkeypatch.setattr(extract_stage, "_lift_group_clauses", fail)
+    doc = parse_text("一、重点任务\n(一)夯实粮食生产。(县农业农村局牵头,县财政局配合)\n(二)推动产业。\n")
+    assert doc.parts[0].walk()[1].responsibility is not None

@@ -50,7 +50,7 @@ def extract(state: ParseState, parts: Sequence[PartTree], notice: Notice | None)
         drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings) for part in parts]
     _complete_truncations(drafts, registry, warnings)
     for draft in drafts:
-        _lift_group_clauses(draft, draft.part.nodes, {id(n): i for i, n in enumerate(draft.nodes)}, text)
+        _lift_part(draft, text)
     return Extraction(parts=tuple(d.freeze() for d in drafts), warnings=tuple(warnings))
 
 
@@ -217,6 +217,13 @@ def _is_label_line(duty: Duty | None, text: str) -> bool:
         return False
     line_start = text.rfind("\n", 0, duty.span[0]) + 1
     return not text[line_start:duty.span[0]].strip()
+
+
+def _lift_part(draft: _PartDraft, text: str) -> None:
+    """`_lift_group_clauses` over a part, which has something to lift only when one of its duties is
+    a label line: a lift moves such a duty and makes none (no walk of the tree, no index, else)."""
+    if any(_is_label_line(duty, text) for duty in draft.duties):
+        _lift_group_clauses(draft, draft.part.nodes, {id(n): i for i, n in enumerate(draft.nodes)}, text)
 
 
 def _lift_group_clauses(draft: _PartDraft, nodes: Sequence[NodeTree], index: dict[int, int], text: str) -> None:
