@@ -142,3 +142,71 @@ def test_tables_hoisted_lists_are_the_raw_lists() -> None:
     nouns = raw["money_class_nouns"]
     for rest in ["", "的", *nouns, *("的" + n for n in nouns), *(n[:-1] for n in nouns), "项目", "的项目"]:
         assert rest.startswith(t.money_nouns) == any(rest.startswith(n) or rest.startswith("的" + n) for n in nouns)
+
+
+def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
+    """The non-empty runs of norm[start:end] between the characters `ends` (the split the sentence
+    reader replaced)."""
+    out: list[tuple[int, int]] = []
+    s = start
+    for i in range(start, end):
+        if norm[i] in ends:
+            if i > s:
+                out.append((s, i))
+            s = i + 1
+    if end > s:
+        out.append((s, end))
+    return out
+
+
+def _sentences_by_pieces(norm: str, start: int, end: int, figs: list[targets._Figure],
+                         t: targets._Tables) -> list[tuple[int, int, list[tuple[int, int, int, int]]]]:
+    """_sentences read the old way: every sentence and clause split off, then the figures starting in each."""
+    out = []
+    for ss, se in _pieces(norm, start, end, t.sentence_ends):
+        clauses = []
+        for cs, ce in _pieces(norm, ss, se, t.clause_ends):
+            inside = [i for i, f in enumerate(figs) if cs <= f.start < ce]
+            if inside:
+                clauses.append((cs, ce, inside[0], inside[-1] + 1))
+        if clauses:
+            out.append((ss, se, clauses))
+    return out
+
+
+def _sentences_agree(text: str, start: int, end: int) -> None:
+    t = targets._tables()
+    norm = normalize(text)
+    start, end = max(0, min(start, len(norm))), max(0, min(end, len(norm)))
+    end = max(start, end)
+    figs = targets._figures(norm, start, end, t)
+    assert targets._sentences(norm, start, end, figs, t) == _sentences_by_pieces(norm, start, end, figs, t)
+
+
+_ENDS = ["。", "!", "?", "\n", ",", ":", ";", "\t", "!", "?", ";", ":", ","]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_ROWS, *_ENDS, "、", " ", "10", "5%"]), max_size=10).map("".join),
+       st.integers(0, 120), st.integers(0, 120))
+def test_sentences_around_figures_are_the_pieces_split(text: str, start: int, end: int) -> None:
+    _sentences_agree(text, start, end)
+
+
+def test_sentences_around_figures_are_the_pieces_split_in_the_sample() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    for step in (97, 640, len(text)):
+        for start in range(0, len(text), step):
+            _sentences_agree(text, start, start + step)
+
+
+def test_sentences_skip_a_figure_on_an_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A figure starting on a sentence or clause end (none does with the tables as they are) is in
+    no piece, as in the split."""
+    t = targets._tables()
+    norm = "增长5%。新增10个,完成3项"
+    figs = targets._figures(norm, 0, len(norm), t)
+    for at in ("。", ","):
+        monkeypatch.setattr(t, "sentence_ends", t.sentence_ends + ("5" if at == "。" else ""), raising=False)
+        monkeypatch.setattr(t, "clause_ends", t.clause_ends + "1", raising=False)
+        assert targets._sentences(norm, 0, len(norm), figs, t) == _sentences_by_pieces(norm, 0, len(norm), figs, t)

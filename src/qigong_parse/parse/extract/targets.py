@@ -685,20 +685,65 @@ def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Table
 
 
 @functools.cache
-def _ends_pattern(ends: str) -> re.Pattern[str]:
-    return compiled_re(f"[{re.escape(ends)}]")
+def _end_patterns(ends: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For the characters `ends`: the first one at or after a position (`search`), and the last one
+    before a position (`match` of `(?s).*[…]` up to it: its end is just after that character)."""
+    chars = f"[{re.escape(ends)}]"
+    return compiled_re(chars), compiled_re(f"(?s).*{chars}")
 
 
-def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    s = start
-    for m in _ends_pattern(ends).finditer(norm, start, end):  # one C scan, not a loop per character
-        i = m.start()
-        if i > s:
-            out.append((s, i))
-        s = i + 1
-    if end > s:
-        out.append((s, end))
+_Clause: TypeAlias = tuple[int, int, int, int]  # cs, ce, and k, n: figs[k:n] start in norm[cs:ce]
+
+
+def _sentences(norm: str, start: int, end: int, figs: list[_Figure],
+               t: _Tables) -> list[tuple[int, int, list[_Clause]]]:
+    """The sentences of norm[start:end] (the non-empty pieces between sentence ends) that a figure
+    starts in, each with its clauses (the non-empty pieces of the sentence between clause ends)
+    that a figure starts in, in order.
+
+    The pieces are found around the figures (the last end before a figure and the first one after
+    it: one `match` and one `search`), not by splitting the whole span: most sentences of a node
+    hold no figure."""
+    s_next, s_last = _end_patterns(t.sentence_ends)
+    c_next, c_last = _end_patterns(t.clause_ends)
+    out: list[tuple[int, int, list[_Clause]]] = []
+    count = len(figs)
+    k = 0
+    lo = start  # no sentence end in [start, lo) is still to be read; lo - 1 is one, or start
+    while k < count:
+        fs = figs[k].start
+        if norm[fs] in t.sentence_ends:  # a figure starting on a sentence end is in no sentence
+            k += 1
+            lo = fs + 1
+            continue
+        m = s_last.match(norm, lo, fs)
+        ss = m.end() if m else lo
+        m = s_next.search(norm, fs, end)
+        se = m.start() if m else end
+        n = k + 1
+        while n < count and figs[n].start < se:
+            n += 1
+        clauses: list[_Clause] = []
+        clo = ss
+        while k < n:
+            fs = figs[k].start
+            if norm[fs] in t.clause_ends:
+                k += 1
+                clo = fs + 1
+                continue
+            m = c_last.match(norm, clo, fs)
+            cs = m.end() if m else clo
+            m = c_next.search(norm, fs, se)
+            ce = m.start() if m else se
+            j = k + 1
+            while j < n and figs[j].start < ce:
+                j += 1
+            clauses.append((cs, ce, k, j))
+            k = j
+            clo = ce + 1
+        if clauses:
+            out.append((ss, se, clauses))
+        lo = se + 1
     return out
 
 
@@ -716,27 +761,12 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
     figs = _figures(norm, start, end, t)
     if not figs:
         return []
-    sentence_ends = t.sentence_ends
-    clause_ends = t.clause_ends
     out: list[Target] = []
-    k = 0
-    for ss, se in _pieces(norm, start, end, sentence_ends):
-        while k < len(figs) and figs[k].start < ss:
-            k += 1
-        if k == len(figs):
-            break
-        if figs[k].start >= se:
-            continue
+    for ss, se, clauses in _sentences(norm, start, end, figs, t):
         prev_metric = ""
         sent = _sentence(norm, ss, se, t)
-        for cs, ce in _pieces(norm, ss, se, clause_ends):
-            while k < len(figs) and figs[k].start < cs:
-                k += 1
-            n = k
-            while n < len(figs) and figs[n].start < ce:
-                n += 1
-            if n > k:
-                found = _clause_targets(text, norm, cs, ce, figs[k:n], sent, prev_metric, t)
-                out.extend(found)
-                prev_metric = found[-1].metric if found else prev_metric
+        for cs, ce, k, n in clauses:
+            found = _clause_targets(text, norm, cs, ce, figs[k:n], sent, prev_metric, t)
+            out.extend(found)
+            prev_metric = found[-1].metric if found else prev_metric
     return out
