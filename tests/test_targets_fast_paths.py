@@ -210,3 +210,50 @@ def test_sentences_skip_a_figure_on_an_end(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.setattr(t, "sentence_ends", t.sentence_ends + ("5" if at == "。" else ""), raising=False)
         monkeypatch.setattr(t, "clause_ends", t.clause_ends + "1", raising=False)
         assert targets._sentences(norm, 0, len(norm), figs, t) == _sentences_by_pieces(norm, 0, len(norm), figs, t)
+
+
+def _opening_in_three_rounds(norm: str, ss: int, se: int) -> str | None:
+    """_sentence's opening word with the head stripped three times over (no early stop)."""
+    t = targets._tables()
+    head = norm[ss:min(se, ss + 40)]
+    for _ in range(3):
+        head = t.quote_lead.sub("", head).lstrip(",:")
+    m = t.commitment.match(head)
+    return m[0] if m and not t.commitment_false.match(head) else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["1.", "(一)", "一、", "①", "——", "2025年", "、", "和", " ", ",", ":", "力争",
+                                 "争取", "积极争取", "确保", "新增", "10个", "x"]), max_size=8).map("".join))
+def test_sentence_opening_stops_when_the_head_is_stripped(text: str) -> None:
+    norm = normalize(text)
+    assert targets._sentence(norm, 0, len(norm), targets._tables()).opening == _opening_in_three_rounds(
+        norm, 0, len(norm))
+
+
+def test_sentence_opening_agrees_in_the_sample() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    norm = normalize(text)
+    for ss, se in _pieces(norm, 0, len(norm), targets._tables().sentence_ends):
+        assert targets._sentence(norm, ss, se, targets._tables()).opening == _opening_in_three_rounds(norm, ss, se)
+
+
+def test_sentence_head_with_no_lead_is_stripped_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = targets._tables()
+    subs: list[str] = []
+    lead = t.quote_lead
+
+    class Counting:
+        def sub(self, repl: str, s: str) -> str:
+            subs.append(s)
+            return lead.sub(repl, s)
+
+        def match(self, s: str) -> object:
+            return lead.match(s)
+
+    monkeypatch.setattr(t, "quote_lead", Counting(), raising=False)
+    targets._sentence("力争新增企业10家", 0, 9, t)
+    assert subs == ["力争新增企业10家"]
+    subs.clear()
+    targets._sentence("1.力争新增企业10家", 0, 11, t)
+    assert subs == ["1.力争新增企业10家", "力争新增企业10家"]

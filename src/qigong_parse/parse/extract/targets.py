@@ -510,7 +510,10 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
     breaks = _char_positions(norm, ss, se, t.raw["commitment_scope_breaks"])
     head = norm[ss:min(se, ss + 40)]
     for _ in range(3):
-        head = t.quote_lead.sub("", head).lstrip(",:")
+        stripped = t.quote_lead.sub("", head).lstrip(",:")
+        if stripped == head:
+            break  # the same head again: so would the rounds left be
+        head = stripped
     m = t.commitment.match(head)
     opening = m[0] if m and not t.commitment_false.match(head) else None
     return _Sentence(ss, marks, breaks, opening)
