@@ -257,3 +257,46 @@ def test_sentence_head_with_no_lead_is_stripped_once(monkeypatch: pytest.MonkeyP
     subs.clear()
     targets._sentence("1.力争新增企业10家", 0, 11, t)
     assert subs == ["1.力争新增企业10家", "力争新增企业10家"]
+
+
+def _figure_fields(figs: list[targets._Figure]) -> list[tuple[object, ...]]:
+    return [(f.start, f.end, f.value, f.value_max, f.unit, f.after, f.approx, f.chinese) for f in figs]
+
+
+def _scan_from_first_agrees(text: str, start: int, end: int) -> None:
+    t = targets._tables()
+    norm = normalize(text)
+    first = targets._figure_starts().search(norm, start, end)
+    if first is not None:
+        assert _figure_fields(targets._figures(norm, start, end, t, first.start())) == \
+            _figure_fields(targets._figures(norm, start, end, t))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_ROWS, *_ENDS, "“", "”", "第", "x", "1"]), max_size=8).map("".join),
+       st.integers(0, 80), st.integers(0, 80))
+def test_figures_scanned_from_the_first_start_are_all_the_figures(text: str, start: int, end: int) -> None:
+    _scan_from_first_agrees(text, start, end)
+
+
+def test_figures_scanned_from_the_first_start_in_the_sample() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    for step in (97, 640):
+        for start in range(0, len(text), step):
+            _scan_from_first_agrees(text, start, start + step)
+
+
+def test_find_targets_scans_no_span_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures are scanned for from the first start that the early check found, not from the span's start."""
+    starts = targets._figure_starts()
+    searched: list[int] = []
+
+    class Recording:
+        def search(self, s: str, pos: int, end: int) -> re.Match[str] | None:
+            searched.append(pos)
+            return starts.search(s, pos, end)
+
+    monkeypatch.setattr(targets, "_figure_starts", lambda: Recording())
+    text = "推进项目建设,新增企业45家"
+    assert [t.value for t in targets.find_targets(text, normalize(text), 0, len(text))] == [45.0]
+    assert searched[:2] == [0, text.index("45")]

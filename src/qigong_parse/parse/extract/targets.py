@@ -285,10 +285,12 @@ def _figure_starts() -> re.Pattern[str]:
                       rf"|(?<={re.escape(prefix[0])}){re.escape(prefix[1:])})")
 
 
-def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[regex.Match[str] | re.Match[str]]:
-    """What `t.figure.finditer(norm, start, end)` yields (figures are never empty), faster."""
+def _figure_matches(norm: str, start: int, end: int, t: _Tables,
+                    scan_from: int | None = None) -> Iterator[regex.Match[str] | re.Match[str]]:
+    """What `t.figure.finditer(norm, start, end)` yields (figures are never empty), faster.
+    `scan_from`: where the scan begins, when the caller knows that no figure starts before it."""
     starts = _figure_starts()
-    pos = start
+    pos = start if scan_from is None else scan_from
     while True:
         c = starts.search(norm, pos, end)
         if c is None:
@@ -311,7 +313,8 @@ def _name_index(norm: str, start: int, end: int, t: _Tables) -> tuple[list[int],
     return [a for a, _ in names], name_reach
 
 
-def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
+def _figures(norm: str, start: int, end: int, t: _Tables, scan_from: int | None = None) -> list[_Figure]:
+    """The figures of norm[start:end] that are targets' (see `_figure_matches` for `scan_from`)."""
     raw = t.raw
     nt = raw["non_target"]
     index: tuple[list[int], list[int]] | None = None  # the names, looked for at the first figure only
@@ -319,7 +322,7 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
     # word lists as tuples: each tried by one C call
     ordinals, bundles = t.ordinals, t.bundles
     out: list[_Figure] = []
-    for m in _figure_matches(norm, start, end, t):
+    for m in _figure_matches(norm, start, end, t, scan_from):
         s, e = m.span()
         prev = norm[s - 1] if s > start else ""
         if prev and (prev.isascii() and (prev.isalnum() or prev in nt["name_prefixes"])):
@@ -332,29 +335,30 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
         k = bisect.bisect_left(name_starts, s) - 1
         if k >= 0 and name_reach[k] >= e:
             continue
-        unit = m["unit"] or "%"
-        ue = m.end("unit") if m["unit"] else e
-        follow = norm[ue:min(end, ue + 4)]
-        if m["after"] is None and follow.startswith(blockers.get(unit, ())):
+        pct, n1, u1, n2, approx, written_unit, after = m.group("pct", "n1", "u1", "n2", "approx", "unit", "after")
+        unit = written_unit or "%"
+        ue = m.end("unit") if written_unit else e
+        # blockers, bundle and money nouns: tried on the 4 characters (within the span) after the unit or figure
+        if after is None and norm.startswith(blockers.get(unit, ()), ue, min(end, ue + 4)):
             continue
-        rest = norm[e:min(end, e + 4)]
-        if rest.startswith(bundles):
+        rest_end = min(end, e + 4)
+        if norm.startswith(bundles, e, rest_end):
             continue
         if unit in raw["money_units"] and (
-                rest.startswith(t.money_nouns)
+                norm.startswith(t.money_nouns, e, rest_end)
                 or t.money_class.match(norm, e, min(end, e + 16))):
             continue
-        if m["pct"] is not None:
-            value, chinese = _num(m["pct"], t)
+        if pct is not None:
+            value, chinese = _num(pct, t)
             vmax = None
         else:
-            value, chinese = _num(m["n1"], t)
-            vmax = _num(m["n2"], t)[0] if m["n2"] else None
-            if m["u1"] and m["u1"] != unit:
+            value, chinese = _num(n1, t)
+            vmax = _num(n2, t)[0] if n2 else None
+            if u1 and u1 != unit:
                 continue
-        if value is None or (m["n2"] and vmax is None):
+        if value is None or (n2 and vmax is None):
             continue
-        out.append(_Figure(s, e, value, vmax, unit, m["after"], m["approx"], chinese))
+        out.append(_Figure(s, e, value, vmax, unit, after, approx, chinese))
     return out
 
 
@@ -759,9 +763,10 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
         norm = normalize(text)
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
-    if _figure_starts().search(norm, start, end) is None:
+    first = _figure_starts().search(norm, start, end)
+    if first is None:
         return []  # no character a figure starts with (most nodes): what _figures would find, at once
-    figs = _figures(norm, start, end, t)
+    figs = _figures(norm, start, end, t, first.start())  # not scanned again up to there
     if not figs:
         return []
     out: list[Target] = []
