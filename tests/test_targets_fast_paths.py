@@ -300,3 +300,19 @@ def test_find_targets_scans_no_span_twice(monkeypatch: pytest.MonkeyPatch) -> No
     text = "推进项目建设,新增企业45家"
     assert [t.value for t in targets.find_targets(text, normalize(text), 0, len(text))] == [45.0]
     assert searched[:2] == [0, text.index("45")]
+
+
+def test_distributors_are_the_distributor_words() -> None:
+    t = targets._tables()
+    assert t.distributors == {w for w, kind in t.word_kind.items() if kind == "distributor"}
+    assert t.distributors == set(t.raw["distributors"]) - {w for w, k in t.word_kind.items() if k != "distributor"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["、", "和", "以及", "以", "及", "或", "与", "x", "5", ",", " "]), max_size=6).map("".join),
+       st.integers(0, 12), st.integers(0, 12))
+def test_enum_after_matches_in_place_what_the_slice_matched(norm: str, qend: int, ce: int) -> None:
+    t = targets._tables()
+    ce = min(ce, len(norm))
+    after = norm[qend:min(ce, qend + 3)]
+    assert targets._enum_after(norm, qend, ce, t) == (bool(after) and bool(t.enum_split.match(after)))

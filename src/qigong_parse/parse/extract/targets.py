@@ -52,9 +52,10 @@ class _Tables:
     """The compiled tables of data/targets.yaml."""
 
     __slots__ = ("blockers", "bound_before", "bounds_after", "bundles", "clause_ends", "commitment", "commitment_false",
-                 "cue", "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
-                 "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals",
-                 "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last", "tail_lengths", "word_kind")
+                 "cue", "distributors", "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive",
+                 "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener",
+                 "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last", "tail_lengths",
+                 "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     money_class: Final[_Pattern]
@@ -76,6 +77,7 @@ class _Tables:
     word_kind: Final[dict[str, str]]
     tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
     tail_last: Final[frozenset[str]]  # the last characters of the words of `word_kind`
+    distributors: Final[frozenset[str]]  # the words of `word_kind` of the kind "distributor"
     # lists of `raw` made once as the calls take them (str.startswith of a tuple, _pieces' string)
     ordinals: Final[tuple[str, ...]]  # non_target.ordinal_prefixes
     bundles: Final[tuple[str, ...]]  # bundle_nouns
@@ -96,6 +98,7 @@ class _Tables:
                  tail_lengths: tuple[int, ...]) -> None:
         nt = raw["non_target"]
         self.tail_last = frozenset(w[-1] for w in word_kind if w)
+        self.distributors = frozenset(w for w, kind in word_kind.items() if kind == "distributor")
         self.ordinals = tuple(nt["ordinal_prefixes"])
         self.bundles = tuple(raw["bundle_nouns"])
         self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
@@ -607,14 +610,14 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         qstart, stripped = _quote_start(norm, max(cursor, first.start - raw["max_phrase_chars"]), first.start, t)
         seg = norm[qstart:first.start]
         head, words = stripped if stripped is not None else _strip_tail(seg, t)  # not twice the same
-        own = _phrase_change(words, t)
+        own = _phrase_change(words, t) if words else None
         is_rate = first.unit in raw["rate_units"]
         if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
             own = "increase"
         change: Change = own or (prev_change if prev_enum and prev_change else "level")
         qend, obj = _quote_end(norm, ce, group, gi == len(groups) - 1 and not (is_rate and own), t)
         last = group[-1]
-        if any(f.chinese for f in group) and not (
+        if (first.chinese or (len(group) > 1 and any(f.chinese for f in group))) and not (
             last.after or last.approx or t.bound_before.search(seg) or t.cue.search(seg)
         ):
             cursor = qend
@@ -624,10 +627,15 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         for f, metric in _metrics(group, head, words, obj, drafts[-1].metric if drafts else prev_metric, t):
             drafts.append(_Draft(f, qstart, qend, metric, change))
         prev_change = change
-        after = norm[qend:min(ce, qend + 3)]
-        prev_enum = bool(after) and bool(t.enum_split.match(after))
+        prev_enum = _enum_after(norm, qend, ce, t)
         cursor = qend
     return drafts
+
+
+def _enum_after(norm: str, qend: int, ce: int, t: _Tables) -> bool:
+    """Whether an enumeration mark follows a quote in its clause (read in the next 3 characters,
+    matched in place rather than on a slice)."""
+    return qend < ce and t.enum_split.match(norm, qend, min(ce, qend + 3)) is not None
 
 
 def _quote_end(norm: str, ce: int, group: list[_Figure], with_object: bool, t: _Tables) -> tuple[int, str]:
@@ -657,7 +665,7 @@ def _metrics(group: list[_Figure], head: str, words: list[str], obj: str, fallba
     metric for all, or `fallback` (the metric before) when the phrase names none."""
     first = group[0]
     metric_head = _clean_metric(_strip_lead(_after_examples(head, bool(obj), t), t))
-    if any(t.word_kind.get(w) == "distributor" for w in words):
+    if words and not t.distributors.isdisjoint(words):
         items = _split_items(metric_head, t)
         if len(items) == len(group):
             return list(zip(group, items, strict=True))
