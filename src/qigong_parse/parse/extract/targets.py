@@ -724,7 +724,7 @@ def _sentences(norm: str, start: int, end: int, figs: list[_Figure],
     out: list[tuple[int, int, list[_Clause]]] = []
     count = len(figs)
     k = 0
-    lo = start  # no sentence end in [start, lo) is still to be read; lo - 1 is one, or start
+    lo = start  # the sentences before lo are read: lo is the span's start or just after a sentence end
     while k < count:
         fs = figs[k].start
         if norm[fs] in t.sentence_ends:  # a figure starting on a sentence end is in no sentence
@@ -742,7 +742,7 @@ def _sentences(norm: str, start: int, end: int, figs: list[_Figure],
         clo = ss
         while k < n:
             fs = figs[k].start
-            if norm[fs] in t.clause_ends:
+            if norm[fs] in t.clause_ends:  # as for sentences
                 k += 1
                 clo = fs + 1
                 continue
