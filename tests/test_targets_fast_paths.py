@@ -142,3 +142,177 @@ def test_tables_hoisted_lists_are_the_raw_lists() -> None:
     nouns = raw["money_class_nouns"]
     for rest in ["", "的", *nouns, *("的" + n for n in nouns), *(n[:-1] for n in nouns), "项目", "的项目"]:
         assert rest.startswith(t.money_nouns) == any(rest.startswith(n) or rest.startswith("的" + n) for n in nouns)
+
+
+def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
+    """The non-empty runs of norm[start:end] between the characters `ends` (the split the sentence
+    reader replaced)."""
+    out: list[tuple[int, int]] = []
+    s = start
+    for i in range(start, end):
+        if norm[i] in ends:
+            if i > s:
+                out.append((s, i))
+            s = i + 1
+    if end > s:
+        out.append((s, end))
+    return out
+
+
+def _sentences_by_pieces(norm: str, start: int, end: int, figs: list[targets._Figure],
+                         t: targets._Tables) -> list[tuple[int, int, list[tuple[int, int, int, int]]]]:
+    """_sentences read the old way: every sentence and clause split off, then the figures starting in each."""
+    out = []
+    for ss, se in _pieces(norm, start, end, t.sentence_ends):
+        clauses = []
+        for cs, ce in _pieces(norm, ss, se, t.clause_ends):
+            inside = [i for i, f in enumerate(figs) if cs <= f.start < ce]
+            if inside:
+                clauses.append((cs, ce, inside[0], inside[-1] + 1))
+        if clauses:
+            out.append((ss, se, clauses))
+    return out
+
+
+def _sentences_agree(text: str, start: int, end: int) -> None:
+    t = targets._tables()
+    norm = normalize(text)
+    start, end = max(0, min(start, len(norm))), max(0, min(end, len(norm)))
+    end = max(start, end)
+    figs = targets._figures(norm, start, end, t)
+    assert targets._sentences(norm, start, end, figs, t) == _sentences_by_pieces(norm, start, end, figs, t)
+
+
+_ENDS = ["。", "!", "?", "\n", ",", ":", ";", "\t", "!", "?", ";", ":", ","]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_ROWS, *_ENDS, "、", " ", "10", "5%"]), max_size=10).map("".join),
+       st.integers(0, 120), st.integers(0, 120))
+def test_sentences_around_figures_are_the_pieces_split(text: str, start: int, end: int) -> None:
+    _sentences_agree(text, start, end)
+
+
+def test_sentences_around_figures_are_the_pieces_split_in_the_sample() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    for step in (97, 640, len(text)):
+        for start in range(0, len(text), step):
+            _sentences_agree(text, start, start + step)
+
+
+def test_sentences_skip_a_figure_on_an_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A figure starting on a sentence or clause end (none does with the tables as they are) is in
+    no piece, as in the split."""
+    t = targets._tables()
+    norm = "增长5%。新增10个,完成3项"
+    figs = targets._figures(norm, 0, len(norm), t)
+    for at in ("。", ","):
+        monkeypatch.setattr(t, "sentence_ends", t.sentence_ends + ("5" if at == "。" else ""), raising=False)
+        monkeypatch.setattr(t, "clause_ends", t.clause_ends + "1", raising=False)
+        assert targets._sentences(norm, 0, len(norm), figs, t) == _sentences_by_pieces(norm, 0, len(norm), figs, t)
+
+
+def _opening_in_three_rounds(norm: str, ss: int, se: int) -> str | None:
+    """_sentence's opening word with the head stripped three times over (no early stop)."""
+    t = targets._tables()
+    head = norm[ss:min(se, ss + 40)]
+    for _ in range(3):
+        head = t.quote_lead.sub("", head).lstrip(",:")
+    m = t.commitment.match(head)
+    return m[0] if m and not t.commitment_false.match(head) else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["1.", "(一)", "一、", "①", "——", "2025年", "、", "和", " ", ",", ":", "力争",
+                                 "争取", "积极争取", "确保", "新增", "10个", "x"]), max_size=8).map("".join))
+def test_sentence_opening_stops_when_the_head_is_stripped(text: str) -> None:
+    norm = normalize(text)
+    assert targets._sentence(norm, 0, len(norm), targets._tables()).opening == _opening_in_three_rounds(
+        norm, 0, len(norm))
+
+
+def test_sentence_opening_agrees_in_the_sample() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    norm = normalize(text)
+    for ss, se in _pieces(norm, 0, len(norm), targets._tables().sentence_ends):
+        assert targets._sentence(norm, ss, se, targets._tables()).opening == _opening_in_three_rounds(norm, ss, se)
+
+
+def test_sentence_head_with_no_lead_is_stripped_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = targets._tables()
+    subs: list[str] = []
+    lead = t.quote_lead
+
+    class Counting:
+        def sub(self, repl: str, s: str) -> str:
+            subs.append(s)
+            return lead.sub(repl, s)
+
+        def match(self, s: str) -> object:
+            return lead.match(s)
+
+    monkeypatch.setattr(t, "quote_lead", Counting(), raising=False)
+    targets._sentence("力争新增企业10家", 0, 9, t)
+    assert subs == ["力争新增企业10家"]
+    subs.clear()
+    targets._sentence("1.力争新增企业10家", 0, 11, t)
+    assert subs == ["1.力争新增企业10家", "力争新增企业10家"]
+
+
+def _figure_fields(figs: list[targets._Figure]) -> list[tuple[object, ...]]:
+    return [(f.start, f.end, f.value, f.value_max, f.unit, f.after, f.approx, f.chinese) for f in figs]
+
+
+def _scan_from_first_agrees(text: str, start: int, end: int) -> None:
+    t = targets._tables()
+    norm = normalize(text)
+    first = targets._figure_starts().search(norm, start, end)
+    if first is not None:
+        assert _figure_fields(targets._figures(norm, start, end, t, first.start())) == \
+            _figure_fields(targets._figures(norm, start, end, t))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_ROWS, *_ENDS, "“", "”", "第", "x", "1"]), max_size=8).map("".join),
+       st.integers(0, 80), st.integers(0, 80))
+def test_figures_scanned_from_the_first_start_are_all_the_figures(text: str, start: int, end: int) -> None:
+    _scan_from_first_agrees(text, start, end)
+
+
+def test_figures_scanned_from_the_first_start_in_the_sample() -> None:
+    text = (ROOT / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text(encoding="utf-8")
+    for step in (97, 640):
+        for start in range(0, len(text), step):
+            _scan_from_first_agrees(text, start, start + step)
+
+
+def test_find_targets_scans_no_span_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures are scanned for from the first start that the early check found, not from the span's start."""
+    starts = targets._figure_starts()
+    searched: list[int] = []
+
+    class Recording:
+        def search(self, s: str, pos: int, end: int) -> re.Match[str] | None:
+            searched.append(pos)
+            return starts.search(s, pos, end)
+
+    monkeypatch.setattr(targets, "_figure_starts", lambda: Recording())
+    text = "推进项目建设,新增企业45家"
+    assert [t.value for t in targets.find_targets(text, normalize(text), 0, len(text))] == [45.0]
+    assert searched[:2] == [0, text.index("45")]
+
+
+def test_distributors_are_the_distributor_words() -> None:
+    t = targets._tables()
+    assert t.distributors == {w for w, kind in t.word_kind.items() if kind == "distributor"}
+    assert t.distributors == set(t.raw["distributors"]) - {w for w, k in t.word_kind.items() if k != "distributor"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["、", "和", "以及", "以", "及", "或", "与", "x", "5", ",", " "]), max_size=6).map("".join),
+       st.integers(0, 12), st.integers(0, 12))
+def test_enum_after_matches_in_place_what_the_slice_matched(norm: str, qend: int, ce: int) -> None:
+    t = targets._tables()
+    ce = min(ce, len(norm))
+    after = norm[qend:min(ce, qend + 3)]
+    assert targets._enum_after(norm, qend, ce, t) == (bool(after) and bool(t.enum_split.match(after)))

@@ -52,9 +52,10 @@ class _Tables:
     """The compiled tables of data/targets.yaml."""
 
     __slots__ = ("blockers", "bound_before", "bounds_after", "bundles", "clause_ends", "commitment", "commitment_false",
-                 "cue", "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
-                 "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals",
-                 "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last", "tail_lengths", "word_kind")
+                 "cue", "distributors", "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive",
+                 "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener",
+                 "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last", "tail_lengths",
+                 "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     money_class: Final[_Pattern]
@@ -76,6 +77,7 @@ class _Tables:
     word_kind: Final[dict[str, str]]
     tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
     tail_last: Final[frozenset[str]]  # the last characters of the words of `word_kind`
+    distributors: Final[frozenset[str]]  # the words of `word_kind` of the kind "distributor"
     # lists of `raw` made once as the calls take them (str.startswith of a tuple, _pieces' string)
     ordinals: Final[tuple[str, ...]]  # non_target.ordinal_prefixes
     bundles: Final[tuple[str, ...]]  # bundle_nouns
@@ -96,6 +98,7 @@ class _Tables:
                  tail_lengths: tuple[int, ...]) -> None:
         nt = raw["non_target"]
         self.tail_last = frozenset(w[-1] for w in word_kind if w)
+        self.distributors = frozenset(w for w, kind in word_kind.items() if kind == "distributor")
         self.ordinals = tuple(nt["ordinal_prefixes"])
         self.bundles = tuple(raw["bundle_nouns"])
         self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
@@ -285,10 +288,12 @@ def _figure_starts() -> re.Pattern[str]:
                       rf"|(?<={re.escape(prefix[0])}){re.escape(prefix[1:])})")
 
 
-def _figure_matches(norm: str, start: int, end: int, t: _Tables) -> Iterator[regex.Match[str] | re.Match[str]]:
-    """What `t.figure.finditer(norm, start, end)` yields (figures are never empty), faster."""
+def _figure_matches(norm: str, start: int, end: int, t: _Tables,
+                    scan_from: int | None = None) -> Iterator[regex.Match[str] | re.Match[str]]:
+    """What `t.figure.finditer(norm, start, end)` yields (figures are never empty), faster.
+    `scan_from`: where the scan begins, when the caller knows that no figure starts before it."""
     starts = _figure_starts()
-    pos = start
+    pos = start if scan_from is None else scan_from
     while True:
         c = starts.search(norm, pos, end)
         if c is None:
@@ -311,7 +316,8 @@ def _name_index(norm: str, start: int, end: int, t: _Tables) -> tuple[list[int],
     return [a for a, _ in names], name_reach
 
 
-def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
+def _figures(norm: str, start: int, end: int, t: _Tables, scan_from: int | None = None) -> list[_Figure]:
+    """The figures of norm[start:end] that are targets' (see `_figure_matches` for `scan_from`)."""
     raw = t.raw
     nt = raw["non_target"]
     index: tuple[list[int], list[int]] | None = None  # the names, looked for at the first figure only
@@ -319,7 +325,7 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
     # word lists as tuples: each tried by one C call
     ordinals, bundles = t.ordinals, t.bundles
     out: list[_Figure] = []
-    for m in _figure_matches(norm, start, end, t):
+    for m in _figure_matches(norm, start, end, t, scan_from):
         s, e = m.span()
         prev = norm[s - 1] if s > start else ""
         if prev and (prev.isascii() and (prev.isalnum() or prev in nt["name_prefixes"])):
@@ -332,29 +338,30 @@ def _figures(norm: str, start: int, end: int, t: _Tables) -> list[_Figure]:
         k = bisect.bisect_left(name_starts, s) - 1
         if k >= 0 and name_reach[k] >= e:
             continue
-        unit = m["unit"] or "%"
-        ue = m.end("unit") if m["unit"] else e
-        follow = norm[ue:min(end, ue + 4)]
-        if m["after"] is None and follow.startswith(blockers.get(unit, ())):
+        pct, n1, u1, n2, approx, written_unit, after = m.group("pct", "n1", "u1", "n2", "approx", "unit", "after")
+        unit = written_unit or "%"
+        ue = m.end("unit") if written_unit else e
+        # blockers, bundle and money nouns: tried on the 4 characters (within the span) after the unit or figure
+        if after is None and norm.startswith(blockers.get(unit, ()), ue, min(end, ue + 4)):
             continue
-        rest = norm[e:min(end, e + 4)]
-        if rest.startswith(bundles):
+        rest_end = min(end, e + 4)
+        if norm.startswith(bundles, e, rest_end):
             continue
         if unit in raw["money_units"] and (
-                rest.startswith(t.money_nouns)
+                norm.startswith(t.money_nouns, e, rest_end)
                 or t.money_class.match(norm, e, min(end, e + 16))):
             continue
-        if m["pct"] is not None:
-            value, chinese = _num(m["pct"], t)
+        if pct is not None:
+            value, chinese = _num(pct, t)
             vmax = None
         else:
-            value, chinese = _num(m["n1"], t)
-            vmax = _num(m["n2"], t)[0] if m["n2"] else None
-            if m["u1"] and m["u1"] != unit:
+            value, chinese = _num(n1, t)
+            vmax = _num(n2, t)[0] if n2 else None
+            if u1 and u1 != unit:
                 continue
-        if value is None or (m["n2"] and vmax is None):
+        if value is None or (n2 and vmax is None):
             continue
-        out.append(_Figure(s, e, value, vmax, unit, m["after"], m["approx"], chinese))
+        out.append(_Figure(s, e, value, vmax, unit, after, approx, chinese))
     return out
 
 
@@ -510,7 +517,10 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
     breaks = _char_positions(norm, ss, se, t.raw["commitment_scope_breaks"])
     head = norm[ss:min(se, ss + 40)]
     for _ in range(3):
-        head = t.quote_lead.sub("", head).lstrip(",:")
+        stripped = t.quote_lead.sub("", head).lstrip(",:")
+        if stripped == head:
+            break  # the same head again: so would the rounds left be
+        head = stripped
     m = t.commitment.match(head)
     opening = m[0] if m and not t.commitment_false.match(head) else None
     return _Sentence(ss, marks, breaks, opening)
@@ -600,14 +610,14 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         qstart, stripped = _quote_start(norm, max(cursor, first.start - raw["max_phrase_chars"]), first.start, t)
         seg = norm[qstart:first.start]
         head, words = stripped if stripped is not None else _strip_tail(seg, t)  # not twice the same
-        own = _phrase_change(words, t)
+        own = _phrase_change(words, t) if words else None
         is_rate = first.unit in raw["rate_units"]
         if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
             own = "increase"
         change: Change = own or (prev_change if prev_enum and prev_change else "level")
         qend, obj = _quote_end(norm, ce, group, gi == len(groups) - 1 and not (is_rate and own), t)
         last = group[-1]
-        if any(f.chinese for f in group) and not (
+        if (first.chinese or (len(group) > 1 and any(f.chinese for f in group))) and not (
             last.after or last.approx or t.bound_before.search(seg) or t.cue.search(seg)
         ):
             cursor = qend
@@ -617,10 +627,15 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         for f, metric in _metrics(group, head, words, obj, drafts[-1].metric if drafts else prev_metric, t):
             drafts.append(_Draft(f, qstart, qend, metric, change))
         prev_change = change
-        after = norm[qend:min(ce, qend + 3)]
-        prev_enum = bool(after) and bool(t.enum_split.match(after))
+        prev_enum = _enum_after(norm, qend, ce, t)
         cursor = qend
     return drafts
+
+
+def _enum_after(norm: str, qend: int, ce: int, t: _Tables) -> bool:
+    """Whether an enumeration mark follows a quote in its clause (read in the next 3 characters,
+    matched in place rather than on a slice)."""
+    return qend < ce and t.enum_split.match(norm, qend, min(ce, qend + 3)) is not None
 
 
 def _quote_end(norm: str, ce: int, group: list[_Figure], with_object: bool, t: _Tables) -> tuple[int, str]:
@@ -650,7 +665,7 @@ def _metrics(group: list[_Figure], head: str, words: list[str], obj: str, fallba
     metric for all, or `fallback` (the metric before) when the phrase names none."""
     first = group[0]
     metric_head = _clean_metric(_strip_lead(_after_examples(head, bool(obj), t), t))
-    if any(t.word_kind.get(w) == "distributor" for w in words):
+    if words and not t.distributors.isdisjoint(words):
         items = _split_items(metric_head, t)
         if len(items) == len(group):
             return list(zip(group, items, strict=True))
@@ -685,20 +700,65 @@ def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Table
 
 
 @functools.cache
-def _ends_pattern(ends: str) -> re.Pattern[str]:
-    return compiled_re(f"[{re.escape(ends)}]")
+def _end_patterns(ends: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For the characters `ends`: the first one at or after a position (`search`), and the last one
+    before a position (`match` of `(?s).*[…]` up to it: its end is just after that character)."""
+    chars = f"[{re.escape(ends)}]"
+    return compiled_re(chars), compiled_re(f"(?s).*{chars}")
 
 
-def _pieces(norm: str, start: int, end: int, ends: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    s = start
-    for m in _ends_pattern(ends).finditer(norm, start, end):  # one C scan, not a loop per character
-        i = m.start()
-        if i > s:
-            out.append((s, i))
-        s = i + 1
-    if end > s:
-        out.append((s, end))
+_Clause: TypeAlias = tuple[int, int, int, int]  # cs, ce, and k, n: figs[k:n] start in norm[cs:ce]
+
+
+def _sentences(norm: str, start: int, end: int, figs: list[_Figure],
+               t: _Tables) -> list[tuple[int, int, list[_Clause]]]:
+    """The sentences of norm[start:end] (the non-empty pieces between sentence ends) that a figure
+    starts in, each with its clauses (the non-empty pieces of the sentence between clause ends)
+    that a figure starts in, in order.
+
+    The pieces are found around the figures (the last end before a figure and the first one after
+    it: one `match` and one `search`), not by splitting the whole span: most sentences of a node
+    hold no figure."""
+    s_next, s_last = _end_patterns(t.sentence_ends)
+    c_next, c_last = _end_patterns(t.clause_ends)
+    out: list[tuple[int, int, list[_Clause]]] = []
+    count = len(figs)
+    k = 0
+    lo = start  # the sentences before lo are read: lo is the span's start or just after a sentence end
+    while k < count:
+        fs = figs[k].start
+        if norm[fs] in t.sentence_ends:  # a figure starting on a sentence end is in no sentence
+            k += 1
+            lo = fs + 1
+            continue
+        m = s_last.match(norm, lo, fs)
+        ss = m.end() if m else lo
+        m = s_next.search(norm, fs, end)
+        se = m.start() if m else end
+        n = k + 1
+        while n < count and figs[n].start < se:
+            n += 1
+        clauses: list[_Clause] = []
+        clo = ss
+        while k < n:
+            fs = figs[k].start
+            if norm[fs] in t.clause_ends:  # as for sentences
+                k += 1
+                clo = fs + 1
+                continue
+            m = c_last.match(norm, clo, fs)
+            cs = m.end() if m else clo
+            m = c_next.search(norm, fs, se)
+            ce = m.start() if m else se
+            j = k + 1
+            while j < n and figs[j].start < ce:
+                j += 1
+            clauses.append((cs, ce, k, j))
+            k = j
+            clo = ce + 1
+        if clauses:
+            out.append((ss, se, clauses))
+        lo = se + 1
     return out
 
 
@@ -711,32 +771,18 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
         norm = normalize(text)
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
-    if _figure_starts().search(norm, start, end) is None:
+    first = _figure_starts().search(norm, start, end)
+    if first is None:
         return []  # no character a figure starts with (most nodes): what _figures would find, at once
-    figs = _figures(norm, start, end, t)
+    figs = _figures(norm, start, end, t, first.start())  # not scanned again up to there
     if not figs:
         return []
-    sentence_ends = t.sentence_ends
-    clause_ends = t.clause_ends
     out: list[Target] = []
-    k = 0
-    for ss, se in _pieces(norm, start, end, sentence_ends):
-        while k < len(figs) and figs[k].start < ss:
-            k += 1
-        if k == len(figs):
-            break
-        if figs[k].start >= se:
-            continue
+    for ss, se, clauses in _sentences(norm, start, end, figs, t):
         prev_metric = ""
         sent = _sentence(norm, ss, se, t)
-        for cs, ce in _pieces(norm, ss, se, clause_ends):
-            while k < len(figs) and figs[k].start < cs:
-                k += 1
-            n = k
-            while n < len(figs) and figs[n].start < ce:
-                n += 1
-            if n > k:
-                found = _clause_targets(text, norm, cs, ce, figs[k:n], sent, prev_metric, t)
-                out.extend(found)
-                prev_metric = found[-1].metric if found else prev_metric
+        for cs, ce, k, n in clauses:
+            found = _clause_targets(text, norm, cs, ce, figs[k:n], sent, prev_metric, t)
+            out.extend(found)
+            prev_metric = found[-1].metric if found else prev_metric
     return out
