@@ -64,3 +64,68 @@ def test_contents_lists_are_the_full_scan(norm: str, start: int, end: int) -> No
 def test_contents_list_is_found() -> None:
     norm = "目 录\n一、总则\n二、任务\n一、总则\n正文\n二、任务\n"
     assert outline._contents_lists(norm, 0, len(norm)) == [(0, norm.index("一、总则\n正文"))]
+
+
+_INLINE_CHARS = "。)(一二十百1290.、, \t产业局"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_INLINE_CHARS, max_size=14), st.integers(0, 3), st.integers(0, 3))
+def test_the_inline_cues_find_what_the_inline_cue_finds(line: str, lead: int, cut: int) -> None:
+    """`find_candidates` asks for `_inline_candidates` only where one of `inline_cues` (one pattern
+    per clause end) matches: exactly the lines where `inline_cue` does."""
+    g = outline.grammar()
+    assert g.inline_cues
+    norm = "x" * lead + line + "。"
+    start, end = lead, max(lead, len(norm) - cut)
+    by_cue = any(True for _ in g.inline_cue.finditer(norm, start + 1, end))
+    assert any(c.search(norm, start + 1, end) is not None for c in g.inline_cues) == by_cue
+
+
+def test_inline_candidates_are_looked_for_only_behind_a_cue(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[int] = []
+    real = outline._inline_candidates
+
+    def counted(norm: str, line_start: int, line_end: int, g: object) -> list[outline.Candidate]:
+        calls.append(line_start)
+        return real(norm, line_start, line_end, g)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outline, "_inline_candidates", counted)
+    norm = "一、总体要求。推进工作。\n(一)加快建设。按职责分工负责)2.推进低产林改造。\n"
+    found = outline.find_candidates(norm, 0, len(norm))
+    assert calls == [norm.index("(一)")]  # the first line has no marker after its 。
+    assert [c.inline for c in found] == [False, False, True]
+
+
+def _match_line_with_groupdict(norm: str, pos: int, line_end: int, g: outline._Grammar) -> tuple | None:
+    """`_match_line`'s reading of the intact styles as it was: every style tried, `groupdict`."""
+    from qigong_parse.text.numerals import cn_to_int
+
+    for style in g.styles:
+        m = style.pattern.match(norm, pos, line_end)
+        if m is not None:
+            num = cn_to_int(m.group("num"))
+            if num is None or num == 0:
+                continue
+            if style.decimal and (m.end() >= line_end or norm[m.end()] in g.quantity_chars):
+                continue
+            groups = m.groupdict()
+            return (m.end(), style.name, (style.name,), num, groups.get("sep"), groups.get("pre"))
+    return None
+
+
+_MARKERS = "第一二三四五六七八九十百千零〇两()0123456789①⑳、.,章节条部分篇 产业局%"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_MARKERS, max_size=9))
+def test_match_line_reads_the_intact_styles_as_groupdict_did(line: str) -> None:
+    g = outline.grammar()
+    norm = line + "\n"
+    cand = outline._match_line(norm, 0, len(line), g) if line else None
+    want = _match_line_with_groupdict(norm, 0, len(line), g) if line else None
+    if want is not None:
+        assert cand is not None and not cand.damaged
+        assert (cand.marker_end, cand.shape, cand.styles, cand.num, cand.sep, cand.prefix) == want
+    else:
+        assert cand is None or cand.damaged
