@@ -129,3 +129,84 @@ def test_match_line_reads_the_intact_styles_as_groupdict_did(line: str) -> None:
         assert (cand.marker_end, cand.shape, cand.styles, cand.num, cand.sep, cand.prefix) == want
     else:
         assert cand is None or cand.damaged
+
+
+class _ChainByLists(outline._Chain):
+    """`_Chain.offer` as it was: both checks called, every style's fit listed, then filtered."""
+
+    def offer(self, cand: outline.Candidate) -> bool:
+        if not self._decimal_parent_ok(cand):
+            return False
+        gap = self._fill_gap(cand)
+        if gap is not None:
+            return self._accept(cand, *gap, "next")
+        if cand.needs_hint:
+            return False
+        if cand.row is not None:
+            return super().offer(cand)  # a task-table row: as it is
+        styles = list(cand.styles)
+        pref = self.shape_pref.get(cand.shape)
+        if pref in styles:
+            styles.remove(pref)
+            styles.insert(0, pref)
+        elif len(styles) > 1:
+            g = outline.grammar()
+            inner = self.headings[self.stack[-1]].style if self.stack else None
+            inner_rank = g.rank.get(inner, -1) if inner else -1
+            styles.sort(key=lambda s: (g.rank[s] <= inner_rank, g.rank[s]))
+        fits = [(s, f) for s in styles if (f := self._fit(cand, s)) is not None]
+        if cand.inline:
+            fits = [(s, f) for s, f in fits if f[2] == "next" and f[0] < len(self.stack)]
+        good = [(s, f) for s, f in fits if f[2] != "skip"]
+        chosen = good[0] if good else (fits[0] if fits else None)
+        if chosen is None:
+            return False
+        style, (depth, num, how) = chosen
+        if cand.damaged and len(cand.styles) > 1:
+            self.shape_pref[cand.shape] = style
+        return self._accept(cand, style, depth, num, how)
+
+
+def _headings(chain: outline._Chain, cands: list[outline.Candidate]) -> list[tuple]:
+    taken = [chain.offer(c) for c in cands]
+    return [taken] + [(h.cand.start, h.style, h.num, h.depth, h.parent, h.warnings) for h in chain.headings]
+
+
+def _both_chains(text: str) -> tuple[list[tuple], list[tuple]]:
+    from qigong_parse.model.ir import PartSlice
+    from qigong_parse.text.normalize import normalize
+
+    norm = normalize(text)
+    sl = PartSlice(id="main", kind="main", span=(0, len(text)), body_start=0)
+    g = outline.grammar()
+    return (_headings(outline._Chain(), outline._part_candidates(text, norm, sl, g)),
+            _headings(_ChainByLists(), outline._part_candidates(text, norm, sl, g)))
+
+
+def test_the_chain_chooses_as_the_lists_did_on_the_sample(sample: str) -> None:
+    from qigong_parse.parse.segment import segment
+    from qigong_parse.parse.state import ParseState
+
+    state = ParseState(sample)
+    g = outline.grammar()
+    for sl in segment(state).parts:
+        cands = outline._part_candidates(state.text, state.norm, sl, g)
+        assert _headings(outline._Chain(), cands) == _headings(_ChainByLists(), cands)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["一、目标", "(一)任务", "1.事项。正文", "(1)细项", "①小项", "2025年完成", "(提振消费",
+                                 "3实施", "16)加强", "正文段落。", "二、保障", "(三)推进", "4.事项", "(2)细项",
+                                 "推进工作。按职责负责)2.推进改造。", "第一条 规定", "1.1 总则", "1.2 范围", "", "(加快建设",
+                                 "5更新", "二攻坚任务", "一)目标", "(二任务", "(4推进", "四、要求"]),
+                max_size=25))
+def test_the_chain_chooses_as_the_lists_did(lines: list[str]) -> None:
+    new, old = _both_chains("\n".join(lines))
+    assert new == old
+
+
+def test_tokens_are_written_once_per_style_and_number() -> None:
+    outline._token.cache_clear()
+    assert outline._token("cn_dun", 12) == outline._token.__wrapped__("cn_dun", 12) == "十二"
+    outline._token("cn_dun", 12)
+    assert outline._token.cache_info().hits == 1

@@ -431,9 +431,9 @@ class _Chain:
 
     def offer(self, cand: Candidate) -> bool:
         """Accept `cand` as a heading if it fits; return whether it did."""
-        if not self._decimal_parent_ok(cand):
+        if cand.prefix is not None and not self._decimal_parent_ok(cand):
             return False
-        gap = self._fill_gap(cand)
+        gap = self._fill_gap(cand) if cand.hint is not None else None
         if gap is not None:
             return self._accept(cand, *gap, "next")
         if cand.needs_hint:
@@ -462,11 +462,20 @@ class _Chain:
             inner = self.headings[self.stack[-1]].style if self.stack else None
             inner_rank = g.rank.get(inner, -1) if inner else -1
             styles.sort(key=lambda s: (g.rank[s] <= inner_rank, g.rank[s]))
-        fits = [(s, f) for s in styles if (f := self._fit(cand, s)) is not None]
-        if cand.inline:  # only the next number of an open level: 1.… 2. run into one line
-            fits = [(s, f) for s, f in fits if f[2] == "next" and f[0] < len(self.stack)]
-        good = [(s, f) for s, f in fits if f[2] != "skip"]
-        chosen = good[0] if good else (fits[0] if fits else None)
+        # the first style that fits other than by a skip, else the first that fits by one (`_fit`
+        # only reads the state: the styles after the chosen one need no try)
+        chosen = None
+        for s in styles:
+            f = self._fit(cand, s)
+            if f is None:
+                continue
+            if cand.inline and (f[2] != "next" or f[0] >= len(self.stack)):
+                continue  # inline: only the next number of an open level (1.… 2. run into one line)
+            if f[2] != "skip":
+                chosen = s, f
+                break
+            if chosen is None:
+                chosen = s, f
         if chosen is None:
             return False
         style, (depth, num, how) = chosen
@@ -484,8 +493,9 @@ class _Chain:
             heading.warnings.append(("skipped-number", f"numbering jumps to {num} here"))
         if cand.inline:
             heading.warnings.append(("lost-line-break", "a heading ran on after the end of the line before it"))
+        siblings = (parent, depth, style)
         if parent is not None or depth == 0:
-            first = self.first_child.get((parent, depth, style))
+            first = self.first_child.get(siblings)
             prev_sibling = self.headings[first] if first is not None else None
             if (prev_sibling and cand.sep and prev_sibling.cand.sep and cand.sep != prev_sibling.cand.sep
                     and not cand.damaged):
@@ -493,7 +503,7 @@ class _Chain:
                     ("inconsistent-marker", f"separator {cand.sep!r} among siblings using {prev_sibling.cand.sep!r}")
                 )
         self.headings.append(heading)
-        self.first_child.setdefault((parent, depth, style), len(self.headings) - 1)
+        self.first_child.setdefault(siblings, len(self.headings) - 1)
         self.stack.append(len(self.headings) - 1)
         self.running[(style, depth)] = num
         return True
@@ -504,6 +514,7 @@ def _decimal_number(h: _Heading) -> str:
     return (h.cand.prefix + "." if h.cand.prefix else "") + str(h.num)
 
 
+@lru_cache(maxsize=1024)  # a function of the grammar (loaded once): each (style, number) is written once
 def _token(style: str, num: int) -> str:
     if style == "table_row":
         return str(num)
