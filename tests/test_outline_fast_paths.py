@@ -36,6 +36,14 @@ def test_iter_lines_is_the_scan_per_character(norm: str, start: int, end: int) -
     assert outline._iter_lines(norm, start, end) == _iter_lines_by_character(norm, start, end)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\r\n\u3000\x0ba一", max_size=30), st.integers(0, 32), st.integers(0, 32))
+def test_iter_lines_reads_the_split_as_the_search_loop(norm: str, start: int, end: int) -> None:
+    """A range inside the text is read from one split of its slice, the same lines as the search."""
+    end = min(end, len(norm))
+    assert outline._iter_lines(norm, start, end) == outline._iter_lines_searched(norm, start, end)
+
+
 def _contents_lists_in_full(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """`_contents_lists` without its shortcuts (no search first, every line tried)."""
     out: list[tuple[int, int]] = []

@@ -235,6 +235,24 @@ def _iter_lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """(content start, content end) of every non-blank line in norm[start:end]."""
     out = []
     pos = start
+    if start >= 0 and end <= len(norm):
+        # the pieces of one split of the slice are its lines without their breaks (no search and
+        # no slice per line)
+        for raw in norm[start:end].split("\n"):
+            kept = raw.rstrip(" \t\r")
+            content = kept.lstrip(" \t")
+            if content:
+                content_end = pos + len(kept)
+                out.append((content_end - len(content), content_end))
+            pos += len(raw) + 1
+        return out
+    return _iter_lines_searched(norm, start, end)
+
+
+def _iter_lines_searched(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`_iter_lines` line by line: a search for each break and a slice for each line."""
+    out = []
+    pos = start
     while pos < end:
         nl = norm.find("\n", pos, end)
         line_end = end if nl < 0 else nl
