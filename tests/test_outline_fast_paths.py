@@ -218,3 +218,33 @@ def test_tokens_are_written_once_per_style_and_number() -> None:
     assert outline._token("cn_dun", 12) == outline._token.__wrapped__("cn_dun", 12) == "十二"
     outline._token("cn_dun", 12)
     assert outline._token.cache_info().hits == 1
+
+
+def _hint_lost_numbers_walking_all(cands: list[outline.Candidate]) -> None:
+    """`_hint_lost_numbers` as it was: every candidate walked, whether a bracket lost its number or not."""
+    following: tuple[str, int] | None = None
+    g = outline.grammar()
+    for cand in reversed(cands):
+        if cand.shape == "bracket_lost_number":
+            cand.hint = following
+        elif not cand.damaged and cand.row is None and cand.num is not None and g.style(cand.styles[0]).bracketed:
+            following = (cand.styles[0], cand.num)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["(一)任务", "(加快建设", "(2)细项", "(提振消费", "1.事项", "一、目标", "(三)推进",
+                                 "正文。", "16)加强"]), max_size=15))
+def test_lost_numbers_are_hinted_as_the_full_walk_hints_them(lines: list[str]) -> None:
+    norm = "\n".join(lines)
+    fast, full = (outline.find_candidates(norm, 0, len(norm)) for _ in range(2))
+    outline._hint_lost_numbers(fast)
+    _hint_lost_numbers_walking_all(full)
+    assert [c.hint for c in fast] == [c.hint for c in full]
+
+
+def test_no_lost_number_means_no_walk(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    norm = "一、目标\n(一)任务\n(二)推进\n"
+    cands = outline.find_candidates(norm, 0, len(norm))
+    monkeypatch.setattr(outline, "grammar", lambda: (_ for _ in ()).throw(AssertionError("walked")))
+    outline._hint_lost_numbers(cands)
+    assert all(c.hint is None for c in cands)

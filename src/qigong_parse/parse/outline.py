@@ -568,6 +568,8 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
 
 def _hint_lost_numbers(cands: list[Candidate]) -> None:
     """Give each bracket that lost its number the next intact bracketed marker after it."""
+    if all(cand.shape != "bracket_lost_number" for cand in cands):
+        return  # no bracket lost its number (most parts): no hint to give, no walk over the styles
     following: tuple[str, int] | None = None
     g = grammar()
     for cand in reversed(cands):
@@ -731,8 +733,9 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         if i in cut_notes:
             warnings.append(ParseWarning(code="title-cut", part=sl.id, path=list(path), span=(t_start, t_end),
                                          message=cut_notes[i]))
-        warnings.extend(ParseWarning(code=code, part=sl.id, path=list(path), message=message, span=marker_span)
-                        for code, message in h.warnings)
+        if h.warnings:  # most headings have none: no generator for them
+            warnings.extend(ParseWarning(code=code, part=sl.id, path=list(path), message=message, span=marker_span)
+                            for code, message in h.warnings)
     return nodes
 
 
