@@ -248,3 +248,13 @@ def test_no_lost_number_means_no_walk(monkeypatch) -> None:  # type: ignore[no-u
     monkeypatch.setattr(outline, "grammar", lambda: (_ for _ in ()).throw(AssertionError("walked")))
     outline._hint_lost_numbers(cands)
     assert all(c.hint is None for c in cands)
+
+
+def test_a_line_before_no_tab_is_not_asked_about_cells(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    norm = "一、目标\n正文。\n二、任务\n\t90\n"
+    asked: list[int] = []
+    real = outline._flattened_cell
+    monkeypatch.setattr(outline, "_flattened_cell", lambda n, pos: asked.append(pos) or real(n, pos))
+    found = outline.find_candidates(norm, 0, len(norm))
+    assert asked == [norm.index("\t")]  # only the line whose next line starts with a TAB
+    assert [norm[c.start:c.marker_end] for c in found] == ["一、"]  # 二、 is the first cell of a flattened row

@@ -274,7 +274,8 @@ def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
         cand = _match_line(norm, line_start, line_end, g)
         # a line whose next line starts with a TAB is the first cell of a table row flattened one
         # cell per line (四川 ⏎ ⇥90 …), not a heading
-        if cand is not None and not _flattened_cell(norm, line_end + 1):
+        # (a next line that starts with no TAB is no cell: no call to ask)
+        if cand is not None and not (norm.startswith("\t", line_end + 1) and _flattened_cell(norm, line_end + 1)):
             out.append(cand)
         for cue in cues:  # where `g.inline_cue` would find something (see `_Grammar.inline_cues`)
             if cue.search(norm, line_start + 1, line_end) is not None:
@@ -670,8 +671,11 @@ def _tree(nodes: list[NodeTree], children: list[list[int]], damaged: set[int], i
     # collector ran, and the collector is paused during a parse.
     n = nodes[i]  # built directly: dataclasses.replace costs a field walk per node
     # the tuple NodeTree(...) makes, without the named tuple's Python-level __new__ (every field given)
+    # a leaf (most nodes) takes () as it is: no comprehension to run for it
+    below = children[i]
     return _new(NodeTree, (n.path, n.marker, n.title, n.text, n.span, n.title_span, n.damaged or i in damaged, role,
-                           n.origin, n.cells, tuple(_tree(nodes, children, damaged, c, role) for c in children[i])))
+                           n.origin, n.cells, tuple([_tree(nodes, children, damaged, c, role) for c in below]) if below
+                           else ()))
 
 
 _new = tuple.__new__
