@@ -19,12 +19,13 @@ from ..model.records import Coverage, DocumentCoverage, Notice, ParseWarning, Un
 from ..rules import load_table
 from ..rules.markers import marker_prefix
 from ..run_cache import compiled
-from ..text.lines import content_lines, split_lines
+from ..text.lines import BLANK, content_lines, split_lines
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
 
 MAX_SPANS = 50
 _DIGIT = compiled(r"\d")
+_BLANK_OR_BREAK = BLANK + "\n"
 
 
 @cache
@@ -71,8 +72,8 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     for (start, end), i in regions:
         node: NodeTree | None = nodes[i] if i is not None else None
         own_start = node.title_span[1] if node is not None else start
-        for cstart, content in content_lines(norm, own_start, end):
-            if cstart > own_start and heading.match(content):
+        for cstart, content in _lines_after(norm, own_start, end):
+            if heading.match(content):
                 heading_spans.append((cstart, cstart + len(content)))
         if node is None or i is None or node.origin == "table":
             continue
@@ -92,6 +93,17 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
     return Coverage(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
                          figures_without_target=figures, heading_line_spans=heading_spans[:MAX_SPANS],
                          unattributed_clause_spans=clause_spans[:MAX_SPANS])
+
+
+def _lines_after(norm: str, start: int, end: int) -> list[tuple[int, str]]:
+    """The lines of `content_lines(norm, start, end)` whose content starts after `start`.
+
+    Most node texts are one line: their first line's content starts at `start` unless blanks
+    stand there, and nothing but blanks and breaks follows its break: no line then, and no split."""
+    nl = norm.find("\n", start, end)
+    if (start >= end or norm[start] not in BLANK) and (nl < 0 or not norm[nl + 1:end].strip(_BLANK_OR_BREAK)):
+        return []
+    return [(cstart, content) for cstart, content in content_lines(norm, start, end) if cstart > start]
 
 
 def _outside_spans(positions: list[int], spans: list[Span]) -> int:

@@ -9,7 +9,7 @@ are read as the style that fits and flagged. Lines that merely start with a numb
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final, NamedTuple
 
 import regex
@@ -29,7 +29,8 @@ from .task_tables import TaskRow, find_task_tables
 # at start-up); _Style and _Grammar are read-only by `Final` (mypy). No __eq__/__repr__/__hash__:
 # nothing compares, prints or hashes them.
 class _Style:
-    __slots__ = ("bracketed", "chinese", "decimal", "inline", "may_skip", "name", "pattern", "titled", "token")
+    __slots__ = ("alone", "bracketed", "chinese", "decimal", "has_pre", "has_sep", "inline", "may_skip", "name",
+                 "pattern", "titled", "token")
     name: Final[str]
     pattern: Final[Any]
     token: Final[str]
@@ -40,6 +41,11 @@ class _Style:
     inline: Final[bool]  # may stand inside a line after a 。 or ) whose line break was lost
     may_skip: Final[bool]  # a level may open with 2 or 3 (its 1 lost); not where a 1 is never lost
     titled: Final[bool]  # followed by a heading title (第X条 runs on into its text: no title to cut)
+    # what a candidate of the style reads from a match: the groups its pattern has (one `group`
+    # call each, not a `groupdict`), and its one-style tuple
+    has_sep: Final[bool]
+    has_pre: Final[bool]
+    alone: Final[tuple[str]]
 
     def __init__(self, name: str, pattern: Any, token: str, decimal: int = 0, chinese: bool = False,
                  bracketed: bool = False, inline: bool = False, may_skip: bool = True, titled: bool = True) -> None:
@@ -52,6 +58,10 @@ class _Style:
         self.inline = inline
         self.may_skip = may_skip
         self.titled = titled
+        groups = pattern.groupindex if pattern is not None else {}
+        self.has_sep = "sep" in groups
+        self.has_pre = "pre" in groups
+        self.alone = (name,)
 
 
 class _Damaged(NamedTuple):
@@ -63,8 +73,8 @@ class _Damaged(NamedTuple):
 
 class _Grammar:
     __slots__ = ("by_name", "cn_word_chars", "damaged", "heading_max_len", "heading_nouns", "inline_cue",
-                 "line_cue", "min_title_len", "not_openers", "quantity_chars", "rank", "roles", "strong_openers",
-                 "styles", "weak_openers")
+                 "inline_cues", "line_cue", "min_title_len", "not_openers", "quantity_chars", "rank", "roles",
+                 "strong_openers", "styles", "weak_openers")
     styles: Final[tuple[_Style, ...]]
     damaged: Final[tuple[_Damaged, ...]]
     rank: Final[dict[str, int]]
@@ -80,6 +90,10 @@ class _Grammar:
     # a sentence or clause end followed by a marker of a style that may stand inline: where
     # `_inline_candidates` has something to look at (one scan, not four matches per 。)
     inline_cue: Final[regex.Pattern[str]]
+    # `inline_cue` split by its clause end, one pattern per end character (a literal first: `regex`
+    # searches for it fast, where the class of `inline_cue` is tried at every position); a line
+    # where none of them matches has nothing for `_inline_candidates` (two searches, one scan less)
+    inline_cues: Final[tuple[regex.Pattern[str], ...]]
     # every marker shape (the styles, then the damaged shapes) in one alternation, group i + 1
     # being shape i: one match tells a line that starts with no marker, or the first shape to try
     line_cue: Final[regex.Pattern[str] | None]
@@ -90,7 +104,8 @@ class _Grammar:
                  roles: tuple[tuple[Role, tuple[str, ...]], ...], strong_openers: tuple[str, ...],
                  weak_openers: tuple[str, ...], not_openers: tuple[str, ...], heading_nouns: tuple[str, ...],
                  heading_max_len: int, min_title_len: int, inline_cue: regex.Pattern[str],
-                 line_cue: regex.Pattern[str] | None, by_name: dict[str, _Style]) -> None:
+                 inline_cues: tuple[regex.Pattern[str], ...], line_cue: regex.Pattern[str] | None,
+                 by_name: dict[str, _Style]) -> None:
         self.styles = styles
         self.damaged = damaged
         self.rank = rank
@@ -104,6 +119,7 @@ class _Grammar:
         self.heading_max_len = heading_max_len
         self.min_title_len = min_title_len
         self.inline_cue = inline_cue
+        self.inline_cues = inline_cues
         self.line_cue = line_cue
         self.by_name = by_name
 
@@ -113,7 +129,8 @@ class _Grammar:
         return self.by_name.get(name) or _Style(name, None, "{n}")
 
 
-_CLAUSE_END = compiled(r"[。)]")
+_CLAUSE_ENDS = "。)"
+_CLAUSE_END = compiled(f"[{regex.escape(_CLAUSE_ENDS)}]")
 _GROUP_NAME = compiled(r"\(\?P<\w+>")
 _STYLE_PROPERTIES = ("chinese", "bracketed", "inline", "may_skip", "titled")
 
@@ -137,6 +154,7 @@ def grammar() -> _Grammar:
     return _Grammar(
         by_name={s.name: s for s in styles},
         inline_cue=compiled(f"{_CLAUSE_END.pattern}(?=(?:{inline}))" if inline else "(?!)"),
+        inline_cues=tuple(compiled(f"{regex.escape(end)}(?=(?:{inline}))") for end in _CLAUSE_ENDS) if inline else (),
         # a shape with capturing groups of its own would shift the numbering: no cue then
         line_cue=line_cue if line_cue.groups == len(shapes) else None,
         styles=styles,
@@ -217,6 +235,24 @@ def _iter_lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """(content start, content end) of every non-blank line in norm[start:end]."""
     out = []
     pos = start
+    if start >= 0 and end <= len(norm):
+        # the pieces of one split of the slice are its lines without their breaks (no search and
+        # no slice per line)
+        for raw in norm[start:end].split("\n"):
+            kept = raw.rstrip(" \t\r")
+            content = kept.lstrip(" \t")
+            if content:
+                content_end = pos + len(kept)
+                out.append((content_end - len(content), content_end))
+            pos += len(raw) + 1
+        return out
+    return _iter_lines_searched(norm, start, end)
+
+
+def _iter_lines_searched(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`_iter_lines` line by line: a search for each break and a slice for each line."""
+    out = []
+    pos = start
     while pos < end:
         nl = norm.find("\n", pos, end)
         line_end = end if nl < 0 else nl
@@ -232,14 +268,19 @@ def _iter_lines(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
     """Every line in norm[start:end] whose start matches a marker shape of the grammar."""
     g = grammar()
+    cues = g.inline_cues
     out: list[Candidate] = []
     for line_start, line_end in _iter_lines(norm, start, end):
         cand = _match_line(norm, line_start, line_end, g)
         # a line whose next line starts with a TAB is the first cell of a table row flattened one
         # cell per line (四川 ⏎ ⇥90 …), not a heading
-        if cand is not None and not _flattened_cell(norm, line_end + 1):
+        # (a next line that starts with no TAB is no cell: no call to ask)
+        if cand is not None and not (norm.startswith("\t", line_end + 1) and _flattened_cell(norm, line_end + 1)):
             out.append(cand)
-        out.extend(_inline_candidates(norm, line_start, line_end, g))
+        for cue in cues:  # where `g.inline_cue` would find something (see `_Grammar.inline_cues`)
+            if cue.search(norm, line_start + 1, line_end) is not None:
+                out.extend(_inline_candidates(norm, line_start, line_end, g))
+                break
     return _consistent_decimals(out, g)
 
 
@@ -299,6 +340,10 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
     return out
 
 
+# A marker's number as `cn_to_int` reads it, remembered: markers repeat few numbers (一 … 十, 1 … 20)
+_number = lru_cache(maxsize=512)(cn_to_int)
+
+
 def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | None:
     first = 0  # the first shape that matches at `pos` (the shapes before it need no try)
     if g.line_cue is not None:
@@ -309,20 +354,21 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
     for style in g.styles[first:]:
         m = style.pattern.match(norm, pos, line_end)
         if m is not None:
-            num = cn_to_int(m.group("num"))
+            num = _number(m.group("num"))
             if num is None or num == 0:
                 continue
-            if style.decimal and (m.end() >= line_end or norm[m.end()] in g.quantity_chars):
+            marker_end = m.end()
+            if style.decimal and (marker_end >= line_end or norm[marker_end] in g.quantity_chars):
                 continue
-            groups = m.groupdict()
-            return Candidate(pos, m.end(), line_end, style.name, (style.name,), num, groups.get("sep"), False,
-                             prefix=groups.get("pre"))
+            return Candidate(pos, marker_end, line_end, style.name, style.alone, num,
+                             m.group("sep") if style.has_sep else None, False,
+                             prefix=m.group("pre") if style.has_pre else None)
     for shape in g.damaged[max(0, first - len(g.styles)):]:
         m = shape.pattern.match(norm, pos, line_end)
         if m is None:
             continue
         num_text = m.groupdict().get("num")
-        num = cn_to_int(num_text) if num_text else None
+        num = _number(num_text) if num_text else None
         if num_text and not num:
             continue
         after = norm[m.end()] if m.end() < line_end else ""
@@ -404,9 +450,9 @@ class _Chain:
 
     def offer(self, cand: Candidate) -> bool:
         """Accept `cand` as a heading if it fits; return whether it did."""
-        if not self._decimal_parent_ok(cand):
+        if cand.prefix is not None and not self._decimal_parent_ok(cand):
             return False
-        gap = self._fill_gap(cand)
+        gap = self._fill_gap(cand) if cand.hint is not None else None
         if gap is not None:
             return self._accept(cand, *gap, "next")
         if cand.needs_hint:
@@ -435,11 +481,20 @@ class _Chain:
             inner = self.headings[self.stack[-1]].style if self.stack else None
             inner_rank = g.rank.get(inner, -1) if inner else -1
             styles.sort(key=lambda s: (g.rank[s] <= inner_rank, g.rank[s]))
-        fits = [(s, f) for s in styles if (f := self._fit(cand, s)) is not None]
-        if cand.inline:  # only the next number of an open level: 1.… 2. run into one line
-            fits = [(s, f) for s, f in fits if f[2] == "next" and f[0] < len(self.stack)]
-        good = [(s, f) for s, f in fits if f[2] != "skip"]
-        chosen = good[0] if good else (fits[0] if fits else None)
+        # the first style that fits other than by a skip, else the first that fits by one (`_fit`
+        # only reads the state: the styles after the chosen one need no try)
+        chosen = None
+        for s in styles:
+            f = self._fit(cand, s)
+            if f is None:
+                continue
+            if cand.inline and (f[2] != "next" or f[0] >= len(self.stack)):
+                continue  # inline: only the next number of an open level (1.… 2. run into one line)
+            if f[2] != "skip":
+                chosen = s, f
+                break
+            if chosen is None:
+                chosen = s, f
         if chosen is None:
             return False
         style, (depth, num, how) = chosen
@@ -457,8 +512,9 @@ class _Chain:
             heading.warnings.append(("skipped-number", f"numbering jumps to {num} here"))
         if cand.inline:
             heading.warnings.append(("lost-line-break", "a heading ran on after the end of the line before it"))
+        siblings = (parent, depth, style)
         if parent is not None or depth == 0:
-            first = self.first_child.get((parent, depth, style))
+            first = self.first_child.get(siblings)
             prev_sibling = self.headings[first] if first is not None else None
             if (prev_sibling and cand.sep and prev_sibling.cand.sep and cand.sep != prev_sibling.cand.sep
                     and not cand.damaged):
@@ -466,7 +522,7 @@ class _Chain:
                     ("inconsistent-marker", f"separator {cand.sep!r} among siblings using {prev_sibling.cand.sep!r}")
                 )
         self.headings.append(heading)
-        self.first_child.setdefault((parent, depth, style), len(self.headings) - 1)
+        self.first_child.setdefault(siblings, len(self.headings) - 1)
         self.stack.append(len(self.headings) - 1)
         self.running[(style, depth)] = num
         return True
@@ -477,6 +533,7 @@ def _decimal_number(h: _Heading) -> str:
     return (h.cand.prefix + "." if h.cand.prefix else "") + str(h.num)
 
 
+@lru_cache(maxsize=1024)  # a function of the grammar (loaded once): each (style, number) is written once
 def _token(style: str, num: int) -> str:
     if style == "table_row":
         return str(num)
@@ -512,6 +569,8 @@ def _title_bounds(norm: str, start: int, line_end: int) -> tuple[int, int, bool]
 
 def _hint_lost_numbers(cands: list[Candidate]) -> None:
     """Give each bracket that lost its number the next intact bracketed marker after it."""
+    if all(cand.shape != "bracket_lost_number" for cand in cands):
+        return  # no bracket lost its number (most parts): no hint to give, no walk over the styles
     following: tuple[str, int] | None = None
     g = grammar()
     for cand in reversed(cands):
@@ -612,8 +671,11 @@ def _tree(nodes: list[NodeTree], children: list[list[int]], damaged: set[int], i
     # collector ran, and the collector is paused during a parse.
     n = nodes[i]  # built directly: dataclasses.replace costs a field walk per node
     # the tuple NodeTree(...) makes, without the named tuple's Python-level __new__ (every field given)
+    # a leaf (most nodes) takes () as it is: no comprehension to run for it
+    below = children[i]
     return _new(NodeTree, (n.path, n.marker, n.title, n.text, n.span, n.title_span, n.damaged or i in damaged, role,
-                           n.origin, n.cells, tuple(_tree(nodes, children, damaged, c, role) for c in children[i])))
+                           n.origin, n.cells, tuple([_tree(nodes, children, damaged, c, role) for c in below]) if below
+                           else ()))
 
 
 _new = tuple.__new__
@@ -675,8 +737,9 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         if i in cut_notes:
             warnings.append(ParseWarning(code="title-cut", part=sl.id, path=list(path), span=(t_start, t_end),
                                          message=cut_notes[i]))
-        warnings.extend(ParseWarning(code=code, part=sl.id, path=list(path), message=message, span=marker_span)
-                        for code, message in h.warnings)
+        if h.warnings:  # most headings have none: no generator for them
+            warnings.extend(ParseWarning(code=code, part=sl.id, path=list(path), message=message, span=marker_span)
+                            for code, message in h.warnings)
     return nodes
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-_BLANK = " \t\r\f\v"
+BLANK = " \t\r\f\v"  # what a line's content is stripped of
+_BLANK = BLANK
 
 
 class Line(NamedTuple):
