@@ -722,43 +722,35 @@ def _sentences(norm: str, start: int, end: int, figs: list[_Figure],
     s_next, s_last = _end_patterns(t.sentence_ends)
     c_next, c_last = _end_patterns(t.clause_ends)
     out: list[tuple[int, int, list[_Clause]]] = []
-    count = len(figs)
-    k = 0
-    lo = start  # the sentences before lo are read: lo is the span's start or just after a sentence end
-    while k < count:
+    for ss, se, k, n in _pieces_around(norm, start, end, figs, 0, len(figs), t.sentence_ends, s_next, s_last):
+        clauses = _pieces_around(norm, ss, se, figs, k, n, t.clause_ends, c_next, c_last)
+        if clauses:
+            out.append((ss, se, clauses))
+    return out
+
+
+def _pieces_around(norm: str, lo: int, end: int, figs: list[_Figure], k: int, n: int, ends: str,
+                   next_end: re.Pattern[str], last_end: re.Pattern[str]) -> list[_Clause]:
+    """The non-empty pieces of norm[lo:end] between characters of `ends` that one of figs[k:n]
+    starts in, each as (start, end, i, j): figs[i:j] start in it; `next_end` and `last_end` are
+    `_end_patterns(ends)`. A figure that starts on an end is in no piece."""
+    out: list[_Clause] = []
+    while k < n:
         fs = figs[k].start
-        if norm[fs] in t.sentence_ends:  # a figure starting on a sentence end is in no sentence
+        if norm[fs] in ends:
             k += 1
             lo = fs + 1
             continue
-        m = s_last.match(norm, lo, fs)
-        ss = m.end() if m else lo
-        m = s_next.search(norm, fs, end)
-        se = m.start() if m else end
-        n = k + 1
-        while n < count and figs[n].start < se:
-            n += 1
-        clauses: list[_Clause] = []
-        clo = ss
-        while k < n:
-            fs = figs[k].start
-            if norm[fs] in t.clause_ends:  # as for sentences
-                k += 1
-                clo = fs + 1
-                continue
-            m = c_last.match(norm, clo, fs)
-            cs = m.end() if m else clo
-            m = c_next.search(norm, fs, se)
-            ce = m.start() if m else se
-            j = k + 1
-            while j < n and figs[j].start < ce:
-                j += 1
-            clauses.append((cs, ce, k, j))
-            k = j
-            clo = ce + 1
-        if clauses:
-            out.append((ss, se, clauses))
-        lo = se + 1
+        m = last_end.match(norm, lo, fs)
+        ps = m.end() if m else lo
+        m = next_end.search(norm, fs, end)
+        pe = m.start() if m else end
+        j = k + 1
+        while j < n and figs[j].start < pe:
+            j += 1
+        out.append((ps, pe, k, j))
+        k = j
+        lo = pe + 1  # the pieces before lo are read: lo is just after an end
     return out
 
 
