@@ -719,21 +719,19 @@ def _sentences(norm: str, start: int, end: int, figs: list[_Figure],
     The pieces are found around the figures (the last end before a figure and the first one after
     it: one `match` and one `search`), not by splitting the whole span: most sentences of a node
     hold no figure."""
-    s_next, s_last = _end_patterns(t.sentence_ends)
-    c_next, c_last = _end_patterns(t.clause_ends)
     out: list[tuple[int, int, list[_Clause]]] = []
-    for ss, se, k, n in _pieces_around(norm, start, end, figs, 0, len(figs), t.sentence_ends, s_next, s_last):
-        clauses = _pieces_around(norm, ss, se, figs, k, n, t.clause_ends, c_next, c_last)
+    for ss, se, k, n in _pieces_around(norm, start, end, figs, 0, len(figs), t.sentence_ends):
+        clauses = _pieces_around(norm, ss, se, figs, k, n, t.clause_ends)
         if clauses:
             out.append((ss, se, clauses))
     return out
 
 
-def _pieces_around(norm: str, lo: int, end: int, figs: list[_Figure], k: int, n: int, ends: str,
-                   next_end: re.Pattern[str], last_end: re.Pattern[str]) -> list[_Clause]:
+def _pieces_around(norm: str, lo: int, end: int, figs: list[_Figure], k: int, n: int, ends: str) -> list[_Clause]:
     """The non-empty pieces of norm[lo:end] between characters of `ends` that one of figs[k:n]
-    starts in, each as (start, end, i, j): figs[i:j] start in it; `next_end` and `last_end` are
-    `_end_patterns(ends)`. A figure that starts on an end is in no piece."""
+    starts in, each as (start, end, i, j): figs[i:j] start in it. A figure that starts on an end
+    is in no piece."""
+    next_end, last_end = _end_patterns(ends)
     out: list[_Clause] = []
     while k < n:
         fs = figs[k].start
