@@ -99,3 +99,77 @@ def test_a_moved_pattern_is_built_through_the_run_cache(monkeypatch: pytest.Monk
     monkeypatch.setattr(stdre, "compiled_re", spy)
     assert stdre.stdlib_pattern(r"增长\s?(?:以上|左右)") is not None
     assert seen == [stdre.stdlib_source(r"增长\s?(?:以上|左右)")]
+
+
+# --- the clause, duty-sentence and task-force tables (read there through `stdlib_or_regex`) -----
+
+def _clause_table_sources() -> dict[str, list[str]]:
+    from qigong_parse.rules import load_table
+
+    clauses_t = load_table("clauses.yaml")
+    taskforce_t = load_table("taskforce.yaml")
+    return {
+        "forms": [f["pattern"] for f in clauses_t["grammar"]["forms"]],
+        "duty_sentences": [d["pattern"] for d in clauses_t["duty_sentences"]] + [clauses_t["sentence"]],
+        "taskforce": [v for k, v in taskforce_t.items() if k != "members"] + list(taskforce_t["members"]),
+    }
+
+
+def _fields_of(s: str) -> list[str]:
+    """The stretches a clause form is matched whole against: text between clause punctuation."""
+    return [f for f in regex.split(r"[,;。:()\n]", s) if f] + [ln for ln in s.split("\n") if ln]
+
+
+def _same_whole(original: regex.Pattern[str], moved: re.Pattern[str], s: str, *, searched: bool = True) -> None:
+    if searched:  # a clause form is only ever matched whole
+        _same(original, moved, s)
+    for f in _fields_of(s):
+        a, b = original.fullmatch(f), moved.fullmatch(f)
+        assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (original.pattern, f)
+
+
+def _heldout_texts() -> list[str]:
+    from qigong_parse.read import decode  # a held-out file may be GB18030
+
+    return [normalize(decode(p.read_bytes()).text) for p in sorted((ROOT / "tests" / "data" / "heldout").glob("*.txt"))]
+
+
+@pytest.mark.parametrize("table", ["forms", "duty_sentences", "taskforce"])
+def test_the_clause_tables_move_and_match_the_same_on_the_sample_texts(table: str) -> None:
+    texts = _texts() + _heldout_texts()
+    moved = 0
+    for source in _clause_table_sources()[table]:
+        std = stdlib_pattern(source)
+        if std is None:
+            continue
+        moved += 1
+        for s in texts:
+            _same_whole(regex.compile(source), std, s, searched=table != "forms")
+    assert moved >= 5  # most of each table is plain classes, groups and lookarounds
+
+
+_CLAUSE_ALPHABET = ["市发改局", "县财政局", "各乡镇", "有关部门", "牵头", "负责", "配合", "参与", "会同", "由", "应当",
+                    "在", "后", "是", "主管部门", "按职责分工", "分别", "共同", "成员单位", "成员", "组员", "担任", "任",
+                    "为", "召集人", "副召集人", "常务副", "工作专班", "成立", "办公室设在", "主要负责人", "等", "包括",
+                    "、", ",", ";", "。", ":", "\n", " ", "\u3000", "(", ")"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CLAUSE_ALPHABET), max_size=14).map("".join))
+def test_the_clause_tables_match_the_same_on_any_text(s: str) -> None:
+    for table, sources in _clause_table_sources().items():
+        for source in sources:
+            std = stdlib_pattern(source)
+            if std is not None:
+                _same_whole(regex.compile(source), std, s, searched=table != "forms")
+
+
+def test_the_clause_readers_use_the_moved_patterns() -> None:
+    from qigong_parse.parse.extract import clauses, responsibility, taskforce
+
+    assert sum(isinstance(f.pattern, re.Pattern) for f in clauses.grammar().forms) >= 5
+    assert sum(isinstance(p, re.Pattern) for p, _ in responsibility._shapes().duty_sentences) >= 5
+    assert isinstance(responsibility._shapes().sentence, re.Pattern)
+    fields = taskforce._fields()
+    assert isinstance(fields.name, re.Pattern) and all(isinstance(p, re.Pattern) for p in fields.members)
+    assert not isinstance(fields.convener, re.Pattern)  # its value group is named twice: `regex` only

@@ -19,8 +19,16 @@ that name Unicode sets, which each module takes from its own Unicode database:
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, TypeAlias
 
-from ..run_cache import compiled_re
+from ..run_cache import compiled, compiled_re
+
+if TYPE_CHECKING:
+    import regex
+
+# What `stdlib_or_regex` gives: code reads the two alike (search, match, fullmatch, finditer,
+# groupdict, start and end by group name).
+Pattern: TypeAlias = "regex.Pattern[str] | re.Pattern[str]"
 
 # `regex`'s \s: the code points of Unicode White_Space (what `regex.match(r"\s", c)` accepts).
 WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
@@ -84,3 +92,8 @@ def stdlib_pattern(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
         return compiled_re(source)
     except re.error:
         return None
+
+
+def stdlib_or_regex(pattern: str) -> Pattern:
+    """A table pattern as stdlib `re` where it means the same there, else as `regex`."""
+    return stdlib_pattern(pattern) or compiled(pattern)

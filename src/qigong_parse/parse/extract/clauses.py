@@ -22,13 +22,14 @@ from ...model.kinds import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
 from ...run_cache import compiled
+from ...text.stdre import Pattern, stdlib_or_regex
 
 
 class ClauseForm(NamedTuple):
     """One way the genre writes a clause: a pattern whose named groups hold unit lists by role."""
 
     name: str
-    pattern: regex.Pattern[str]
+    pattern: Pattern  # matched whole (fullmatch): stdlib `re` where it means the same (text/stdre.py)
 
 
 class Convention(NamedTuple):
@@ -111,7 +112,8 @@ def grammar() -> Grammar:
         return Grammar(
             openers=dict(t["brackets"]),
             cue=compiled(g["cue"]),
-            forms=tuple(ClauseForm(f["name"], compiled(f["pattern"])) for f in g["forms"]),
+            # a form is matched whole, where stdlib `re` reads the lazy unit lists about twice as fast
+            forms=tuple(ClauseForm(f["name"], stdlib_or_regex(f["pattern"])) for f in g["forms"]),
             form_needs=tuple(tuple(f.get("needs") or ()) for f in g["forms"]),
             labels=tuple((compiled(f"^(?:{lab['label']})\\s*:"), lab.get("role")) for lab in g["labels"]),
             field_cut=compiled(";|,(?=\\s*(?:" + "|".join(f"(?:{lab['label']})" for lab in g["labels"])

@@ -25,18 +25,14 @@ from ...model.kinds import Bound, Change, Commitment
 from ...model.records import Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
-from ...run_cache import compiled, compiled_re
+from ...run_cache import compiled_re
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
-from ...text.stdre import stdlib_pattern
+from ...text.stdre import Pattern as _Pattern
+from ...text.stdre import stdlib_or_regex as _fast
 
 # A table pattern as stdlib `re` where it means the same there (text/stdre.py; about twice as fast
 # to match), else as `regex`: code reads the two alike.
-_Pattern: TypeAlias = regex.Pattern[str] | re.Pattern[str]
-
-
-def _fast(pattern: str) -> _Pattern:
-    return stdlib_pattern(pattern) or compiled(pattern)
 
 
 def _alt(words: list[str]) -> str:
