@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qigong_parse.model.output import TaskForce
+from qigong_parse.parse.extract import taskforce
 from qigong_parse.parse.extract.taskforce import find_task_force
 from qigong_parse.rules.units import UnitRegistry
 from qigong_parse.text.normalize import normalize
@@ -147,3 +151,34 @@ def test_search_stays_inside_the_range() -> None:
     text = "成立甲工作专班,由分管副市长担任召集人。\n注重宣传引导。"
     start = text.index("注重")
     assert find_task_force(text, normalize(text), start, len(text), UnitRegistry.for_issuer(SHAODONG)) is None
+
+
+# --- a post's shapes: a tuple searched by `_leftmost`, as one alternation of them -----------------
+
+_POST_WORDS = ["由", "市政府分管副市长", "市发改局", "担任", "任", "为", "兼任", "常务副", "副", "召集人", "组长", "总指挥",
+               "主要负责人", "、", ",", ";", "。", ":", "\n", " ", "成立", "工作专班"]
+
+
+def _as_alternation(shapes: list[str]) -> regex.Pattern[str]:
+    return regex.compile("|".join(shapes))  # `regex` takes a group name more than once
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_POST_WORDS), max_size=16).map("".join), st.integers(0, 8))
+def test_a_post_is_found_as_by_one_alternation_of_its_shapes(s: str, pos: int) -> None:
+    from qigong_parse.rules import load_table
+
+    table = load_table("taskforce.yaml")
+    fields = taskforce._fields()
+    for post in ("convener", "executive_deputy", "deputies"):
+        one = _as_alternation(table[post]).search(s, min(pos, len(s)))
+        got = taskforce._leftmost(getattr(fields, post), s, min(pos, len(s)))
+        assert (one and (one.span(), one.group("v"))) == (got and (got.span(), got.group("v"))), post
+
+
+def test_a_post_keeps_the_earlier_shape_where_two_start_alike() -> None:
+    a, b = regex.compile("(?P<v>ab)"), regex.compile("(?P<v>a)")
+    found = taskforce._leftmost((b, a), "xab")
+    assert found is not None and found.group("v") == "a"
+    found = taskforce._leftmost((a, b), "xab")
+    assert found is not None and found.group("v") == "ab"

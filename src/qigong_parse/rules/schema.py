@@ -310,9 +310,9 @@ ValuePattern = Annotated[Regex, AfterValidator(_has_v)]
 
 class TaskforceTable(_Table):
     name: ValuePattern
-    convener: ValuePattern
-    executive_deputy: ValuePattern
-    deputies: ValuePattern
+    convener: list[ValuePattern]
+    executive_deputy: list[ValuePattern]
+    deputies: list[ValuePattern]
     label_lines: Regex
     holder_tail: Regex
     members: list[ValuePattern]

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # What `stdlib_or_regex` gives: code reads the two alike (search, match, fullmatch, finditer,
 # groupdict, start and end by group name).
 Pattern: TypeAlias = "regex.Pattern[str] | re.Pattern[str]"
+Match: TypeAlias = "regex.Match[str] | re.Match[str]"
 
 # `regex`'s \s: the code points of Unicode White_Space (what `regex.match(r"\s", c)` accepts).
 WHITE_SPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))

@@ -17,19 +17,19 @@ from ...model.records import TaskForce
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry
 from ...run_cache import compiled
-from ...text.stdre import Pattern, stdlib_or_regex
+from ...text.stdre import Match, Pattern, stdlib_or_regex
 
 _TRIM = " \t\r\n\u3000。.;,、"
 
 
 
 # The fields' patterns as stdlib `re` where they mean the same there (text/stdre.py): their lazy
-# values are read about twice as fast (a pattern with a group name twice stays in `regex`).
+# values are read about twice as fast. A post's shapes are a tuple, searched by `_leftmost`.
 class _Fields(NamedTuple):
     name: Pattern
-    convener: Pattern
-    executive_deputy: Pattern
-    deputies: Pattern
+    convener: tuple[Pattern, ...]
+    executive_deputy: tuple[Pattern, ...]
+    deputies: tuple[Pattern, ...]
     members: tuple[Pattern, ...]
     office: Pattern
     holder_tail: Pattern
@@ -42,9 +42,9 @@ def _fields() -> _Fields:
         t = load_table("taskforce.yaml")
         return _Fields(
             name=stdlib_or_regex(t["name"]),
-            convener=stdlib_or_regex(t["convener"]),
-            executive_deputy=stdlib_or_regex(t["executive_deputy"]),
-            deputies=stdlib_or_regex(t["deputies"]),
+            convener=tuple(stdlib_or_regex(p) for p in t["convener"]),
+            executive_deputy=tuple(stdlib_or_regex(p) for p in t["executive_deputy"]),
+            deputies=tuple(stdlib_or_regex(p) for p in t["deputies"]),
             members=tuple(stdlib_or_regex(p) for p in t["members"]),
             office=stdlib_or_regex(t["office"]),
             holder_tail=stdlib_or_regex(t["holder_tail"]),
@@ -61,7 +61,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
     found = list(f.name.finditer(norm, start, end))
     m = next((x for x in found if len(x.group("v")) > 4), found[0] if found else None)
     if m is None:
-        m = f.convener.search(norm, start, end)
+        m = _leftmost(f.convener, norm, start, end)
         if m is None:
             return None
     para_start, para_end = _paragraph(norm, start, end, m, f)
@@ -74,7 +74,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
         return text[para_start + s : para_start + e].strip(_TRIM)
 
     name_m = next((x for x in f.name.finditer(para) if len(x.group("v")) > 4), None) or f.name.search(para)
-    conv_m = f.convener.search(para)
+    conv_m = _leftmost(f.convener, para)
     if not (name_m or conv_m):
         return None
     mem_m = next((g for g in (p.search(para) for p in f.members) if g), None)
@@ -82,14 +82,26 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
     return TaskForce(
         name=sliced(name_m),
         convener=(f.holder_tail.sub("", sliced(conv_m) or "") or None),
-        executive_deputy=sliced(f.executive_deputy.search(para)),
-        deputies=_deputies(sliced(f.deputies.search(para)), registry, f),
+        executive_deputy=sliced(_leftmost(f.executive_deputy, para)),
+        deputies=_deputies(sliced(_leftmost(f.deputies, para)), registry, f),
         members=_members(text, norm, para_start + mem_m.start("v"), para_start + mem_m.end("v"), registry)
         if mem_m else [],
         office=(registry.canonical(office) or _single(registry, office) or office) if office is not None else None,
         raw=text[para_start:para_end].strip(),
         span=(para_start, para_end),
     )
+
+
+def _leftmost(shapes: tuple[Pattern, ...], s: str, pos: int = 0, endpos: int | None = None) -> Match | None:
+    """The match of `shapes` that starts first in s[pos:endpos], the earlier shape where two start
+    at one place: what one alternation of them finds."""
+    end = len(s) if endpos is None else endpos
+    best: Match | None = None
+    for shape in shapes:
+        m = shape.search(s, pos, end)
+        if m is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
 
 
 def _paragraph(norm: str, start: int, end: int, m: regex.Match[str], f: _Fields) -> tuple[int, int]:
