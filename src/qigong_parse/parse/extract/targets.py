@@ -28,11 +28,11 @@ from ...rules.markers import marker_prefix
 from ...run_cache import compiled_re
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
-from ...text.stdre import Pattern as _Pattern
-from ...text.stdre import stdlib_or_regex as _fast
 
 # A table pattern as stdlib `re` where it means the same there (text/stdre.py; about twice as fast
 # to match), else as `regex`: code reads the two alike.
+from ...text.stdre import Pattern as _Pattern
+from ...text.stdre import stdlib_or_regex as _fast
 
 
 def _alt(words: list[str]) -> str:

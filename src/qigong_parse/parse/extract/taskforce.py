@@ -67,7 +67,7 @@ def find_task_force(text: str, norm: str, start: int, end: int, registry: UnitRe
     para_start, para_end = _paragraph(norm, start, end, m, f)
     para = norm[para_start:para_end]
 
-    def sliced(g: regex.Match[str] | None) -> str | None:
+    def sliced(g: Match | None) -> str | None:
         if g is None:
             return None
         s, e = g.span("v")
@@ -104,7 +104,7 @@ def _leftmost(shapes: tuple[Pattern, ...], s: str, pos: int = 0, endpos: int | N
     return best
 
 
-def _paragraph(norm: str, start: int, end: int, m: regex.Match[str], f: _Fields) -> tuple[int, int]:
+def _paragraph(norm: str, start: int, end: int, m: Match, f: _Fields) -> tuple[int, int]:
     """The paragraph holding the group: from its sentence start to the end of its line, and on over
     the label lines that follow it (召集人:…, 成员单位:…)."""
     para_start = max(norm.rfind("\n", start, m.start()) + 1, start)
