@@ -104,16 +104,15 @@ def test_a_moved_pattern_is_built_through_the_run_cache(monkeypatch: pytest.Monk
 # --- the clause, duty-sentence and task-force tables (read there through `stdlib_or_regex`) -----
 
 def _clause_table_sources() -> dict[str, list[str]]:
+    from qigong_parse.parse.extract.clauses import field_cut_source
     from qigong_parse.rules import load_table
 
     clauses_t = load_table("clauses.yaml")
     taskforce_t = load_table("taskforce.yaml")
-    from qigong_parse.parse.extract.clauses import field_cut_source
-
     g = clauses_t["grammar"]
     return {
         "grammar": [g["cue"], g["separators"], field_cut_source(g["labels"])],
-        "forms": [f["pattern"] for f in clauses_t["grammar"]["forms"]],
+        "forms": [f["pattern"] for f in g["forms"]],
         "duty_sentences": [d["pattern"] for d in clauses_t["duty_sentences"]] + [clauses_t["sentence"]],
         "taskforce": [p for v in taskforce_t.values() for p in (v if isinstance(v, list) else [v])],
     }
