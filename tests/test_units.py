@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -395,6 +397,77 @@ def test_last_piece_is_the_last_piece_of_the_split(written: str) -> None:
     registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
     pieces = registry.split(written)
     assert registry.last_piece(written) == (pieces[-1] if pieces else None)
+
+
+_CLOSING_WORDS = ["市发改局", "县财政局", "、", ",", ";", " ", "\u3000", "等", "(", ")", "[", "各乡镇", "人民政府", "推进",
+                  "市", "科工", "牵头", "和", "中心", "国家", "有关", "相关部门", "发展", "改局", "智能造研究院",
+                  "确保各项工作高效推进", "攻坚任务", "成本", "\x1c", "务", "局"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CLOSING_WORDS), max_size=12).map("".join))
+def test_closing_name_is_the_last_piece_when_it_names_a_unit(written: str) -> None:
+    """`closing_name` splits no chunk that ends with prose: what it gives is the split's last piece
+    when that is a known, repaired or group name, None otherwise, with or without the memo."""
+    registry = UnitRegistry.for_issuer("邵东市人民政府办公室")
+    pieces = registry.split(written)
+    last = pieces[-1] if pieces else None
+    expected = last if last is not None and last.kind in ("known", "repaired", "group") else None
+    assert registry.closing_name(written) == expected
+    with registry.remembering():
+        assert registry.closing_name(written) == expected
+
+
+def test_closing_name_does_not_split_a_sentence_ending_in_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is taken: a last chunk ending with a character no name ends with, holding no 等
+    and no group word, is not split; any of those three sends it to the split."""
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    calls: list[str] = []
+    real = registry.last_piece
+    monkeypatch.setattr(registry, "last_piece", lambda w: calls.append(w) or real(w))
+    assert registry.closing_name("市发改局牵头,加快推动县域经济高质量发展。") is None
+    assert registry.closing_name("持续降低融资、经营成本 ") is None
+    assert calls == []
+    for text in ("推进,市发改局", "推进,市发改局等推动发展", "确保各项工作高效推进", "推进(市发改局、县财政局)发展"):
+        registry.closing_name(text)
+    assert len(calls) == 4
+
+
+def test_separator_characters_are_the_separator_pattern_s() -> None:
+    from qigong_parse.rules.units import _SEPARATOR_CHARS, _SEPARATORS
+
+    assert {chr(c) for c in range(0x110000) if _SEPARATORS.fullmatch(chr(c))} == _SEPARATOR_CHARS
+
+
+_GROUP_WORDS = ["各", "有关", "相关", "市", "县", "区", "直", "属", "全", "部门", "单位", "机构", "乡镇", "(", ")", "街道",
+                "人民政府", "责任", "有", "关", "相", "、", "等", "发展"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_GROUP_WORDS), min_size=1, max_size=8).map("".join))
+def test_every_group_name_holds_a_group_word(name: str) -> None:
+    """units/general.yaml `group_words`: no group pattern matches a name holding none of them
+    (`closing_name` reads no chunk as a group without one)."""
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    assert registry.group_words
+    if registry.is_group(name):
+        assert any(w in name for w in registry.group_words), name
+
+
+def test_every_group_name_of_the_notices_holds_a_group_word() -> None:
+    """Likewise over every group name split out of the sample and the held-out notices."""
+    from qigong_parse.read import decode
+    from qigong_parse.text.normalize import normalize
+
+    data = Path(__file__).parent / "data"
+    texts = [normalize(decode(p.read_bytes()).text) for p in sorted((data / "heldout").glob("*.txt"))]
+    texts.append(normalize((Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt")
+                           .read_text(encoding="utf-8")))
+    registry = UnitRegistry.for_issuer(SHAODONG)
+    groups = [p.written for text in texts for line in text.split("\n") for p in registry.split(line)
+              if p.kind == "group"]
+    assert len(groups) > 20  # the notices do name groups: the check is not empty
+    assert all(any(w in g for w in registry.group_words) for g in groups), groups
 
 
 def test_remembering_gives_the_same_pieces_as_copies_and_forgets_after() -> None:

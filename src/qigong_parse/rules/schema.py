@@ -382,6 +382,7 @@ class UnitsTable(_Table):
     levels: Words = Field(default_factory=list)
     suffixes: Words = Field(default_factory=list)
     groups: list[Regex] = Field(default_factory=list)
+    group_words: Words = Field(default_factory=list)  # a group name holds one of these (none: no test)
     lead_ins: Words = Field(default_factory=list)
     zone_words: Words = Field(default_factory=list)
     name_starts: Words = Field(default_factory=list)

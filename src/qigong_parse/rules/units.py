@@ -29,6 +29,9 @@ _SEPARATORS = compiled(r"[、,;/\s，；]+")
 # The last stretch of a string with no separator in it, searched from the end (reverse matching):
 # with no bracket in the string, the last of `_chunks`' stretches.
 _LAST_CHUNK = compiled(r"(?r)[^、,;/\s，；]+")
+# The characters `_SEPARATORS` matches, one by one (`closing_name` walks a chunk back to one).
+_SEPARATOR_CHARS = frozenset("、,;/，；\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                             "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _HAN_ONLY = compiled(r"\p{Han}+")
 _PLACE = compiled(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
 _NAME_CHARS = compiled(r"[\p{Han}A-Za-z0-9()]+")
@@ -176,6 +179,8 @@ class UnitRegistry:
         self.levels: tuple[str, ...] = tuple(general.get("levels") or ())
         self.suffixes: tuple[str, ...] = tuple(sorted(general.get("suffixes") or (), key=len, reverse=True))
         self._groups = [compiled(p) for p in general.get("groups") or ()]
+        # a group name holds one of these (units/general.yaml; `closing_name` tests them)
+        self.group_words: tuple[str, ...] = tuple(general.get("group_words") or ())
         self.zone_words: tuple[str, ...] = tuple(general.get("zone_words") or ())
         self.name_starts: tuple[str, ...] = tuple(general.get("name_starts") or ())
         self.min_run = int(general.get("min_run_chars") or 6)
@@ -222,6 +227,10 @@ class UnitRegistry:
         self._any_group = (compiled("|".join(f"(?:{p.pattern})" for p in self._groups))
                            if self._groups and not any(p.groups for p in self._groups) else None)
         self.canonical_names = frozenset(forms.values())
+        # The last characters a known or repaired name can end with: a written form's, a stem's (a
+        # level before another level's body), a suffix's (both repairs give a name ending with one).
+        self._name_ends = frozenset({f[-1] for f in forms if f} | {st[-1] for st in self._stems if st}
+                                    | {x[-1] for x in self.suffixes if x})
         # A chunk's pieces depend on the chunk alone (so `remembering` may keep them by chunk) when
         # no name read at a position can run on over the separator that ends the chunk: no written
         # form, stem or name start holds a separator character.
@@ -436,6 +445,32 @@ class UnitRegistry:
         if written not in last:
             last[written] = self._last_piece(written)
         return last[written]
+
+    def closing_name(self, written: str) -> Piece | None:
+        """The last piece `split(written)` gives when it is a known, repaired or group name, else None.
+
+        Most texts asked (the end of a sentence) close with prose: when the last chunk ends with a
+        character no known or repaired name ends with and holds no 等 (which ends a list before the
+        chunk's end) and no group word, no piece of it can be one, and it is not split."""
+        seps = _SEPARATOR_CHARS
+        end = len(written)
+        while end and written[end - 1] in seps:
+            end -= 1
+        if end and written[end - 1] not in self._name_ends and "(" not in written and "[" not in written \
+                and self.group_words:
+            # (with a bracket a chunk may run on over a separator inside it; with no group words
+            # any chunk may be a group name: the general path)
+            start = end - 1
+            while start and written[start - 1] not in seps:
+                start -= 1
+            if written.find("等", start, end) < 0:
+                for word in self.group_words:
+                    if written.find(word, start, end) >= 0:
+                        break
+                else:
+                    return None
+        last = self.last_piece(written)
+        return last if last is not None and last.kind in ("known", "repaired", "group") else None
 
     def _last_piece(self, written: str) -> Piece | None:
         if "(" not in written and "[" not in written:

@@ -342,8 +342,7 @@ def _trailing_list(region: str, sentence_start: int, stop: int, ctx: ClauseConte
     # a list of units is short: look at the sentence's last stretch only (a long sentence would
     # cost a split of all of it for nothing)
     begin = max(sentence_start, stop - _shapes().trailing_list_chars)
-    last = ctx.registry.last_piece(region[begin:stop])
-    if last is None or last.kind not in ("known", "repaired", "group"):
+    if ctx.registry.closing_name(region[begin:stop]) is None:
         return None  # the text does not close with a unit: no list (the one chunk split tells)
     pieces = ctx.registry.split(region[begin:stop])
     run: list[Piece] = []
