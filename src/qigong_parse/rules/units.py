@@ -185,29 +185,8 @@ class UnitRegistry:
         self.name_starts: tuple[str, ...] = tuple(general.get("name_starts") or ())
         self.min_run = int(general.get("min_run_chars") or 6)
         self.lead_ins: tuple[str, ...] = tuple(sorted(general.get("lead_ins") or (), key=len, reverse=True))
-        # The general layer keeps a complete name as the document writes it (市场监管局 stays
-        # 市场监管局, 自然资源和规划局 stays); only a truncation (发改, 市人社) is completed to the
-        # entry's name. Jurisdiction overlays map their own aliases as they list them.
         self._stems: dict[str, str] = {}  # written stem (no level) → canonical stem
-        forms: dict[str, str] = {}
-        for key, aliases in (general.get("local") or {}).items():
-            for written in (key, *(aliases or ())):
-                stem = self._as_written(written, key, aliases or ())
-                self._stems[written] = stem
-                forms[written] = level + stem
-                if level:
-                    forms[level + written] = level + stem
-        for key, aliases in (general.get("party") or {}).items():
-            for written in (key, *(aliases or ())):
-                forms[f"{level}委{written}"] = f"{level}委{self._as_written(written, key, aliases or ())}"
-        for key, aliases in (general.get("as_written") or {}).items():
-            for written in (key, *(aliases or ())):
-                forms[written] = self._as_written(written, key, aliases or ())
-        for overlay in overlays:
-            for key, aliases in (_tables()[overlay].get("units") or {}).items():
-                for written in (key, *(aliases or ())):
-                    forms[written] = key
-        self._forms = forms
+        self._forms = forms = self._written_forms(general, level, overlays)
         # The longest written form at a position, else a level (or 省) before another level's
         # body (市 + 发改局): one compiled trie, where each name used to be tried in turn.
         levels = "".join(sorted({*self.levels, "省"}))
@@ -239,6 +218,32 @@ class UnitRegistry:
         # kept from one `remembering` to the next: each parse begins with them (a form is split the
         # same in every document, and most chunks a parse splits are forms).
         self._form_chunks: dict[str, list[Piece]] = {}
+
+    def _written_forms(self, general: dict[str, Any], level: str, overlays: tuple[str, ...]) -> dict[str, str]:
+        """Every written form the registry knows → its canonical name (the stems filled on the way).
+
+        The general layer keeps a complete name as the document writes it (市场监管局 stays
+        市场监管局, 自然资源和规划局 stays); only a truncation (发改, 市人社) is completed to the
+        entry's name. Jurisdiction overlays map their own aliases as they list them."""
+        forms: dict[str, str] = {}
+        for key, aliases in (general.get("local") or {}).items():
+            for written in (key, *(aliases or ())):
+                stem = self._as_written(written, key, aliases or ())
+                self._stems[written] = stem
+                forms[written] = level + stem
+                if level:
+                    forms[level + written] = level + stem
+        for key, aliases in (general.get("party") or {}).items():
+            for written in (key, *(aliases or ())):
+                forms[f"{level}委{written}"] = f"{level}委{self._as_written(written, key, aliases or ())}"
+        for key, aliases in (general.get("as_written") or {}).items():
+            for written in (key, *(aliases or ())):
+                forms[written] = self._as_written(written, key, aliases or ())
+        for overlay in overlays:
+            for key, aliases in (_tables()[overlay].get("units") or {}).items():
+                for written in (key, *(aliases or ())):
+                    forms[written] = key
+        return forms
 
     @classmethod
     def for_issuer(cls, issuer: str | None) -> UnitRegistry:
