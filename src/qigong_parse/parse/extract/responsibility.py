@@ -20,6 +20,7 @@ from ...model.records import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
 from ...run_cache import compiled
+from ...text.gates import end_chars, needed_words
 from ...text.stdre import Pattern, stdlib_or_regex
 from .clauses import Stated, find_clauses, grammar, in_force
 
@@ -67,12 +68,19 @@ class ClauseContext:
 
 
 class _Shapes:
-    __slots__ = ("brackets_back", "brackets_or_ends_back", "closers", "duty_end", "duty_sentences",
-                 "generic_groups", "junk_max_chars", "labels", "lead_flag", "lead_marker", "paragraphs_back",
-                 "sentence", "sentence_end", "trailing_list_chars", "trim_and_closers")
+    __slots__ = ("brackets_back", "brackets_or_ends_back", "closers", "duty_end", "duty_end_chars", "duty_sentences",
+                 "generic_groups", "junk_max_chars", "labels", "lead_flag", "lead_flag_needs", "lead_marker",
+                 "lead_marker_needs", "paragraphs_back", "sentence", "sentence_end", "sentence_needs",
+                 "trailing_list_chars", "trim_and_closers")
     closers: Final[dict[str, str]]  # closing bracket → opening bracket
     lead_marker: Final[regex.Pattern[str]]
     duty_end: Final[regex.Pattern[str]]
+    # what the two cannot match without (text/gates.py; None: no gate): the words every lead
+    # marker holds, the characters a text ending with a duty phrase ends with
+    lead_marker_needs: Final[tuple[str, ...] | None]
+    duty_end_chars: Final[frozenset[str] | None]
+    sentence_needs: Final[tuple[str, ...] | None]  # likewise, the words every sentence "由A牵头…" holds
+    lead_flag_needs: Final[tuple[str, ...] | None]  # and every flag "(牵头)"
     lead_flag: Final[regex.Pattern[str]]
     labels: Final[regex.Pattern[str]]
     sentence: Final[Pattern]
@@ -94,10 +102,16 @@ class _Shapes:
                  duty_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...],
                  generic_groups: frozenset[str], paragraphs_back: int, trailing_list_chars: int,
                  junk_max_chars: int, brackets_back: regex.Pattern[str], brackets_or_ends_back: regex.Pattern[str],
-                 trim_and_closers: str) -> None:
+                 trim_and_closers: str, lead_marker_needs: tuple[str, ...] | None = None,
+                 duty_end_chars: frozenset[str] | None = None, sentence_needs: tuple[str, ...] | None = None,
+                 lead_flag_needs: tuple[str, ...] | None = None) -> None:
         self.closers = closers
         self.lead_marker = lead_marker
         self.duty_end = duty_end
+        self.lead_marker_needs = lead_marker_needs
+        self.duty_end_chars = duty_end_chars
+        self.sentence_needs = sentence_needs
+        self.lead_flag_needs = lead_flag_needs
         self.lead_flag = lead_flag
         self.labels = labels
         self.sentence = sentence
@@ -119,10 +133,15 @@ def _shapes() -> _Shapes:
         brackets: dict[str, str] = table["brackets"]
         labels = "|".join(f"(?P<{role}>{pat})" for role, pat in table["labels"].items())
         every_bracket = regex.escape("".join(k + v for k, v in brackets.items()))
+        duty_end = f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"
         return _Shapes(
             closers={close: open_ for open_, close in brackets.items()},
             lead_marker=compiled(table["lead_marker"]),
-            duty_end=compiled(f"(?:等(?:[^,;、]{{0,10}}?(?:单位|部门))?)?(?:{table['duty_marker']})$"),
+            duty_end=compiled(duty_end),
+            lead_marker_needs=needed_words(table["lead_marker"]),
+            duty_end_chars=end_chars(duty_end),
+            sentence_needs=needed_words(table["sentence"]),
+            lead_flag_needs=needed_words(table["lead_flag"]),
             lead_flag=compiled(table["lead_flag"]),
             labels=compiled(f"(?:{labels})\\s*[:]\\s*"),
             # the sentences' lazy unit lists: stdlib `re` where it means the same, about twice as fast
@@ -366,7 +385,13 @@ def _trailing_list(region: str, sentence_start: int, stop: int, ctx: ClauseConte
 
 def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
     """A sentence "由A牵头,B配合" anywhere in the text."""
-    for m in _shapes().sentence.finditer(region):
+    shapes = _shapes()
+    for word in shapes.sentence_needs or ("",):  # the gate (text/gates.py; "": none)
+        if word in region:
+            break
+    else:
+        return None
+    for m in shapes.sentence.finditer(region):
         lead = _units(m.group("lead"), m.start("lead"), ctx, strict=True)
         if not lead:
             continue
@@ -478,14 +503,21 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
     begin = stop - len(content)
     if not content:
         return None
-    m = shapes.lead_marker.search(content)
+    # the gates (text/gates.py): most texts read here hold no 牵头 and end with no duty phrase, and
+    # a test of a word or of the last character costs less than a search of them
+    m = None
+    for word in shapes.lead_marker_needs or ("",):  # a loop, not any() of a generator ("": no gate)
+        if word in content:
+            m = shapes.lead_marker.search(content)
+            break
+    ends = shapes.duty_end_chars
     if m:
         lead = _units(content[: m.start()], begin, ctx, strict=not bracketed, glued=not bracketed)
         if not lead:
             return None
         rest = content[m.end():].lstrip(_TRIM)
         rest_at = len(content) - len(rest)
-        duty = shapes.duty_end.search(rest)
+        duty = shapes.duty_end.search(rest) if ends is None or (rest and rest[-1] in ends) else None
         if duty:
             rest = rest[: duty.start()]
         elif rest and not bracketed:
@@ -496,7 +528,7 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
                 return None
             return _Clause(begin, stop, lead, support)
         return _Clause(begin, stop, lead)
-    duty = shapes.duty_end.search(content)
+    duty = shapes.duty_end.search(content) if ends is None or content[-1] in ends else None
     if duty is None:
         if not bracketed:
             return None
@@ -527,8 +559,13 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
     `flagged` instead of the result.
     """
     shapes = _shapes()
+    flagged_here = False
+    for word in shapes.lead_flag_needs or ("",):  # the gate (text/gates.py; "": none)
+        if word in written:
+            flagged_here = shapes.lead_flag.search(written) is not None
+            break
     # no flag found (most lists): no set of flag offsets, nothing to blank
-    if shapes.lead_flag.search(written) is None:
+    if not flagged_here:
         flags: set[int] = set()
         cleaned = written
     else:
