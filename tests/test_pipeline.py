@@ -23,6 +23,19 @@ def test_the_garbage_collector_is_restored_as_it_was(enabled: bool) -> None:
         gc.enable()
 
 
+def test_the_models_are_built_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only the records: with the collector on, building a long notice's models ran a pass of
+    the middle generation (every record of the parse) every ten young passes."""
+    from qigong_parse.model import output
+
+    seen: list[bool] = []
+    real = output.from_record
+    monkeypatch.setattr(output, "from_record", lambda doc: seen.append(gc.isenabled()) or real(doc))
+    gc.enable()
+    parse_text("一、目标\n增长6%。\n")
+    assert seen == [False] and gc.isenabled()
+
+
 def test_a_lone_surrogate_is_an_input_error_naming_its_offset() -> None:
     with pytest.raises(InputError, match="offset 4"):
         parse_text("一、总体\ud800要求\n")
