@@ -31,6 +31,7 @@ try:  # Python 3.11+: the parser behind re.compile (private modules, so read def
 except ImportError:  # pragma: no cover - a Python without them: no gates, every search made
     _p = _c = None
 
+_REPEATS: tuple[Any, ...] = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) if _c is not None else ()
 _WIDEST_RANGE = 64  # a character range wider than this ([一-龥]) is "any character" for a gate
 
 
@@ -88,13 +89,9 @@ def _needs(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
 
 
 def _item_needs(op: Any, av: Any) -> frozenset[str] | None:
-    if op is _c.SUBPATTERN:
-        _check_flags(av)
-        return _needs(list(av[3]))
-    if op is _c.ATOMIC_GROUP:
-        return _needs(list(av))
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-        return _needs(list(av[2])) if av[0] >= 1 else None
+    inner = _inner(op, av)
+    if inner is not None:
+        return None if op in _REPEATS and av[0] < 1 else _needs(inner)
     if op is _c.BRANCH:
         union: set[str] = set()
         for branch in av[1]:
@@ -110,9 +107,17 @@ def _item_needs(op: Any, av: Any) -> frozenset[str] | None:
     return None
 
 
-def _check_flags(av: Any) -> None:
-    if av[1] or av[2]:  # a group with flags of its own, (?i:…)
-        raise _Unknown
+def _inner(op: Any, av: Any) -> list[tuple[Any, Any]] | None:
+    """The sequence inside a group, an atomic group or a repeat; None for any other item."""
+    if op is _c.SUBPATTERN:
+        if av[1] or av[2]:  # a group with flags of its own, (?i:…)
+            raise _Unknown
+        return list(av[3])
+    if op is _c.ATOMIC_GROUP:
+        return list(av)
+    if op in _REPEATS:
+        return list(av[2])
+    return None
 
 
 def _nullable(op: Any, av: Any) -> bool:
@@ -121,13 +126,9 @@ def _nullable(op: Any, av: Any) -> bool:
         return False
     if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
         return True
-    if op is _c.SUBPATTERN:
-        _check_flags(av)
-        return all(_nullable(o, a) for o, a in av[3])
-    if op is _c.ATOMIC_GROUP:
-        return all(_nullable(o, a) for o, a in av)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-        return av[0] == 0 or all(_nullable(o, a) for o, a in av[2])
+    inner = _inner(op, av)
+    if inner is not None:
+        return (op in _REPEATS and av[0] == 0) or all(_nullable(o, a) for o, a in inner)
     if op is _c.BRANCH:
         return any(all(_nullable(o, a) for o, a in branch) for branch in av[1])
     raise _Unknown  # back references, conditionals …
@@ -178,8 +179,8 @@ def _anchored(items: list[tuple[Any, Any]]) -> bool:
     if op is _c.AT:
         return str(av) in _AT_END
     if op is _c.SUBPATTERN:
-        _check_flags(av)
-        return _anchored(list(av[3]))
+        inner = _inner(op, av)
+        return inner is not None and _anchored(inner)
     if op is _c.BRANCH:
         return all(_anchored(list(b)) for b in av[1])
     return False
@@ -207,16 +208,12 @@ def _item_ends(op: Any, av: Any) -> tuple[set[str] | None, bool]:
         return None, False
     if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
         return set(), True  # zero-width: the character before ends the match
-    if op is _c.SUBPATTERN:
-        _check_flags(av)
-        return _ends(list(av[3]))
-    if op is _c.ATOMIC_GROUP:
-        return _ends(list(av))
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-        if av[1] == 0:
+    inner = _inner(op, av)
+    if inner is not None:
+        if op in _REPEATS and av[1] == 0:
             return set(), True
-        last, nullable = _ends(list(av[2]))
-        return last, nullable or av[0] == 0
+        last, nullable = _ends(inner)
+        return last, nullable or (op in _REPEATS and av[0] == 0)
     if op is _c.BRANCH:
         union: set[str] = set()
         empty = False
