@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 from ..errors import QigongError
 from ..run_cache import compiled, compiled_re
+from ..text.stdre import WHITE_SPACE
 from . import load_table, table_names
 
 PieceKind = Literal["known", "repaired", "group", "shaped", "junk"]
@@ -30,8 +31,7 @@ _SEPARATORS = compiled(r"[、,;/\s，；]+")
 # with no bracket in the string, the last of `_chunks`' stretches.
 _LAST_CHUNK = compiled(r"(?r)[^、,;/\s，；]+")
 # The characters `_SEPARATORS` matches, one by one (`closing_name` walks a chunk back to one).
-_SEPARATOR_CHARS = frozenset("、,;/，；\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-                             "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_SEPARATOR_CHARS = frozenset("、,;/，；" + WHITE_SPACE)
 _HAN_ONLY = compiled(r"\p{Han}+")
 _PLACE = compiled(r"(?:[\p{Han}]{1,6}?(?:省|自治区|自治州|市|州|盟|县|区|旗))+")
 _NAME_CHARS = compiled(r"[\p{Han}A-Za-z0-9()]+")
