@@ -184,6 +184,39 @@ def worker_warm(src: str | None, runs: int) -> dict[str, object]:
     return {"parse": parse_t, "scan": scan_t, "chars": len(text)}
 
 
+def worker_steps(src: str | None) -> dict[str, int]:
+    """The Python-level steps of one warm `parse_text(sample)`: bytecode instructions executed and
+    Python function calls, every module's (sys.settrace with opcode events; C code is not seen).
+    Deterministic; on this machine the CPU time of a warm parse follows these, not the machine
+    instructions (the interpreter's dispatch is what mispredicts and misses its caches)."""
+    _use_src(src)
+    from qigong_parse.pipeline import parse_text
+
+    text = sample_text()
+    for _ in range(2):
+        parse_text(text)
+    counts = {"opcodes": 0, "calls": 0}
+
+    def step(frame: Any, event: str, arg: Any) -> Any:
+        if event == "opcode":
+            counts["opcodes"] += 1
+        return step
+
+    def call(frame: Any, event: str, arg: Any) -> Any:
+        if event != "call":
+            return None
+        counts["calls"] += 1
+        frame.f_trace_opcodes = True
+        return step
+
+    sys.settrace(call)
+    try:
+        parse_text(text)
+    finally:
+        sys.settrace(None)
+    return counts
+
+
 def _marker_scan() -> Any:
     """The reference: one compiled pattern of every outline marker style at a line start."""
     import regex
@@ -462,31 +495,75 @@ def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> No
 
 def _instructions(cmd: list[str], extra: dict[str, str] | None = None) -> int:
     """Instructions a whole process executes (valgrind's cachegrind, no cache simulation)."""
-    got = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+    return _cachegrind(cmd, extra)["instructions"]
+
+
+_COUNTS = {"instructions": r"I\s+refs:\s+([0-9,]+)", "i1_misses": r"I1\s+misses:\s+([0-9,]+)",
+           "d1_misses": r"D1\s+misses:\s+([0-9,]+)", "mispredicts": r"Mispredicts:\s+([0-9,]+)"}
+
+
+def _cachegrind(cmd: list[str], extra: dict[str, str] | None = None, *, sims: bool = False) -> dict[str, int]:
+    """What a whole process executes (valgrind's cachegrind): its instructions and, with `sims`, the
+    first-level cache misses and branch mispredictions of cachegrind's model of this machine."""
+    flags = ["--cache-sim=yes", "--branch-sim=yes"] if sims else ["--cache-sim=no"]
+    got = subprocess.run(["valgrind", "--tool=cachegrind", *flags, "--cachegrind-out-file=/dev/null", *cmd],
                          capture_output=True, text=True, check=False,
                          env={**os.environ, "PYTHONHASHSEED": "0", **(extra or {})})
-    found = re.search(r"I\s+refs:\s+([0-9,]+)", got.stderr)
-    if got.returncode or found is None:
+    out: dict[str, int] = {}
+    for name, pattern in _COUNTS.items():
+        found = re.search(pattern, got.stderr)
+        if found is not None:
+            out[name] = int(found.group(1).replace(",", ""))
+    if got.returncode or "instructions" not in out or (sims and len(out) < len(_COUNTS)):
         raise RuntimeError(f"valgrind failed on {cmd}: {got.stderr[-300:]}")
-    return int(found.group(1).replace(",", ""))
+    return out
+
+
+def section_steps(rep: Report, refs: dict[str, str]) -> None:
+    """Python-level steps of a warm parse: deterministic, and what its CPU time follows."""
+    rep.say("\n## Python-level steps of a warm parse_text (sys.settrace opcode events; deterministic)")
+    steps = {tree: _run_worker("steps", src) for tree, src in (("now", "-"), *refs.items())}
+    for rev in refs:
+        target = ">= 3× (issue 12)" if rev == ARCH_BASE else "-"
+        ops, calls = (steps[rev][k] / steps["now"][k] for k in ("opcodes", "calls"))
+        rep.say(f"  Python bytecodes executed now {steps['now']['opcodes']:,} ({steps['now']['calls']:,} calls), "
+                f"at {rev} {steps[rev]['opcodes']:,} ({steps[rev]['calls']:,} calls): {ops:.2f}x fewer "
+                f"({calls:.2f}x fewer calls)")
+        rep.row(f"warm `parse_text`, Python bytecodes executed, {rev} / now", f"{steps['now']['opcodes'] / 1e6:.2f} M",
+                f"{steps[rev]['opcodes'] / 1e6:.2f} M at {rev}", f"{ops:.2f}× fewer ({calls:.2f}× fewer calls)",
+                target)
 
 
 def section_instructions(rep: Report, tmp: Path, refs: dict[str, str]) -> None:
     """Instruction counts: deterministic where CPU times on a shared machine swing by 10-20 %."""
+    section_steps(rep, refs)
     if shutil.which("valgrind") is None:
         rep.say("\n## instructions: valgrind is not installed, section skipped")
         return
     rep.say("\n## instructions executed (valgrind cachegrind, PYTHONHASHSEED=0): deterministic to ~0.1 %")
-    warm: dict[str, float] = {}
+    counts: dict[str, dict[str, float]] = {}
     for tree, src in (("now", "-"), *refs.items()):
-        one, four = (_instructions([sys.executable, __file__, "--worker", "count", src, str(n)]) for n in (1, 4))
-        warm[tree] = (four - one) / 3  # a warm parse: the process's own start and first parse cancel out
-        rep.say(f"  warm parse_text {'at ' + tree if tree != 'now' else 'now':<14} {warm[tree] / 1e6:8.1f} M")
+        one, four = (_cachegrind([sys.executable, __file__, "--worker", "count", src, str(n)], sims=True)
+                     for n in (1, 4))
+        # a warm parse: the process's own start and first parse cancel out
+        counts[tree] = {k: (four[k] - one[k]) / 3 for k in _COUNTS}
+        c = counts[tree]
+        rep.say(f"  warm parse_text {'at ' + tree if tree != 'now' else 'now':<14} {c['instructions'] / 1e6:8.1f} M "
+                f"instructions; first-level cache misses {(c['i1_misses'] + c['d1_misses']) / 1e6:.2f} M, "
+                f"branch mispredictions {c['mispredicts'] / 1e6:.2f} M (cachegrind's model)")
+    warm = {tree: c["instructions"] for tree, c in counts.items()}
     for rev in refs:
         target = ">= 3× (issue 12)" if rev == ARCH_BASE else "-"
         rep.say(f"  {rev} / now: {warm[rev] / warm['now']:.2f}x  [target {target}]")
         rep.row(f"warm `parse_text`, instructions, {rev} / now", f"{warm['now'] / 1e6:.0f} M",
                 f"{warm[rev] / 1e6:.0f} M at {rev}", f"{warm[rev] / warm['now']:.2f}× fewer", target)
+        # what the CPU time follows more closely than the instructions: the interpreter's misses
+        now_c, rev_c = counts["now"], counts[rev]
+        misses = [c["i1_misses"] + c["d1_misses"] for c in (now_c, rev_c)]
+        rep.row(f"warm `parse_text`, cache misses and branch mispredictions, {rev} / now",
+                f"{misses[0] / 1e6:.1f} M + {now_c['mispredicts'] / 1e6:.1f} M",
+                f"{misses[1] / 1e6:.1f} M + {rev_c['mispredicts'] / 1e6:.1f} M at {rev}",
+                f"{misses[1] / misses[0]:.2f}× / {rev_c['mispredicts'] / now_c['mispredicts']:.2f}× fewer", "-")
     # linearity in instructions: what a 100x parse executes per character against a warm 1x parse
     # (the CPU figure of the scale section swings with the machine's caches and load)
     base, big = (_instructions([sys.executable, __file__, "--worker", "count", "-", str(n), "100"]) for n in (0, 1))
@@ -672,6 +749,8 @@ def main(argv: list[str] | None = None) -> int:
                 text = scaled(int(rest[2]))
             for _ in range(int(rest[1])):
                 parse_text(text)
+        elif kind == "steps":
+            print(json.dumps(worker_steps(src)))
         elif kind == "write":
             print(json.dumps(worker_write(src, rest[1], int(rest[2]))))
         else:
