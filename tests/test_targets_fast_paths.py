@@ -244,12 +244,12 @@ def test_sentence_head_with_no_lead_is_stripped_once(monkeypatch: pytest.MonkeyP
     lead = t.quote_lead
 
     class Counting:
-        def sub(self, repl: str, s: str) -> str:
+        def sub(self, repl: str, s: str, *rest: object) -> str:  # rest: count, pos, endpos, HOLD_GIL
             subs.append(s)
-            return lead.sub(repl, s)
+            return lead.sub(repl, s, *rest)
 
-        def match(self, s: str) -> object:
-            return lead.match(s)
+        def match(self, s: str, *rest: object) -> object:
+            return lead.match(s, *rest)
 
     monkeypatch.setattr(t, "quote_lead", Counting(), raising=False)
     targets._sentence("力争新增企业10家", 0, 9, t)

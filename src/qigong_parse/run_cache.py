@@ -35,7 +35,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import regex
@@ -50,6 +50,16 @@ _MAX_PATTERNS = 2000
 _MAX_RE_PATTERNS = 200  # a unit trie is ~6000 ints, one per jurisdiction met
 
 _Key = tuple[str, int]
+
+# The `concurrent` argument of a `regex` pattern's matching methods, given positionally where a
+# parse calls them often (search/match/fullmatch: the 4th, finditer: the 5th, sub: the 6th): False
+# keeps the GIL for the match. By default `regex` releases and takes again the GIL around every
+# match of a str (and around each block its backtracking stack allocates), which costs more than
+# most of a parse's matches do: ~300 ns and ~1,300 instructions a search here (given by keyword,
+# the argument costs about as much again in argument parsing). A parse is one thread's work, and
+# stdlib `re` holds the GIL too; a `regex` search over a long hostile text still ends by its
+# bounded patterns (docs/robustness.md).
+HOLD_GIL: Final = False
 
 _store: dict[_Key, regex.Pattern[str]] = {}  # the patterns this process has built
 _kept: dict[_Key, bytes] = {}  # the store's file: each pattern pickled alone, unpickled when asked for

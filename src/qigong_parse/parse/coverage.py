@@ -18,7 +18,7 @@ from ..model.kinds import Span
 from ..model.records import Coverage, DocumentCoverage, Notice, ParseWarning, Unassigned
 from ..rules import load_table
 from ..rules.markers import marker_prefix
-from ..run_cache import compiled
+from ..run_cache import HOLD_GIL, compiled
 from ..text.lines import BLANK, content_lines, split_lines
 from .extract.clauses import bracket_spans, grammar
 from .state import ParseState
@@ -73,7 +73,7 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
         node: NodeTree | None = nodes[i] if i is not None else None
         own_start = node.title_span[1] if node is not None else start
         for cstart, content in _lines_after(norm, own_start, end):
-            if heading.match(content):
+            if heading.match(content, None, None, HOLD_GIL):
                 heading_spans.append((cstart, cstart + len(content)))
         if node is None or i is None or node.origin == "table":
             continue
@@ -81,14 +81,14 @@ def _part_coverage(part: PartTree, facts: PartFacts, norm: str) -> Coverage:
         r = facts.duties[i]
         for a, b in facts.brackets[i] if facts.brackets else bracket_spans(norm, a0, b0):
             content = norm[a:b]
-            if not cue.search(content) or aside.search(content):
+            if not cue.search(content) or aside.search(content, None, None, HOLD_GIL):
                 continue
             if r is None or r.span is None or not (r.span[0] <= b and a <= r.span[1]):
                 clause_spans.append((a - 1, b + 1))
         # a figure starts with a digit: a text with none has no figure (one fast scan, where the
         # figure pattern's lookbehind is tried at every position)
-        if _DIGIT.search(norm, a0, b0) is not None:
-            figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0)],
+        if _DIGIT.search(norm, a0, b0, HOLD_GIL) is not None:
+            figures += _outside_spans([m.start() for m in figure.finditer(norm, a0, b0, False, HOLD_GIL)],
                                       sorted(t.span for t in facts.targets[i]))
     return Coverage(heading_lines=len(heading_spans), unattributed_clauses=len(clause_spans),
                          figures_without_target=figures, heading_line_spans=heading_spans[:MAX_SPANS],
@@ -122,7 +122,7 @@ def _document_warnings(parts: Sequence[PartTree], total: DocumentCoverage, norm:
     out: list[ParseWarning] = []
     # Counted only when no part has a node: the whole text's line index is a few bytes per character.
     headings = 0 if any(p.nodes for p in parts) else sum(
-        1 for ln in split_lines(norm) if ln.content and heading.match(ln.content))
+        1 for ln in split_lines(norm) if ln.content and heading.match(ln.content, None, None, HOLD_GIL))
     if headings >= 3:
         out.append(ParseWarning(code="no-outline", message=f"{headings} lines start like numbered headings, "
                                      "yet no part has a node: the document's structure was not understood"))

@@ -18,7 +18,7 @@ from ..model.ir import Duty, NodeTree, OutlineResult, PartSlice, PartTree
 from ..model.kinds import Role
 from ..model.records import ParseWarning
 from ..rules import load_table
-from ..run_cache import compiled
+from ..run_cache import HOLD_GIL, compiled
 from ..text.lines import content_lines
 from ..text.numerals import circled, cn_to_int, int_to_cn
 from .state import ParseState
@@ -278,7 +278,7 @@ def find_candidates(norm: str, start: int, end: int) -> list[Candidate]:
         if cand is not None and not (norm.startswith("\t", line_end + 1) and _flattened_cell(norm, line_end + 1)):
             out.append(cand)
         for cue in cues:  # where `g.inline_cue` would find something (see `_Grammar.inline_cues`)
-            if cue.search(norm, line_start + 1, line_end) is not None:
+            if cue.search(norm, line_start + 1, line_end, HOLD_GIL) is not None:
                 out.extend(_inline_candidates(norm, line_start, line_end, g))
                 break
     return _consistent_decimals(out, g)
@@ -329,7 +329,7 @@ def _inline_candidates(norm: str, line_start: int, line_end: int, g: _Grammar) -
         for style in g.styles:
             if not style.inline:
                 continue
-            m = style.pattern.match(norm, pos, line_end)
+            m = style.pattern.match(norm, pos, line_end, HOLD_GIL)
             if m is None or m.end() >= line_end or not _HAN_CHAR.match(norm, m.end()):
                 continue
             num = cn_to_int(m.group("num"))
@@ -347,12 +347,12 @@ _number = lru_cache(maxsize=512)(cn_to_int)
 def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | None:
     first = 0  # the first shape that matches at `pos` (the shapes before it need no try)
     if g.line_cue is not None:
-        cue = g.line_cue.match(norm, pos, line_end)
+        cue = g.line_cue.match(norm, pos, line_end, HOLD_GIL)
         if cue is None:
             return None
         first = (cue.lastindex or 1) - 1
     for style in g.styles[first:]:
-        m = style.pattern.match(norm, pos, line_end)
+        m = style.pattern.match(norm, pos, line_end, HOLD_GIL)
         if m is not None:
             num = _number(m.group("num"))
             if num is None or num == 0:
@@ -364,7 +364,7 @@ def _match_line(norm: str, pos: int, line_end: int, g: _Grammar) -> Candidate | 
                              m.group("sep") if style.has_sep else None, False,
                              prefix=m.group("pre") if style.has_pre else None)
     for shape in g.damaged[max(0, first - len(g.styles)):]:
-        m = shape.pattern.match(norm, pos, line_end)
+        m = shape.pattern.match(norm, pos, line_end, HOLD_GIL)
         if m is None:
             continue
         num_text = m.groupdict().get("num")
@@ -786,7 +786,7 @@ def _bare_sections(norm: str, start: int, end: int, cands: list[Candidate], insi
     words = [w for _, ws in g.roles for w in ws]
     lines = content_lines(norm, start, end)
     found = [(cstart, content) for cstart, content in lines[:-1]
-             if _BARE_HEADING.fullmatch(content) and cstart not in starts
+             if _BARE_HEADING.fullmatch(content, None, None, HOLD_GIL) and cstart not in starts
              and any(w in content for w in words) and not any(a <= cstart < b for a, b in inside)]
     if len(found) < 2:
         return []
@@ -798,7 +798,7 @@ def _contents_lists(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """A table of contents (目录 and the headings listed under it) is not the outline: from the 目录
     line to where its first entry stands again as a heading."""
     out: list[tuple[int, int]] = []
-    if _CONTENTS.search(norm, start, end) is None:
+    if _CONTENTS.search(norm, start, end, HOLD_GIL) is None:
         return out  # a 目录 line's content is a match of the pattern: none in the part, no line
     lines = content_lines(norm, start, end)
 

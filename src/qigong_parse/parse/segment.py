@@ -28,7 +28,7 @@ from ..model.records import Attachment, Notice, Unassigned
 from ..rules import TableError, load_table
 from ..rules.markers import marker_prefix
 from ..rules.units import overlay_rules
-from ..run_cache import compiled
+from ..run_cache import HOLD_GIL, compiled
 from ..text.lines import Line
 from ..text.numerals import cn_to_int, year_digits
 from .state import ParseState
@@ -50,7 +50,7 @@ def _tables() -> dict[str, Any]:
 
 
 def _squash(s: str) -> str:
-    return _SPACES.sub("", s)
+    return _SPACES.sub("", s, 0, None, None, HOLD_GIL)
 
 
 # --- 1. the frame ------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def _is_chrome(line: Line, outside: list[Span], chrome: tuple[Any, ...]) -> bool
         return False
     if _outside(line, outside):
         return True
-    return len(line.content) <= 200 and any(p.search(line.content) for p in chrome)
+    return len(line.content) <= 200 and any(p.search(line.content, None, None, HOLD_GIL) for p in chrome)
 
 
 @cache
@@ -138,7 +138,8 @@ def _opens_document(content: str) -> bool:
     """A line that only a document's head or body opens with: a red header, a 文号, recipients."""
     t = _tables()
     squashed = _squash(content)
-    return bool(t["red_header"].match(squashed) or (len(squashed) <= 40 and t["doc_number"].fullmatch(squashed))
+    return bool(t["red_header"].match(squashed, None, None, HOLD_GIL)
+                or (len(squashed) <= 40 and t["doc_number"].fullmatch(squashed, None, None, HOLD_GIL))
                 or _is_recipients(content))
 
 
@@ -286,7 +287,7 @@ def split_recipients(s: str) -> list[str]:
 
 
 def _title_match(joined: str) -> Any:
-    return _tables()["notice_title"].match(joined)
+    return _tables()["notice_title"].match(joined, None, None, HOLD_GIL)
 
 
 def _find_title(lines: list[Line], window: list[int]) -> tuple[int, int, Any] | None:
@@ -295,15 +296,16 @@ def _find_title(lines: list[Line], window: list[int]) -> tuple[int, int, Any] | 
     t = _tables()
     for k, i in enumerate(window):
         content = lines[i].content
-        if len(content) > 120 or not t["notice_title_start"].match(content):
+        if len(content) > 120 or not t["notice_title_start"].match(content, None, None, HOLD_GIL):
             continue
         joined, last = _squash(content), i
         for j in [i, *window[k + 1:k + 3]]:
             if j != i:
-                if t["notice_title_end"].search(joined) and _title_match(joined):
+                if t["notice_title_end"].search(joined, None, None, HOLD_GIL) and _title_match(joined):
                     break
                 nxt = lines[j].content
-                if t["doc_number"].fullmatch(_squash(nxt)) or t["recipients"].match(nxt) or len(nxt) > 60:
+                if (t["doc_number"].fullmatch(_squash(nxt), None, None, HOLD_GIL)
+                        or t["recipients"].match(nxt, None, None, HOLD_GIL) or len(nxt) > 60):
                     break
                 joined += _squash(nxt)
                 last = j
@@ -315,7 +317,8 @@ def _find_title(lines: list[Line], window: list[int]) -> tuple[int, int, Any] | 
 
 def _is_recipients(content: str) -> bool:
     t = _tables()
-    if not t["recipients"].match(content) or t["doc_number"].fullmatch(_squash(content)):
+    if (not t["recipients"].match(content, None, None, HOLD_GIL)
+            or t["doc_number"].fullmatch(_squash(content), None, None, HOLD_GIL)):
         return False
     body = content.rstrip(":")
     return ("、" in body or "," in body or body.startswith(("各", "全")) or
@@ -326,10 +329,10 @@ def _date_at(lines: list[Line], i: int, state: ParseState, lead_end: int) -> tup
     """Whether line i is a date line, and the date it gives (a run-together date repaired)."""
     t = _tables()
     c = _squash(lines[i].content)
-    m = t["date"].match(c)
+    m = t["date"].match(c, None, None, HOLD_GIL)
     if m:
         return True, _parse_date(m)
-    m = t["date_run_together"].match(c)
+    m = t["date_run_together"].match(c, None, None, HOLD_GIL)
     if m:
         readings = _dates_from_digits(m.group("digits"))
         chrome_dates = _chrome_dates(lines, lead_end)
@@ -357,7 +360,7 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
     # the title stands before the recipients (a plan title after them is the plan's own)
     found = _find_title(lines, [i for i in window if rec_idx is None or i < rec_idx])
     doc_idx = next((i for i in window[:15] if len(lines[i].content) <= 40
-                    and t["doc_number"].fullmatch(_squash(lines[i].content))
+                    and t["doc_number"].fullmatch(_squash(lines[i].content), None, None, HOLD_GIL)
                     and (rec_idx is None or i < rec_idx)), None)
     title = issuer = None
     if found is not None:
@@ -428,7 +431,8 @@ def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _He
         if k > limit:
             break
         content = lines[i].content
-        in_list = t["attachment_list_start"].match(content) or t["attachment_item"].match(content)
+        in_list = (t["attachment_list_start"].match(content, None, None, HOLD_GIL)
+                   or t["attachment_item"].match(content, None, None, HOLD_GIL))
         if not in_list and k > 1 and (_plan_title_like(content) or _annex_heading(lines, i)):
             break
         is_date, date = _date_at(lines, i, state, frame.lead_end)
@@ -456,7 +460,7 @@ def _body_is_outline(lines: list[Line], body: list[int], head: _Head) -> bool:
         return False
     t = _tables()
     inside = [i for i in body if head.first_last < i <= head.last]
-    headings = [i for i in inside if t["outline_marker"].match(lines[i].content)]
+    headings = [i for i in inside if t["outline_marker"].match(lines[i].content, None, None, HOLD_GIL)]
     if len(headings) < 3:
         return False
     return not any(_plan_title_like(lines[i].content) for i in inside if i < headings[0])
@@ -473,7 +477,7 @@ def _covering_limit(lines: list[Line], after: list[int]) -> int:
 
     for k, i in enumerate(after):
         content = lines[i].content
-        if k and t["outline_marker"].match(content) and not _plan_title_like(content) and any(
+        if k and t["outline_marker"].match(content, None, None, HOLD_GIL) and not _plan_title_like(content) and any(
                 plan_title(j) for j in after[max(0, k - 3):k]):
             return k
     return len(after)
@@ -529,7 +533,7 @@ def _close_direct(state: ParseState, frame: _Frame, body: list[int], head: _Head
 def _chrome_dates(lines: list[Line], lead_end: int) -> list[dt.date]:
     out = []
     for ln in lines[:lead_end]:
-        m = _tables()["chrome_date"].search(ln.content)
+        m = _tables()["chrome_date"].search(ln.content, None, None, HOLD_GIL)
         if m:
             parsed = _parse_date(m)
             if parsed:
@@ -572,7 +576,8 @@ def _from_front_matter(state: ParseState, frame: _Frame, notice: dict[str, Any])
 def _plan_title_like(content: str) -> bool:
     t = _tables()
     return (4 <= len(content) <= 60 and "。" not in content and "," not in content
-            and not t["outline_marker"].match(content) and bool(t["plan_title_end"].search(content)))
+            and not t["outline_marker"].match(content, None, None, HOLD_GIL)
+            and bool(t["plan_title_end"].search(content, None, None, HOLD_GIL)))
 
 
 def _annex_heading(lines: list[Line], i: int) -> tuple[int | None, str] | None:
@@ -580,7 +585,7 @@ def _annex_heading(lines: list[Line], i: int) -> tuple[int | None, str] | None:
     content = lines[i].content
     if len(content) > 80:
         return None
-    m = _tables()["annex_heading"].match(content)
+    m = _tables()["annex_heading"].match(content, None, None, HOLD_GIL)
     if m is None:
         return None
     rest = m.group("rest").strip()
@@ -599,7 +604,7 @@ def _attachment_list(lines: list[Line], body: list[int], search_from: int) -> tu
     for n, i in enumerate(body):
         if i < search_from:
             continue
-        m = t["attachment_list_start"].match(lines[i].content)
+        m = t["attachment_list_start"].match(lines[i].content, None, None, HOLD_GIL)
         if m is None:
             continue
         attachments: list[Attachment] = []
@@ -611,7 +616,7 @@ def _attachment_list(lines: list[Line], body: list[int], search_from: int) -> tu
             attachments.append(Attachment(index=1, title=_strip_title(rest)))
         last = i
         for j in body[n + 1:]:
-            item = t["attachment_item"].match(lines[j].content)
+            item = t["attachment_item"].match(lines[j].content, None, None, HOLD_GIL)
             if item is None or not _plan_title_like(_strip_title(item.group("title"))):
                 break
             attachments.append(Attachment(index=int(item.group("num")), title=_strip_title(item.group("title"))))
@@ -664,7 +669,7 @@ def _clean_title(text: str, lines: list[Line], idx: list[int]) -> str:
     parts = []
     for i in idx:
         raw = text[lines[i].cstart:lines[i].cend]
-        m = _tables()["annex_heading"].match(raw)
+        m = _tables()["annex_heading"].match(raw, None, None, HOLD_GIL)
         if m and m.group("rest").strip():  # 附件1 title on one line
             raw = raw[m.start("rest"):]
         parts.append(_squash(raw.strip()))

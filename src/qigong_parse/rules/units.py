@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Literal, NamedTuple
 
 from ..errors import QigongError
-from ..run_cache import compiled, compiled_re
+from ..run_cache import HOLD_GIL, compiled, compiled_re
 from ..text.stdre import WHITE_SPACE
 from . import load_table, table_names
 
@@ -64,7 +64,7 @@ def _separators_outside_brackets(s: str) -> list[Any]:
         return list(_SEPARATORS.finditer(s))
     out = []
     depth, pos = 0, 0
-    for m in _SEPARATORS.finditer(s):
+    for m in _SEPARATORS.finditer(s, None, None, False, HOLD_GIL):
         for ch in s[pos:m.start()]:
             if ch in "([":
                 depth += 1
@@ -97,7 +97,7 @@ def _chunks_by_pattern(written: str) -> list[tuple[int, int]]:
     """`_chunks` of a string where 、 is not the only separator or a bracket stands."""
     out: list[tuple[int, int]] = []
     pos = 0
-    seps = _SEPARATORS.finditer(written) if "(" not in written and "[" not in written \
+    seps = _SEPARATORS.finditer(written, None, None, False, HOLD_GIL) if "(" not in written and "[" not in written \
         else _separators_outside_brackets(written)
     for sep in seps:
         end, after = sep.span()
@@ -284,12 +284,13 @@ class UnitRegistry:
     def is_group(self, name: str) -> bool:
         """A group name (各产业链责任部门, 市直各行政执法主管部门 …), kept as written."""
         if self._any_group is not None:
-            return self._any_group.match(name) is not None
+            return self._any_group.match(name, None, None, HOLD_GIL) is not None
         return any(p.match(name) for p in self._groups)
 
     def is_unit_shaped(self, name: str) -> bool:
         """A name the generic rules accept as a unit: it ends with a unit suffix."""
-        return len(name) >= 2 and name.endswith(self.suffixes) and _NAME_CHARS.fullmatch(name) is not None
+        return (len(name) >= 2 and name.endswith(self.suffixes)
+                and _NAME_CHARS.fullmatch(name, None, None, HOLD_GIL) is not None)
 
     def _match_at(self, s: str, pos: int) -> tuple[int, str] | None:
         """Longest written form (or other-level body) starting at `pos`: (end, canonical)."""
@@ -481,7 +482,7 @@ class UnitRegistry:
         if "(" not in written and "[" not in written:
             # no bracket: the last chunk is the last run of non-separators (one reverse search,
             # not every separator of the string walked in Python)
-            m = _LAST_CHUNK.search(written)
+            m = _LAST_CHUNK.search(written, None, None, HOLD_GIL)
             if m is None:
                 return None
             pieces = self._chunk_pieces(written, m.start(), m.end())

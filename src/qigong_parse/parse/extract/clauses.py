@@ -21,7 +21,7 @@ import regex
 from ...model.kinds import UNIT_ROLES
 from ...rules import TableError, load_table
 from ...rules.units import UnitRegistry, overlay_rules
-from ...run_cache import compiled
+from ...run_cache import HOLD_GIL, compiled
 from ...text.stdre import Pattern, stdlib_or_regex
 
 
@@ -193,7 +193,7 @@ def stated_conventions(norm: str, start: int, end: int, sections: list[tuple[int
     for conv in (*grammar().conventions, *_overlay_conventions(registry.overlays)):
         if conv.needs and not any(norm.find(w, start, end) >= 0 for w in conv.needs):
             continue  # the statement cannot stand here
-        for m in conv.pattern.finditer(norm, start, end):
+        for m in conv.pattern.finditer(norm, start, end, False, HOLD_GIL):
             section_end = next((b for a, b in sections if a <= m.start() < b), end)
             units: tuple[str, ...] = ()
             if m.groupdict().get("units"):
@@ -305,7 +305,7 @@ def read_clause(content: str, at: int, registry: UnitRegistry, source: str | Non
         fields = [(len(content) - len(content.lstrip(" ,")), field_text)] if field_text else []
     clause = Clause(at, at + len(content), "")
     # every label ends with its colon (see `grammar`): with none in the content no field is labelled
-    if ":" in content and any(pat.match(f) for _, f in fields for pat, _ in g.labels):
+    if ":" in content and any(pat.match(f, None, None, HOLD_GIL) for _, f in fields for pat, _ in g.labels):
         clause.form = "labels"
         for off, f in fields:
             _read_label(f, at + off, clause, registry, source)
@@ -325,7 +325,7 @@ def read_clause(content: str, at: int, registry: UnitRegistry, source: str | Non
 
 def _read_label(field_text: str, at: int, clause: Clause, registry: UnitRegistry, source: str | None) -> None:
     for pat, role in grammar().labels:
-        m = pat.match(field_text)
+        m = pat.match(field_text, None, None, HOLD_GIL)
         if m is None:
             continue
         if role is None:
@@ -381,7 +381,7 @@ def split_units(written: str, registry: UnitRegistry, source: str | None = None,
     after a named unit is dropped; names run together are cut by the registry."""
     g = grammar()
     stripped = written.rstrip(" ,;。、")
-    m = g.trailing_group.search(stripped)
+    m = g.trailing_group.search(stripped, None, None, HOLD_GIL)
     end = m.start() if m and m.start() > 0 else len(stripped)
     spans = _list_pieces(written, end, g)
     merged: list[tuple[int, int]] = []
@@ -477,7 +477,7 @@ def _not_unit(piece: str, registry: UnitRegistry, g: Grammar) -> bool:
     """Whether `g.not_units` finds words of a sentence in `piece`; kept for the registry's forms."""
     found = g.form_is_not_unit.get(piece)
     if found is None:
-        found = g.not_units.search(piece) is not None
+        found = g.not_units.search(piece, None, None, HOLD_GIL) is not None
         if registry.is_written_form(piece):
             g.form_is_not_unit[piece] = found
     return found

@@ -19,7 +19,7 @@ from ...model.ir import Duty
 from ...model.records import ParseWarning
 from ...rules import TableError, load_table
 from ...rules.units import Piece, UnitRegistry
-from ...run_cache import compiled
+from ...run_cache import HOLD_GIL, compiled
 from ...text.gates import end_chars, needed_words
 from ...text.stdre import Pattern, stdlib_or_regex
 from .clauses import Stated, find_clauses, grammar, in_force
@@ -294,11 +294,12 @@ def _labels(region: str, ctx: ClauseContext) -> _Clause | None:
     if ":" not in region:  # `labels` ends every label with its colon (see _shapes): none here
         return None
     shapes = _shapes()
-    found = list(shapes.labels.finditer(region))
+    found = list(shapes.labels.finditer(region, None, None, False, HOLD_GIL))
     if not found:
         return None
     clause = _Clause(found[0].start(), found[0].end())
-    unflagged = shapes.lead_flag.sub(lambda f: " " * len(f.group(0)), region)  # "(牵头)" ends no value
+    # "(牵头)" ends no value
+    unflagged = shapes.lead_flag.sub(lambda f: " " * len(f.group(0)), region, 0, None, None, HOLD_GIL)
     for i, m in enumerate(found):
         stop = found[i + 1].start() if i + 1 < len(found) else len(region)
         value_end = _value_end(unflagged, m.end(), stop)
@@ -327,7 +328,7 @@ def _bracketed(region: str, stop: int, tail: int, ctx: ClauseContext) -> _Clause
     closers = shapes.closers
     if tail and region[tail - 1] in closers:
         depth = 0
-        for m in shapes.brackets_back.finditer(region, 0, tail):
+        for m in shapes.brackets_back.finditer(region, 0, tail, False, HOLD_GIL):
             if m.group() in closers:
                 depth += 1
             else:
@@ -337,7 +338,7 @@ def _bracketed(region: str, stop: int, tail: int, ctx: ClauseContext) -> _Clause
         # opening bracket lost: the clause starts after the last sentence end
         return _clause_at(region, _sentence_start(region, stop), stop, ctx, bracketed=False)
     depth = 0
-    for m in shapes.brackets_or_ends_back.finditer(region, 0, stop):
+    for m in shapes.brackets_or_ends_back.finditer(region, 0, stop, False, HOLD_GIL):
         ch = m.group()
         if ch in closers:
             depth += 1
@@ -488,7 +489,7 @@ def _last_paragraph_ends(region: str, most: int) -> list[int]:
 
 
 def _sentence_start(region: str, stop: int) -> int:
-    last = _shapes().sentence_end.search(region, 0, stop)
+    last = _shapes().sentence_end.search(region, 0, stop, HOLD_GIL)
     return last.end() if last else 0
 
 
@@ -508,7 +509,7 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
     m = None
     for word in shapes.lead_marker_needs or ("",):  # a loop, not any() of a generator ("": no gate)
         if word in content:
-            m = shapes.lead_marker.search(content)
+            m = shapes.lead_marker.search(content, None, None, HOLD_GIL)
             break
     ends = shapes.duty_end_chars
     if m:
@@ -517,7 +518,8 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
             return None
         rest = content[m.end():].lstrip(_TRIM)
         rest_at = len(content) - len(rest)
-        duty = shapes.duty_end.search(rest) if ends is None or (rest and rest[-1] in ends) else None
+        duty = (shapes.duty_end.search(rest, None, None, HOLD_GIL) if ends is None or (rest and rest[-1] in ends)
+                else None)
         if duty:
             rest = rest[: duty.start()]
         elif rest and not bracketed:
@@ -528,7 +530,7 @@ def _clause_at(region: str, begin: int, stop: int, ctx: ClauseContext, *, bracke
                 return None
             return _Clause(begin, stop, lead, support)
         return _Clause(begin, stop, lead)
-    duty = shapes.duty_end.search(content) if ends is None or content[-1] in ends else None
+    duty = shapes.duty_end.search(content, None, None, HOLD_GIL) if ends is None or content[-1] in ends else None
     if duty is None:
         if not bracketed:
             return None
@@ -583,7 +585,7 @@ def _units(written: str, base: int, ctx: ClauseContext, *, strict: bool, glued: 
             # only a truncated name (市文旅, completed later from the same document) is kept:
             # sentence words (提出意见供参考并) never become a unit
             return None
-        if kind == "shaped" and not_units.search(written_as):
+        if kind == "shaped" and not_units.search(written_as, None, None, HOLD_GIL):
             return None  # words of a sentence that end like a name (聘请市场化专业团队) are no unit
         # the tuple Piece(...) makes, without its Python-level __new__ (one per unit read)
         moved = _new_tuple(Piece, (base + a, base + b, written_as, canonical, kind, False, repaired))

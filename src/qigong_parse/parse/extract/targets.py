@@ -25,7 +25,7 @@ from ...model.kinds import Bound, Change, Commitment
 from ...model.records import Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
-from ...run_cache import compiled_re
+from ...run_cache import HOLD_GIL, compiled, compiled_re
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
 
@@ -54,14 +54,15 @@ class _Tables:
                  "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
-    money_class: Final[_Pattern]
+    # in `regex` (their markers and digits are not stdlib `re`'s): called with HOLD_GIL (run_cache)
+    money_class: Final[regex.Pattern[str]]
     bound_before: Final[_Pattern]
     commitment: Final[_Pattern]
     commitment_false: Final[_Pattern]
     metric_lead: Final[_Pattern]
-    lead_marker: Final[_Pattern]
+    lead_marker: Final[regex.Pattern[str]]
     lead_year: Final[_Pattern]
-    quote_lead: Final[_Pattern]
+    quote_lead: Final[regex.Pattern[str]]
     run_in_year: Final[_Pattern]
     opener: Final[_Pattern]
     examples_end: Final[_Pattern]
@@ -84,10 +85,10 @@ class _Tables:
     sentence_ends: Final[str]
     clause_ends: Final[str]
 
-    def __init__(self, raw: dict[str, Any], figure: _Pattern, money_class: _Pattern,
+    def __init__(self, raw: dict[str, Any], figure: _Pattern, money_class: regex.Pattern[str],
                  bound_before: _Pattern, commitment: _Pattern,
                  commitment_false: _Pattern, metric_lead: _Pattern,
-                 lead_marker: _Pattern, lead_year: _Pattern, quote_lead: _Pattern,
+                 lead_marker: regex.Pattern[str], lead_year: _Pattern, quote_lead: regex.Pattern[str],
                  run_in_year: _Pattern, opener: _Pattern, examples_end: _Pattern,
                  list_tail: _Pattern, enum_split: _Pattern, enum_only: _Pattern,
                  incentive: _Pattern, cue: _Pattern, word_kind: dict[str, str],
@@ -167,14 +168,14 @@ def _tables() -> _Tables:
     return _Tables(
         raw=raw,
         figure=figure,
-        money_class=_fast(raw["money_class_phrase"]),
+        money_class=compiled(raw["money_class_phrase"]),
         bound_before=_fast(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
         commitment=_fast(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
         commitment_false=_fast(raw["commitment_false"]),
         metric_lead=_fast(rf"^(?:{_alt(raw['metric_lead'])})"),
-        lead_marker=_fast(lead_marker),
+        lead_marker=compiled(lead_marker),
         lead_year=_fast(raw["lead_year"]),
-        quote_lead=_fast(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
+        quote_lead=compiled(rf"^(?:{lead_marker[1:]}|{raw['lead_year'][1:]}|{_alt(enum)}|\s)+"),
         run_in_year=_fast(raw["run_in_year"]),
         opener=_fast(_alt(raw["clause_openers"])),
         examples_end=_fast(raw["examples_end"]),
@@ -345,7 +346,7 @@ def _figures(norm: str, start: int, end: int, t: _Tables, scan_from: int | None 
             continue
         if unit in raw["money_units"] and (
                 norm.startswith(t.money_nouns, e, rest_end)
-                or t.money_class.match(norm, e, min(end, e + 16))):
+                or t.money_class.match(norm, e, min(end, e + 16), HOLD_GIL)):
             continue
         if pct is not None:
             value, chinese = _num(pct, t)
@@ -393,7 +394,7 @@ def _tail_word(h: str, t: _Tables) -> str | None:
 def _strip_lead(s: str, t: _Tables) -> str:
     for _ in range(6):
         s0 = s
-        s = t.lead_marker.sub("", s)
+        s = t.lead_marker.sub("", s, 0, None, None, HOLD_GIL)
         s = t.lead_year.sub("", s)
         s = t.metric_lead.sub("", s)
         s = s.lstrip(" ,、")
@@ -411,7 +412,7 @@ def _quote_start(norm: str, cursor: int, fig_start: int, t: _Tables) -> tuple[in
     (对非贸易稳步增长、…) and, where punctuation is lost, at a clause opener (…工作年内争取新增1—2个).
     With it, `_strip_tail` of the phrase when it was read here (None when the start moved after)."""
     seg = norm[cursor:fig_start]
-    q = cursor + len(seg) - len(t.quote_lead.sub("", seg))
+    q = cursor + len(seg) - len(t.quote_lead.sub("", seg, 0, None, None, HOLD_GIL))
     for m in t.run_in_year.finditer(norm, q, fig_start):
         q = m.end()
     stripped = _strip_tail(norm[q:fig_start], t)
@@ -513,7 +514,7 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
     breaks = _char_positions(norm, ss, se, t.raw["commitment_scope_breaks"])
     head = norm[ss:min(se, ss + 40)]
     for _ in range(3):
-        stripped = t.quote_lead.sub("", head).lstrip(",:")
+        stripped = t.quote_lead.sub("", head, 0, None, None, HOLD_GIL).lstrip(",:")
         if stripped == head:
             break  # the same head again: so would the rounds left be
         head = stripped
