@@ -187,8 +187,8 @@ def worker_warm(src: str | None, runs: int) -> dict[str, object]:
 def worker_steps(src: str | None) -> dict[str, int]:
     """The Python-level steps of one warm `parse_text(sample)`: bytecode instructions executed and
     Python function calls, every module's (sys.settrace with opcode events; C code is not seen).
-    Deterministic; on this machine the CPU time of a warm parse follows these, not the machine
-    instructions (the interpreter's dispatch is what mispredicts and misses its caches)."""
+    Deterministic; between two trees their ratio is closer to the CPU ratio than the machine
+    instructions' (docs/performance.md, "The seventh round"), though no cost model."""
     _use_src(src)
     from qigong_parse.pipeline import parse_text
 
@@ -520,7 +520,7 @@ def _cachegrind(cmd: list[str], extra: dict[str, str] | None = None, *, sims: bo
 
 
 def section_steps(rep: Report, refs: dict[str, str]) -> None:
-    """Python-level steps of a warm parse: deterministic, and what its CPU time follows."""
+    """Python-level steps of a warm parse: deterministic, and closer to its CPU time than instructions."""
     rep.say("\n## Python-level steps of a warm parse_text (sys.settrace opcode events; deterministic)")
     steps = {tree: _run_worker("steps", src) for tree, src in (("now", "-"), *refs.items())}
     for rev in refs:

@@ -54,7 +54,7 @@ class _Tables:
                  "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
-    # in `regex` (their markers and digits are not stdlib `re`'s): called with HOLD_GIL (run_cache)
+    # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
     money_class: Final[regex.Pattern[str]]
     bound_before: Final[_Pattern]
     commitment: Final[_Pattern]
