@@ -184,6 +184,45 @@ def worker_warm(src: str | None, runs: int) -> dict[str, object]:
     return {"parse": parse_t, "scan": scan_t, "chars": len(text)}
 
 
+def _package_as(src: str, name: str) -> Any:
+    """The package qigong_parse of the tree `src`, imported under the name `name` (beside this
+    tree's own: its imports and its data are relative to its package)."""
+    import importlib.util
+
+    init = Path(src) / "qigong_parse" / "__init__.py"
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def worker_paired(src: str, runs: int) -> dict[str, list[float]]:
+    """CPU times of `parse_text(sample)` by this tree and by the tree `src`, both in this process,
+    alternating parse by parse (the order swapped every pair): what the machine does to one, it
+    does to the other."""
+    import importlib
+
+    from qigong_parse.pipeline import parse_text as now
+
+    _package_as(src, "qigong_parse_ref")
+    reference = importlib.import_module("qigong_parse_ref.pipeline")
+    assert reference.__file__ and reference.__file__.startswith(src), reference.__file__
+    ref = reference.parse_text
+    text = sample_text()
+    for parse in (now, ref, now, ref):
+        parse(text)
+    times: dict[str, list[float]] = {"now": [], "ref": []}
+    for i in range(runs):
+        for key in ("now", "ref") if i % 2 == 0 else ("ref", "now"):
+            parse = now if key == "now" else ref
+            started = _cpu()
+            parse(text)
+            times[key].append(_cpu() - started)
+    return times
+
+
 def worker_steps(src: str | None) -> dict[str, int]:
     """The Python-level steps of one warm `parse_text(sample)`: bytecode instructions executed and
     Python function calls, every module's (sys.settrace with opcode events; C code is not seen).
@@ -491,6 +530,25 @@ def section_warm(rep: Report, runs: int, pairs: int, refs: dict[str, str]) -> No
                 f"{b_med / p_med:.2f}x (medians), {b_min / p_min:.2f}x (mins)  [target {target}]")
         rep.row(f"warm `parse_text`, {rev} / now", _ms1(p_med), f"{_ms1(b_med)} at {rev}",
                 f"{b_med / p_med:.2f}× faster (min {b_min / p_min:.2f}×)", target)
+    section_paired(rep, 3 * runs, refs)
+
+
+def section_paired(rep: Report, runs: int, refs: dict[str, str]) -> None:
+    """Each reference tree's package imported beside this one's in one process, the two parsing the
+    sample in turn: the median of each pair's CPU-time ratio, which a change in the machine's speed
+    moves less than the ratio of separate processes' medians (both parses of a pair see it)."""
+    rep.say(f"\n## warm parse_text, paired: each reference tree imported beside this one in one process, "
+            f"{runs} pairs (order swapped every pair)")
+    for rev, src in refs.items():
+        r = _run_worker("paired", src, runs)
+        ratios = [b / a for a, b in zip(r["now"], r["ref"], strict=True)]
+        paired = statistics.median(ratios)
+        target = ">= 3× (issue 12)" if rev == ARCH_BASE else "-"
+        rep.say(f"  {rev} / now: median of the paired ratios {paired:.2f}x (quartiles "
+                f"{statistics.quantiles(ratios, n=4)[0]:.2f}-{statistics.quantiles(ratios, n=4)[2]:.2f}); "
+                f"medians {_ms1(_med(r['ref']))} / {_ms1(_med(r['now']))}  [target {target}]")
+        rep.row(f"warm `parse_text`, {rev} / now, paired in one process", _ms1(_med(r["now"])),
+                f"{_ms1(_med(r['ref']))} at {rev}", f"{paired:.2f}× faster (median of {runs} paired ratios)", target)
 
 
 def _instructions(cmd: list[str], extra: dict[str, str] | None = None) -> int:
@@ -751,6 +809,8 @@ def main(argv: list[str] | None = None) -> int:
                 parse_text(text)
         elif kind == "steps":
             print(json.dumps(worker_steps(src)))
+        elif kind == "paired":
+            print(json.dumps(worker_paired(rest[0], int(rest[1]))))
         elif kind == "write":
             print(json.dumps(worker_write(src, rest[1], int(rest[2]))))
         else:
