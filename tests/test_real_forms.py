@@ -296,3 +296,24 @@ def test_a_unit_that_is_to_act_together_with_another_leads_it() -> None:
     """A（要）会同B…: lead A, support B (the gold conventions' sentence form), with 要 between them too."""
     doc = parse_text("国务院关于某某的意见\n一、任务\n（一）清单。各部门要建立清单。市场监管总局要会同发展改革委制定联合抽查事项清单。\n")
     assert resp(nodes(doc)[1]) == (["市场监管总局"], ["发展改革委"], [])
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    pytest.param("（一）清单。市场监管总局要会同有关部门制定联合抽查事项清单。", (["市场监管总局"], ["有关部门"], []),
+                 id="会同有关部门: the group kept as written, as support"),
+    pytest.param("（一）机制。商务部会同财政部建立工作协调机制，定期调度进展。", (["商务部"], ["财政部"], []),
+                 id="会同B建立: the support list ends at the action verb"),
+    pytest.param("（一）方案。确需动用储备的，由发展改革委会同财政部提出动用方案。", (["发展改革委"], ["财政部"], []),
+                 id="由A会同B提出"),
+    pytest.param("（一）督查。司法部要加强指导协调，会同有关部门共同推进各项工作。", (["司法部"], ["有关部门"], []),
+                 id="A要…，会同B: the subject stated once before a clause of its own"),
+    pytest.param("（一）评估。财政部要做好资金保障，商务部负责市场监测，会同有关部门开展评估。", (["商务部"], ["有关部门"], []),
+                 id="A要…，B负责…，会同C: the subject of 会同 is the nearer one"),
+    pytest.param("（一）细则。由商务部及财政部会同有关部门制定实施细则。", (["商务部", "财政部"], ["有关部门"], []),
+                 id="由A及B会同C: the list cut on the and-word between two names"),
+])
+def test_the_sentence_form_a_together_with_b(item: str, expected: tuple[list[str], list[str], list[str]]) -> None:
+    """A（要）会同B… / 由A会同B…: lead A, support B (gold/README's sentence form), in the shapes real
+    State Council and city documents write it."""
+    doc = parse_text(f"国务院关于某某的意见\n一、任务\n{item}\n")
+    assert resp(nodes(doc)[1]) == expected

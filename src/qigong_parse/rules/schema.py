@@ -165,7 +165,6 @@ class ClausesTable(_Table):
     sentence: Regex
     sentence_end: Regex
     duty_sentences: list[DutySentence]
-    generic_groups: Words
     limits: ClauseLimits
     label_line_words: Words
     grammar: ClauseGrammar

@@ -462,6 +462,16 @@ def _trim(s: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def and_cuts(written: str) -> list[tuple[int, int]]:
+    """`written` cut on the and-words between two whole names (国家发展改革委及国家粮食局 → two
+    spans; 省文化和旅游厅 and 有关部门和单位 stay whole), as the clause grammar cuts a list piece."""
+    g = grammar()
+    for word in g.and_words:
+        if word in written:
+            return _split_and(written, 0, len(written), g)
+    return [(0, len(written))]
+
+
 def _split_and(s: str, a: int, b: int, g: Grammar) -> list[tuple[int, int]]:
     for word in g.and_words:
         i = s.find(word, a + 1, b)

@@ -22,7 +22,7 @@ from ...rules.units import Piece, UnitRegistry
 from ...run_cache import HOLD_GIL, compiled
 from ...text.gates import end_chars, needed_words
 from ...text.stdre import Pattern, stdlib_or_regex
-from .clauses import Stated, find_clauses, grammar, in_force
+from .clauses import Stated, and_cuts, find_clauses, grammar, in_force
 
 ListRole = Literal["joint", "lead"]
 _TRIM = " \t\r\n\u3000。.;,、"
@@ -69,7 +69,7 @@ class ClauseContext:
 
 class _Shapes:
     __slots__ = ("brackets_back", "brackets_or_ends_back", "closers", "duty_end", "duty_end_chars", "duty_sentences",
-                 "generic_groups", "junk_max_chars", "labels", "lead_flag", "lead_flag_needs", "lead_marker",
+                 "junk_max_chars", "labels", "lead_flag", "lead_flag_needs", "lead_marker",
                  "lead_marker_needs", "paragraphs_back", "sentence", "sentence_end", "sentence_needs",
                  "trailing_list_chars", "trim_and_closers")
     closers: Final[dict[str, str]]  # closing bracket → opening bracket
@@ -86,7 +86,6 @@ class _Shapes:
     sentence: Final[Pattern]
     sentence_end: Final[regex.Pattern[str]]
     duty_sentences: Final[tuple[tuple[Pattern, tuple[str, ...]], ...]]  # (pattern, words it needs)
-    generic_groups: Final[frozenset[str]]
     # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
     paragraphs_back: Final[int]
     trailing_list_chars: Final[int]
@@ -100,7 +99,7 @@ class _Shapes:
                  lead_flag: regex.Pattern[str], labels: regex.Pattern[str], sentence: Pattern,
                  sentence_end: regex.Pattern[str],
                  duty_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...],
-                 generic_groups: frozenset[str], paragraphs_back: int, trailing_list_chars: int,
+                 paragraphs_back: int, trailing_list_chars: int,
                  junk_max_chars: int, brackets_back: regex.Pattern[str], brackets_or_ends_back: regex.Pattern[str],
                  trim_and_closers: str, lead_marker_needs: tuple[str, ...] | None = None,
                  duty_end_chars: frozenset[str] | None = None, sentence_needs: tuple[str, ...] | None = None,
@@ -117,7 +116,6 @@ class _Shapes:
         self.sentence = sentence
         self.sentence_end = sentence_end
         self.duty_sentences = duty_sentences
-        self.generic_groups = generic_groups
         self.paragraphs_back = paragraphs_back
         self.trailing_list_chars = trailing_list_chars
         self.junk_max_chars = junk_max_chars
@@ -149,7 +147,6 @@ def _shapes() -> _Shapes:
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=compiled(table["sentence_end"], regex.REVERSE),
             duty_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
-            generic_groups=frozenset(table["generic_groups"]),
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
             junk_max_chars=int(table["limits"]["junk_max_chars"]),
@@ -421,11 +418,10 @@ def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
             groups = m.groupdict()
             for group in ("lead", "support", "joint", "joint_group"):
                 if groups.get(group):
-                    pieces = _units(m.group(group), m.start(group), ctx, strict=True)
+                    pieces = _sentence_units(m.group(group), m.start(group), ctx)
                     if pieces is None:
                         break
-                    pieces = [p for p in pieces if p.written not in shapes.generic_groups]
-                    if group == "support":  # 会同有关部门 names no unit: no support, still a clause
+                    if group == "support":  # any unit list (会同有关部门: a group kept as written)
                         found[group] = pieces
                         continue
                     if not any(p.kind in ("known", "repaired", "shaped")
@@ -449,6 +445,21 @@ def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
         clause.support += clause.joint
         clause.joint = []
     return clause
+
+
+def _sentence_units(written: str, base: int, ctx: ClauseContext) -> list[Piece] | None:
+    """The units a duty sentence names in one of its groups, its list cut on the and-words between
+    two whole names first (由国家发展改革委及国家粮食局会同…: two leads); None if not a list."""
+    cuts = and_cuts(written)
+    if len(cuts) == 1:
+        return _units(written, base, ctx, strict=True)
+    out: list[Piece] = []
+    for a, b in cuts:
+        pieces = _units(written[a:b], base + a, ctx, strict=True)
+        if pieces is None:
+            return None
+        out += pieces
+    return out
 
 
 # -- helpers ---------------------------------------------------------------------------------
