@@ -182,6 +182,15 @@ def test_not_targets(text: str) -> None:
     assert [t.quote for t in _find(text)] == []
 
 
+def test_a_condition_clause_sets_no_target() -> None:
+    """A clause ending with 的 states who qualifies (…签订1年以上劳动合同的，可申请…): its figures are
+    conditions; the same figures stated as an outcome are targets."""
+    condition = "新招用人员数量达到职工总数25%并签订1年以上劳动合同的,可申请创业担保贷款。"
+    assert [t.quote for t in _find(condition)] == []
+    goal = "新招用人员数量达到职工总数25%,签订1年以上劳动合同的比例提高。"
+    assert [(t.value, t.unit) for t in _find(goal)] == [(25, "%")]
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"

@@ -248,6 +248,7 @@ class NonTarget(_Table):
     name_marks: list[tuple[str, str]]
     name_max_len: int
     incentive_words: Words
+    condition_ends: Words
 
     @field_validator("name_marks", mode="before")
     @classmethod

@@ -48,10 +48,10 @@ class _Tables:
     """The compiled tables of data/targets.yaml."""
 
     __slots__ = ("blockers", "bound_before", "bounds_after", "bundles", "clause_ends", "commitment", "commitment_false",
-                 "cue", "distributors", "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive",
-                 "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener",
-                 "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last", "tail_lengths",
-                 "word_kind")
+                 "condition_ends", "cue", "distributors", "enum_only", "enum_split", "enum_words", "examples_end",
+                 "figure", "incentive", "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class",
+                 "money_nouns", "opener", "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last",
+                 "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -77,6 +77,7 @@ class _Tables:
     distributors: Final[frozenset[str]]  # the words of `word_kind` of the kind "distributor"
     # lists of `raw` made once as the calls take them (str.startswith of a tuple, _pieces' string)
     ordinals: Final[tuple[str, ...]]  # non_target.ordinal_prefixes
+    condition_ends: Final[tuple[str, ...]]  # non_target.condition_ends
     bundles: Final[tuple[str, ...]]  # bundle_nouns
     blockers: Final[dict[str, tuple[str, ...]]]  # unit_blockers
     money_nouns: Final[tuple[str, ...]]  # money_class_nouns, each also after 的
@@ -97,6 +98,7 @@ class _Tables:
         self.tail_last = frozenset(w[-1] for w in word_kind if w)
         self.distributors = frozenset(w for w, kind in word_kind.items() if kind == "distributor")
         self.ordinals = tuple(nt["ordinal_prefixes"])
+        self.condition_ends = tuple(nt["condition_ends"])
         self.bundles = tuple(raw["bundle_nouns"])
         self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
         nouns = raw["money_class_nouns"]
@@ -576,7 +578,7 @@ def _phrase_change(words: list[str], t: _Tables) -> Change | None:
 def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sent: _Sentence,
                     prev_metric: str, t: _Tables) -> list[Target]:
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
-    if t.incentive.search(norm, cs, ce):
+    if t.incentive.search(norm, cs, ce) or norm[cs:ce].rstrip().endswith(t.condition_ends):
         return []
     drafts = _drafts(norm, cs, ce, _figure_groups(figs, norm, t), prev_metric, t)
     return [_target(text, norm, cs, d, sent, t) for d in drafts]
