@@ -208,7 +208,8 @@ _NODE_WORDS = ["(县发改局牵头,县财政局、各乡镇按职责分工负�
                "(责任单位:县财政局、县住建局)", "(牵头单位:县发改局;配合单位:县财政局)", "(县文旅广体局牵头,县财正局配合)",
                "(县应急局牵头,某某专班配合)", "县住建局负责", "县发改局牵头,县财政局配合", "由县发改局牵头,县财政局配合",
                "县财政局、县发改局", "加快推进项目建设", "。", ",", "\n", "(2025年底前)", "注:排在第一位的为牵头单位",
-               "以下括号内所列单位均为牵头单位", "以下任务均需县财政局配合,不再列出", "县财政局负责审核,会同县工信局下达"]
+               "以下括号内所列单位均为牵头单位", "以下任务均需县财政局配合,不再列出", "县财政局负责审核,会同县工信局下达",
+               "县财政局要会同有关部门建立机制"]
 _NODES = st.lists(st.sampled_from(_NODE_WORDS), min_size=1, max_size=8).map("".join)
 
 
@@ -224,6 +225,13 @@ def _find_responsibility_as_it_was(text: str, norm: str, start: int, end: int, c
         found.append(closing)
     if not found:
         return None
+    # the explicit sentence forms outside every clause found (no gate on their words)
+    region = "".join(" " if any(a <= i < b for a, b in blanked) else c for i, c in enumerate(norm[start:end], start))
+    beside = R._duty_sentences(region, ctx, R._shapes().beside_sentences)
+    if beside is not None and not any(a < start + beside.end and start + beside.start < b for a, b, _ in found):
+        units = _names_as_it_was(beside, text, start, ctx)
+        if any(units.values()):
+            found.append((start + beside.start, start + beside.end, units))
     found.sort(key=lambda c: c[0])
     roles: dict[str, list[str]] = {"lead": [], "support": [], "joint": []}
     for _, b, units in found:

@@ -311,6 +311,9 @@ def test_a_unit_that_is_to_act_together_with_another_leads_it() -> None:
                  id="A要…，B负责…，会同C: the subject of 会同 is the nearer one"),
     pytest.param("（一）细则。由商务部及财政部会同有关部门制定实施细则。", (["商务部", "财政部"], ["有关部门"], []),
                  id="由A及B会同C: the list cut on the and-word between two names"),
+    pytest.param("（一）机制。财政部要会同有关方面建立尽职免责机制。（责任单位：财政部、商务部）",
+                 (["财政部"], ["有关方面"], ["财政部", "商务部"]),
+                 id="a 会同 sentence beside a clause: the union of both"),
 ])
 def test_the_sentence_form_a_together_with_b(item: str, expected: tuple[list[str], list[str], list[str]]) -> None:
     """A（要）会同B… / 由A会同B…: lead A, support B (gold/README's sentence form), in the shapes real

@@ -148,6 +148,7 @@ class ClauseGrammar(_Table):
 class DutySentence(_Table):
     pattern: Regex
     needs: Words = Field(min_length=1)
+    beside_clauses: bool = False  # an explicit sentence form, read in a node that holds a clause too
 
 
 class ClauseLimits(_Table):

@@ -68,10 +68,28 @@ class ClauseContext:
 
 
 class _Shapes:
-    __slots__ = ("brackets_back", "brackets_or_ends_back", "closers", "duty_end", "duty_end_chars", "duty_sentences",
-                 "junk_max_chars", "labels", "lead_flag", "lead_flag_needs", "lead_marker",
-                 "lead_marker_needs", "paragraphs_back", "sentence", "sentence_end", "sentence_needs",
-                 "trailing_list_chars", "trim_and_closers")
+    __slots__ = (
+        "beside_sentences",
+        "beside_words",
+        "brackets_back",
+        "brackets_or_ends_back",
+        "closers",
+        "duty_end",
+        "duty_end_chars",
+        "duty_sentences",
+        "junk_max_chars",
+        "labels",
+        "lead_flag",
+        "lead_flag_needs",
+        "lead_marker",
+        "lead_marker_needs",
+        "paragraphs_back",
+        "sentence",
+        "sentence_end",
+        "sentence_needs",
+        "trailing_list_chars",
+        "trim_and_closers",
+    )
     closers: Final[dict[str, str]]  # closing bracket → opening bracket
     lead_marker: Final[regex.Pattern[str]]
     duty_end: Final[regex.Pattern[str]]
@@ -86,6 +104,8 @@ class _Shapes:
     sentence: Final[Pattern]
     sentence_end: Final[regex.Pattern[str]]
     duty_sentences: Final[tuple[tuple[Pattern, tuple[str, ...]], ...]]  # (pattern, words it needs)
+    beside_sentences: Final[tuple[tuple[Pattern, tuple[str, ...]], ...]]  # those read beside a clause too
+    beside_words: Final[tuple[str, ...]]  # the words every one of them needs one of
     # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
     paragraphs_back: Final[int]
     trailing_list_chars: Final[int]
@@ -99,6 +119,7 @@ class _Shapes:
                  lead_flag: regex.Pattern[str], labels: regex.Pattern[str], sentence: Pattern,
                  sentence_end: regex.Pattern[str],
                  duty_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...],
+                 beside_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...],
                  paragraphs_back: int, trailing_list_chars: int,
                  junk_max_chars: int, brackets_back: regex.Pattern[str], brackets_or_ends_back: regex.Pattern[str],
                  trim_and_closers: str, lead_marker_needs: tuple[str, ...] | None = None,
@@ -116,6 +137,8 @@ class _Shapes:
         self.sentence = sentence
         self.sentence_end = sentence_end
         self.duty_sentences = duty_sentences
+        self.beside_sentences = beside_sentences
+        self.beside_words = tuple(dict.fromkeys(w for _, needs in beside_sentences for w in needs))
         self.paragraphs_back = paragraphs_back
         self.trailing_list_chars = trailing_list_chars
         self.junk_max_chars = junk_max_chars
@@ -147,6 +170,8 @@ def _shapes() -> _Shapes:
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=compiled(table["sentence_end"], regex.REVERSE),
             duty_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
+            beside_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"]))
+                                   for d in table["duty_sentences"] if d.get("beside_clauses")),
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
             junk_max_chars=int(table["limits"]["junk_max_chars"]),
@@ -194,6 +219,9 @@ def find_responsibility(
         found.append(closing)
     if not found:
         return None
+    beside = _beside_sentences(text, norm, start, end, ctx, blanked, found)
+    if beside is not None:
+        found.append(beside)
     # per role, the first clause's names as they are, then each other's not named before it
     if len(found) > 1:
         found.sort(key=lambda c: c[0])
@@ -232,13 +260,7 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
                     found: list[tuple[int, int, dict[str, list[str]]]]) -> tuple[int, int, dict[str, list[str]]] | None:
     """The clause the older shapes find in a node (absolute span, units by role), or None; None as
     well for one that overlaps a clause `found` already (its warnings are given all the same)."""
-    region = norm[start:end]
-    if blanked:  # a copy to blank stated conventions in, made only when there are some
-        view = list(region)
-        for a, b in blanked:
-            for i in range(max(a, start), min(b, end)):
-                view[i - start] = " "
-        region = "".join(view)
+    region = _region_view(norm, start, end, blanked)
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
         # an item of several paragraphs may close an earlier one with its clause (the last few
@@ -268,6 +290,40 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
     if not any(units.values()):
         return None
     return a, b, units
+
+
+def _region_view(norm: str, start: int, end: int, blanked: list[tuple[int, int]]) -> str:
+    """norm[start:end] with the stated conventions in it blanked (a copy made only when there are some)."""
+    region = norm[start:end]
+    if blanked:
+        view = list(region)
+        for a, b in blanked:
+            for i in range(max(a, start), min(b, end)):
+                view[i - start] = " "
+        region = "".join(view)
+    return region
+
+
+def _beside_sentences(text: str, norm: str, start: int, end: int, ctx: ClauseContext,
+                      blanked: list[tuple[int, int]], found: list[tuple[int, int, dict[str, list[str]]]]
+                      ) -> tuple[int, int, dict[str, list[str]]] | None:
+    """The explicit sentence forms (A（要）会同B…) of a node that holds a clause already, outside every
+    clause found: gold/README takes the union of a node's clauses and sentence forms."""
+    shapes = _shapes()
+    for word in shapes.beside_words:  # the gate: most nodes hold none of the words
+        if norm.find(word, start, end) >= 0:
+            break
+    else:
+        return None
+    clause = _duty_sentences(_region_view(norm, start, end, blanked), ctx, shapes.beside_sentences)
+    if clause is None:
+        return None
+    a, b = start + clause.start, start + clause.end
+    for fa, fb, _ in found:
+        if fa < b and a < fb:  # read already (the closing shapes' own sentence, or inside a clause)
+            return None
+    units = _names(clause, text, start, ctx)
+    return (a, b, units) if any(units.values()) else None
 
 
 def _at_end(region: str, ctx: ClauseContext, *, last: bool) -> _Clause | None:
@@ -400,14 +456,16 @@ def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
     return None
 
 
-def _duty_sentences(region: str, ctx: ClauseContext) -> _Clause | None:
-    """Units named as the doers of an article's sentences (县财政局负责…, 由A会同B…)."""
+def _duty_sentences(region: str, ctx: ClauseContext,
+                    sentences: tuple[tuple[Pattern, tuple[str, ...]], ...] | None = None) -> _Clause | None:
+    """Units named as the doers of an article's sentences (县财政局负责…, 由A会同B…); `sentences`: the
+    patterns read (default: every duty sentence)."""
     lead: list[Piece] = []
     support: list[Piece] = []
     joint: list[Piece] = []
     begin, end = len(region), 0
     shapes = _shapes()
-    for pattern, needs in shapes.duty_sentences:
+    for pattern, needs in shapes.duty_sentences if sentences is None else sentences:
         for word in needs:
             if word in region:
                 break
