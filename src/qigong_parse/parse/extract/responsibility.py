@@ -219,9 +219,12 @@ def find_responsibility(
         found.append(closing)
     if not found:
         return None
-    beside = _beside_sentences(text, norm, start, end, ctx, blanked, found)
-    if beside is not None:
-        found.append(beside)
+    for word in _shapes().beside_words:  # the gate of the sentence forms read beside a clause
+        if norm.find(word, start, end) >= 0:
+            beside = _beside_sentences(text, norm, start, end, ctx, blanked, found)
+            if beside is not None:
+                found.append(beside)
+            break
     # per role, the first clause's names as they are, then each other's not named before it
     if len(found) > 1:
         found.sort(key=lambda c: c[0])
@@ -260,7 +263,7 @@ def _closing_clause(text: str, norm: str, start: int, end: int, ctx: ClauseConte
                     found: list[tuple[int, int, dict[str, list[str]]]]) -> tuple[int, int, dict[str, list[str]]] | None:
     """The clause the older shapes find in a node (absolute span, units by role), or None; None as
     well for one that overlaps a clause `found` already (its warnings are given all the same)."""
-    region = _region_view(norm, start, end, blanked)
+    region = _region_view(norm, start, end, blanked) if blanked else norm[start:end]
     clause = _labels(region, ctx) or _at_end(region, ctx, last=True)
     if clause is None:
         # an item of several paragraphs may close an earlier one with its clause (the last few
@@ -308,14 +311,9 @@ def _beside_sentences(text: str, norm: str, start: int, end: int, ctx: ClauseCon
                       blanked: list[tuple[int, int]], found: list[tuple[int, int, dict[str, list[str]]]]
                       ) -> tuple[int, int, dict[str, list[str]]] | None:
     """The explicit sentence forms (A（要）会同B…) of a node that holds a clause already, outside every
-    clause found: gold/README takes the union of a node's clauses and sentence forms."""
-    shapes = _shapes()
-    for word in shapes.beside_words:  # the gate: most nodes hold none of the words
-        if norm.find(word, start, end) >= 0:
-            break
-    else:
-        return None
-    clause = _duty_sentences(_region_view(norm, start, end, blanked), ctx, shapes.beside_sentences)
+    clause found: gold/README takes the union of a node's clauses and sentence forms. (The caller
+    has found one of their words in the node.)"""
+    clause = _duty_sentences(_region_view(norm, start, end, blanked), ctx, _shapes().beside_sentences)
     if clause is None:
         return None
     a, b = start + clause.start, start + clause.end
