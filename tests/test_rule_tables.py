@@ -121,6 +121,8 @@ def test_a_bad_regex_is_named(name: str, path: tuple[Any, ...]) -> None:
     ("conventions.yaml", ("conventions", 0, "effect"), "first_leads", "conventions[0].effect: Input should be"),
     ("taskforce.yaml", ("office",), "办公室设在(?P<x>.+)", "office: a task-force pattern needs the named group"),
     ("targets.yaml", ("bounds_after", "以上"), "=>", "bounds_after.以上: Input should be"),
+    ("targets.yaml", ("bounds_over_clause", 0), "不亚于",
+     "(top): bounds_over_clause words with no bound in bounds_before: 不亚于"),
     ("markers.yaml", ("prefixes", "heading_like", "styles", 0), "cn_comma", "prefixes: prefix 'heading_like' names"),
 ])
 def test_a_value_the_consumer_cannot_use_is_named(name: str, path: tuple[Any, ...], value: str, message: str) -> None:

@@ -183,6 +183,16 @@ def test_not_targets(text: str) -> None:
     assert [t.quote for t in _find(text)] == []
 
 
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("县道和乡道年均养护工程比例分别不低于13%和8%。", [">=", ">="]),  # over the enumeration
+    ("财政资金用于养护应不低于投入资金总额的50%。", [">="]),  # over the phrase the figure is a share of
+    ("日常养护资金不得低于每公里1万元。", [">="]),  # 不得低于 is not 低于
+    ("审批时限不得超过5个工作日,办结率达到95%。", ["<=", "="]),  # a comparator holds in its clause only
+])
+def test_a_comparator_bounds_the_figures_after_it_in_its_clause(text: str, bounds: list[str]) -> None:
+    assert [t.bound for t in _find(text)] == bounds
+
+
 def test_a_condition_clause_sets_no_target() -> None:
     """A clause ending with 的 states who qualifies (…签订1年以上劳动合同的，可申请…): its figures are
     conditions; the same figures stated as an outcome are targets."""

@@ -274,6 +274,7 @@ class TargetsTable(_Table):
     time_units: Words
     bounds_before: dict[str, Bound]
     bound_verbs: Words
+    bounds_over_clause: Words
     bounds_approx: dict[str, Bound]
     change: ChangeWords
     fillers: Words
@@ -295,6 +296,13 @@ class TargetsTable(_Table):
     object_ends: Words
     max_phrase_chars: int
     chinese_figure_cues: Words
+
+    @model_validator(mode="after")
+    def _comparators_have_bounds(self) -> TargetsTable:
+        missing = [w for w in self.bounds_over_clause if w not in self.bounds_before]
+        if missing:
+            raise ValueError(f"bounds_over_clause words with no bound in bounds_before: {', '.join(missing)}")
+        return self
 
 
 # --- taskforce.yaml, task_columns.yaml ---------------------------------------------------------

@@ -47,16 +47,17 @@ def _alt(words: list[str]) -> str:
 class _Tables:
     """The compiled tables of data/targets.yaml."""
 
-    __slots__ = ("blockers", "bound_before", "bounds_after", "bundles", "clause_ends", "commitment", "commitment_false",
-                 "condition_ends", "cue", "distributors", "enum_only", "enum_split", "enum_words", "examples_end",
-                 "figure", "incentive", "lead_marker", "lead_year", "list_tail", "metric_lead", "money_class",
-                 "money_nouns", "opener", "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "tail_last",
-                 "tail_lengths", "word_kind")
+    __slots__ = ("blockers", "bound_before", "bound_in_clause", "bounds_after", "bundles", "clause_ends",
+                 "commitment", "commitment_false", "condition_ends", "cue", "distributors", "enum_only",
+                 "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker", "lead_year",
+                 "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals", "quote_lead", "raw",
+                 "run_in_year", "sentence_ends", "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
     money_class: Final[regex.Pattern[str]]
     bound_before: Final[_Pattern]
+    bound_in_clause: Final[regex.Pattern[str]]  # searched backwards: the last comparator before a figure
     commitment: Final[_Pattern]
     commitment_false: Final[_Pattern]
     metric_lead: Final[_Pattern]
@@ -87,7 +88,7 @@ class _Tables:
     clause_ends: Final[str]
 
     def __init__(self, raw: dict[str, Any], figure: _Pattern, money_class: regex.Pattern[str],
-                 bound_before: _Pattern, commitment: _Pattern,
+                 bound_before: _Pattern, bound_in_clause: regex.Pattern[str], commitment: _Pattern,
                  commitment_false: _Pattern, metric_lead: _Pattern,
                  lead_marker: regex.Pattern[str], lead_year: _Pattern, quote_lead: regex.Pattern[str],
                  run_in_year: _Pattern, opener: _Pattern, examples_end: _Pattern,
@@ -111,6 +112,7 @@ class _Tables:
         self.figure = figure
         self.money_class = money_class
         self.bound_before = bound_before
+        self.bound_in_clause = bound_in_clause
         self.commitment = commitment
         self.commitment_false = commitment_false
         self.metric_lead = metric_lead
@@ -172,6 +174,7 @@ def _tables() -> _Tables:
         figure=figure,
         money_class=compiled(raw["money_class_phrase"]),
         bound_before=_fast(rf"(?:{_alt(list(raw['bounds_before']))})\s?$"),
+        bound_in_clause=compiled(_alt(raw["bounds_over_clause"]), regex.REVERSE),
         commitment=_fast(_alt(raw["commitment"]["hard"] + raw["commitment"]["soft"])),
         commitment_false=_fast(raw["commitment_false"]),
         metric_lead=_fast(rf"^(?:{_alt(raw['metric_lead'])})"),
@@ -553,7 +556,9 @@ def _commitment(sent: _Sentence, pos: int, t: _Tables) -> tuple[Commitment, tupl
     return ("hard" if word in t.raw["commitment"]["hard"] else "soft"), (at, at + len(word))
 
 
-def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables) -> Bound:
+def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables, norm: str, cs: int) -> Bound:
+    """The figure's bound: its own word after or right before it, else the last comparator before it
+    in its clause (`bounds_over_clause`), else "="."""
     raw = t.raw
     if fig.after:
         return t.bounds_after[fig.after]
@@ -564,6 +569,9 @@ def _bound(fig: _Figure, before: str, has_object: bool, t: _Tables) -> Bound:
         word = m[0].strip()
         if not (has_object and word in raw["bound_verbs"]):
             return raw["bounds_before"][word]
+    m = t.bound_in_clause.search(norm, cs, fig.start, HOLD_GIL)
+    if m:
+        return raw["bounds_before"][m.group()]
     return "="
 
 
@@ -690,7 +698,7 @@ def _target(text: str, norm: str, cs: int, d: _Draft, sent: _Sentence, t: _Table
         value=d.fig.value,
         value_max=d.fig.value_max,
         unit=d.fig.unit,
-        bound=_bound(d.fig, before, d.qend > d.fig.end, t),
+        bound=_bound(d.fig, before, d.qend > d.fig.end, t, norm, cs),
         aspirational=commitment == "soft",
         commitment=commitment,
         commitment_span=evidence,
