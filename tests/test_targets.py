@@ -193,6 +193,16 @@ def test_a_comparator_bounds_the_figures_after_it_in_its_clause(text: str, bound
     assert [t.bound for t in _find(text)] == bounds
 
 
+@pytest.mark.parametrize(("text", "unit", "metric"), [
+    ("确保生均公用经费不低于1000元/年。", "元/年", "生均公用经费"),
+    ("特困人员供养标准提高至780元/人月。", "元/人月", "特困人员供养标准"),
+    ("日分拣处置能力达到300吨/日。", "吨/日", "日分拣处置能力"),
+])
+def test_a_unit_per_something_is_one_unit(text: str, unit: str, metric: str) -> None:
+    [target] = _find(text)
+    assert (target.unit, target.metric) == (unit, metric)
+
+
 def test_a_condition_clause_sets_no_target() -> None:
     """A clause ending with 的 states who qualifies (…签订1年以上劳动合同的，可申请…): its figures are
     conditions; the same figures stated as an outcome are targets."""

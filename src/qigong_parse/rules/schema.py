@@ -264,6 +264,7 @@ class TargetsTable(_Table):
     money_class_nouns: Words
     money_class_phrase: Regex
     unit_blockers: dict[str, Words]
+    per_units: Words
     bundle_nouns: Words
     chinese_digits: dict[str, int]
     chinese_multipliers: dict[str, int]

@@ -149,7 +149,7 @@ def _tables() -> _Tables:
     figure = _fast(
         rf"(?:{pct}(?P<pct>[0-9.{digits}{mults}点]{{1,10}})"
         rf"|(?P<n1>{num})(?:\s?(?P<u1>%|‰))?(?:\s?(?:{rng})\s?(?P<n2>{num}))?\s?(?P<approx>"
-        rf"{_alt(list(raw['bounds_approx']))})?\s?(?P<unit>{_alt(raw['units'])}))"
+        rf"{_alt(list(raw['bounds_approx']))})?\s?(?P<unit>(?:{_alt(raw['units'])})(?:/(?:{_alt(raw['per_units'])}))?))"
         rf"(?P<after>{_alt(list(raw['bounds_after']))})?"
     )
     change = raw["change"]
