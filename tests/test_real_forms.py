@@ -314,6 +314,8 @@ def test_a_unit_that_is_to_act_together_with_another_leads_it() -> None:
     pytest.param("（一）机制。财政部要会同有关方面建立尽职免责机制。（责任单位：财政部、商务部）",
                  (["财政部"], ["有关方面"], ["财政部", "商务部"]),
                  id="a 会同 sentence beside a clause: the union of both"),
+    pytest.param("（一）市场监测\n商务部会同财政部负责建立市场监测制度。", (["商务部"], ["财政部"], []),
+                 id="a sentence opening a paragraph after the item's title line"),
 ])
 def test_the_sentence_form_a_together_with_b(item: str, expected: tuple[list[str], list[str], list[str]]) -> None:
     """A（要）会同B… / 由A会同B…: lead A, support B (gold/README's sentence form), in the shapes real
