@@ -89,6 +89,20 @@ CASES = [
          ("一/(一)/(1)", "( 1 )", "事项", False)],
         id="spaces-inside-markers",
     ),
+    pytest.param(  # 08-shanghai-2024-baiyulan: phase items that open with their year
+        "一、计划安排\n（一）制定方案阶段\n1.2024年8月底前，各区完成梳理。\n2.2024年9月底前，制定方案。\n"
+        "（二）实施阶段\n1.5倍以上的投入保障实施。",
+        [("一", "一、", "计划安排", False), ("一/(一)", "（一）", "制定方案阶段", False),
+         ("一/(一)/1", "1.", "2024年8月底前,各区完成梳理", False),
+         ("一/(一)/2", "2.", "2024年9月底前,制定方案", False), ("一/(二)", "（二）", "实施阶段", False)],
+        id="an-item-opening-with-a-year-but-not-a-decimal",
+    ),
+    pytest.param(  # 07-guobanfa-2019-2 四、: a heading of two phrases on a line of its own is not cut
+        "一、加强组织领导\n正文。\n二、强化资金保障\n正文。\n三、政策衔接，三医联动\n正文。\n四、严格督查考核\n正文。",
+        [("一", "一、", "加强组织领导", False), ("二", "二、", "强化资金保障", False),
+         ("三", "三、", "政策衔接,三医联动", False), ("四", "四、", "严格督查考核", False)],
+        id="a-short-heading-line-with-a-comma-is-whole",
+    ),
 ]
 
 

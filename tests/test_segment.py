@@ -161,3 +161,42 @@ def test_normalize_of_long_texts_in_any_order_is_the_table_translation() -> None
         expected = _LONE_CR.sub("\n", text.translate(_TABLE))
         expected = _LOSSY_INDENT.sub(lambda m: " " * len(m.group()), expected)
         assert normalize(text) == expected
+
+
+# 08-shanghai-2024-baiyulan: the 附件： label on a line of its own, one item a line after it, the
+# second titled with no plan word (技术要求), and fullwidth brackets in an annex's own title.
+BARE_LIST = """上海市某局关于下发《某市三年行动计划（2024-2026年）》的通知
+各区管理局：
+现将计划印发给你们，请做好贯彻实施。
+附件：
+1.某市三年行动计划（2024-2026年）
+2.某树栽植和养护技术要求
+上海市某局
+2024年7月4日
+附件1
+某市三年行动计划（2024-2026年）
+一、总体要求
+加强推广。
+附件2
+某树栽植和养护技术要求
+一、栽植
+选好场地。
+"""
+
+
+def test_a_bare_attachment_label_announces_the_numbered_lines_after_it() -> None:
+    s = seg(BARE_LIST)
+    assert s.notice is not None
+    assert [(a.index, a.title) for a in s.notice.attachments] == [
+        (1, "某市三年行动计划(2024-2026年)"), (2, "某树栽植和养护技术要求")]
+    # the list is read normalized, the annex's title as written: the two agree
+    assert not [w for w in s.warnings if w.code.startswith("attachment-")]
+
+
+def test_a_bare_attachment_label_with_no_list_after_it_is_not_the_list() -> None:
+    # the list is looked for on: a 附件： line further down announces it
+    text = BARE_LIST.replace("1.某市三年行动计划（2024-2026年）\n2.某树栽植和养护技术要求\n",
+                             "请按附件要求报送。\n附件：1.某市三年行动计划（2024-2026年）\n")
+    s = seg(text)
+    assert s.notice is not None
+    assert [a.index for a in s.notice.attachments] == [1]

@@ -847,6 +847,8 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
         if not verdict:
             continue
         start, end, ended = titles[k]
+        if not ended and end - start <= g.heading_max_len:
+            continue  # a short line of its own (政策衔接，三医联动): a heading of two phrases, nothing ran in
         cut = _cut_position(norm, start, end, ended, g)
         if cut is None:
             continue

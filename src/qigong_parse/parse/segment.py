@@ -30,6 +30,7 @@ from ..rules.markers import marker_prefix
 from ..rules.units import overlay_rules
 from ..run_cache import HOLD_GIL, compiled
 from ..text.lines import Line
+from ..text.normalize import normalize
 from ..text.numerals import cn_to_int, year_digits
 from .state import ParseState
 
@@ -574,10 +575,13 @@ def _from_front_matter(state: ParseState, frame: _Frame, notice: dict[str, Any])
 
 
 def _plan_title_like(content: str) -> bool:
-    t = _tables()
+    return _title_shaped(content) and bool(_tables()["plan_title_end"].search(content, None, None, HOLD_GIL))
+
+
+def _title_shaped(content: str) -> bool:
+    """A line that can be a title: short, no sentence or clause end, no outline marker first."""
     return (4 <= len(content) <= 60 and "。" not in content and "," not in content
-            and not t["outline_marker"].match(content, None, None, HOLD_GIL)
-            and bool(t["plan_title_end"].search(content, None, None, HOLD_GIL)))
+            and not _tables()["outline_marker"].match(content, None, None, HOLD_GIL))
 
 
 def _annex_heading(lines: list[Line], i: int) -> tuple[int | None, str] | None:
@@ -610,19 +614,39 @@ def _attachment_list(lines: list[Line], body: list[int], search_from: int) -> tu
         attachments: list[Attachment] = []
         rest = m.group("rest").strip()
         first = t["attachment_item"].match(rest)
+        following = body[n + 1:]
         if first:
             attachments.append(Attachment(index=int(first.group("num")), title=_strip_title(first.group("title"))))
         elif rest:
             attachments.append(Attachment(index=1, title=_strip_title(rest)))
+        elif not following or not _starts_attachment_list(lines[following[0]].content):
+            continue  # a bare 附件： with no list after it announces nothing
         last = i
-        for j in body[n + 1:]:
-            item = t["attachment_item"].match(lines[j].content, None, None, HOLD_GIL)
-            if item is None or not _plan_title_like(_strip_title(item.group("title"))):
+        for j in following:
+            item = _list_item(lines[j].content, attachments[-1].index + 1 if attachments else 1)
+            if item is None:
                 break
-            attachments.append(Attachment(index=int(item.group("num")), title=_strip_title(item.group("title"))))
+            attachments.append(item)
             last = j
         return attachments, i, last
     return [], None, None
+
+
+def _list_item(content: str, expected: int) -> Attachment | None:
+    """An item of the 附件 list: a plan's title (1.…方案), or any title-shaped line numbered next
+    (2.白玉兰栽植和养护技术要求 after 1.): the numbering carries a list the end words do not."""
+    item = _tables()["attachment_item"].match(content, None, None, HOLD_GIL)
+    if item is None:
+        return None
+    index, title = int(item.group("num")), _strip_title(item.group("title"))
+    if _plan_title_like(title) or (index == expected and _title_shaped(title)):
+        return Attachment(index=index, title=title)
+    return None
+
+
+def _starts_attachment_list(content: str) -> bool:
+    """Whether a line after a bare 附件： is the list's first item."""
+    return _list_item(content, 1) is not None
 
 
 def _annexes(lines: list[Line], body: list[int], after: int) -> list[tuple[int, int, list[int]]]:
@@ -837,7 +861,8 @@ def _cross_check(state: ParseState, notice: Notice, parts: list[PartSlice]) -> N
         if found is None:
             state.warn("attachment-missing", f"附件{index} {att.title!r} is announced but not found in the text",
                        part="notice")
-        elif found.title and _squash(found.title) != _squash(att.title):
+        # (the list is read from the normalized lines, a title from the text: compared normalized)
+        elif found.title and _squash(normalize(found.title)) != _squash(att.title):
             state.warn("attachment-title-mismatch", f"附件{index} is announced as {att.title!r} but titled "
                        f"{found.title!r}", part=found.id)
     if announced:
