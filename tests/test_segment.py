@@ -200,3 +200,17 @@ def test_a_bare_attachment_label_with_no_list_after_it_is_not_the_list() -> None
     s = seg(text)
     assert s.notice is not None
     assert [a.index for a in s.notice.attachments] == [1]
+
+
+def test_a_doc_number_below_a_page_column_and_a_joint_red_header_is_read() -> None:
+    # 028-chongqing-2025: the page's column labels and links, five issuers one a line, a title over
+    # two lines: the 文号 stands on the body's 21st line
+    column = "某市经济和信息化委员会\n行政规范性文件\n下载文字版\n下载图片版\n政策解读\n部门解读\n媒体视角\n一图读懂\n解读发布\n" \
+             "《某市支持产业发展政策措施》政策解读\n一图读懂《某市支持产业发展政策措施》\n《某市支持产业发展政策措施》政策问答\n"
+    issuers = "某市经济和信息化委员会\n某市财政局\n某市商务委员会\n某市科学技术局\n某市交通运输委员会\n"
+    head = ("关于印发《某市支持新能源商用车\n产业发展政策措施》的通知\n某经信规范〔2025〕13号\n各有关单位：\n"
+            "现将《某市支持新能源商用车产业发展政策措施》印发给你们，请认真贯彻执行。\n")
+    text = column + issuers + head + issuers + "2025年12月30日\n某市支持新能源商用车产业发展政策措施\n一、研发激励\n给予奖励。\n"
+    s = seg(text)
+    assert s.notice is not None
+    assert s.notice.doc_number == "某经信规范〔2025〕13号"

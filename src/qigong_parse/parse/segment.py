@@ -356,11 +356,12 @@ def _issuer_line(content: str) -> str | None:
 def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | None:
     """The head: title, 文号, recipients and the form they show; None when the text has no head."""
     lines, t = state.lines, _tables()
-    window = body[:40]
-    rec_idx = next((i for i in window[:25] if _is_recipients(lines[i].content)), None)
+    reach = t["head_lines"]
+    window = body[:reach["window"]]
+    rec_idx = next((i for i in window[:reach["recipients"]] if _is_recipients(lines[i].content)), None)
     # the title stands before the recipients (a plan title after them is the plan's own)
     found = _find_title(lines, [i for i in window if rec_idx is None or i < rec_idx])
-    doc_idx = next((i for i in window[:15] if len(lines[i].content) <= 40
+    doc_idx = next((i for i in window[:reach["doc_number"]] if len(lines[i].content) <= 40
                     and t["doc_number"].fullmatch(_squash(lines[i].content), None, None, HOLD_GIL)
                     and (rec_idx is None or i < rec_idx)), None)
     title = issuer = None

@@ -192,6 +192,7 @@ class SegmentTable(_Table):
     notice_title: Regex
     notice_title_start: Regex
     notice_title_end: Regex
+    head_lines: dict[Literal["window", "recipients", "doc_number"], int]
     covering_title: Regex
     forwarding_title: Regex
     doc_number: Regex
