@@ -212,6 +212,20 @@ def test_a_condition_clause_sets_no_target() -> None:
     assert [(t.value, t.unit) for t in _find(goal)] == [(25, "%")]
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("据统计,本区平均每日非法倾倒的暴露垃圾近200吨,主要是装修垃圾。", []),
+    ("目前本区装修垃圾中有毒有害垃圾占比近30%,不符合处置要求。", []),
+    # the present state up to a horizon year or a commitment word; the figures after it are targets
+    ("目前全市已建成10个,到2025年达到20个。", [(20, "个")]),
+    ("目前已建成10个,力争新增5个。", [(5, "个")]),
+    # a status word inside a sentence does not open it: the sentence is no report of the present
+    ("全市新增企业15家,比目前翻一番。", [(15, "家")]),
+])
+def test_a_sentence_reporting_the_present_state_sets_no_target(text: str, found: list) -> None:
+    """A sentence opening with 目前 / 据统计 states where things stand, not where they are to go."""
+    assert [(t.value, t.unit) for t in _find(text)] == found
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"

@@ -251,6 +251,8 @@ class NonTarget(_Table):
     name_max_len: int
     incentive_words: Words
     condition_ends: Words
+    status_openers: Words
+    status_until: Regex
 
     @field_validator("name_marks", mode="before")
     @classmethod

@@ -51,7 +51,8 @@ class _Tables:
                  "commitment", "commitment_false", "condition_ends", "cue", "distributors", "enum_only",
                  "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker", "lead_year",
                  "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals", "quote_lead", "raw",
-                 "run_in_year", "sentence_ends", "tail_last", "tail_lengths", "word_kind")
+                 "run_in_year", "sentence_ends", "status_openers", "status_until", "tail_last", "tail_lengths",
+                 "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -79,6 +80,8 @@ class _Tables:
     # lists of `raw` made once as the calls take them (str.startswith of a tuple, _pieces' string)
     ordinals: Final[tuple[str, ...]]  # non_target.ordinal_prefixes
     condition_ends: Final[tuple[str, ...]]  # non_target.condition_ends
+    status_openers: Final[tuple[str, ...]]  # non_target.status_openers
+    status_until: Final[_Pattern]  # non_target.status_until
     bundles: Final[tuple[str, ...]]  # bundle_nouns
     blockers: Final[dict[str, tuple[str, ...]]]  # unit_blockers
     money_nouns: Final[tuple[str, ...]]  # money_class_nouns, each also after 的
@@ -100,6 +103,8 @@ class _Tables:
         self.distributors = frozenset(w for w, kind in word_kind.items() if kind == "distributor")
         self.ordinals = tuple(nt["ordinal_prefixes"])
         self.condition_ends = tuple(nt["condition_ends"])
+        self.status_openers = tuple(nt["status_openers"])
+        self.status_until = _fast(nt["status_until"])
         self.bundles = tuple(raw["bundle_nouns"])
         self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
         nouns = raw["money_class_nouns"]
@@ -497,19 +502,24 @@ class _Draft:
 
 
 class _Sentence:
-    """A sentence with its commitment words and scope breaks, found once."""
+    """A sentence with its commitment words and scope breaks, found once. `status_end`: where a
+    sentence reporting the present state (opening with a status word) stops doing so; its start
+    for any other sentence."""
 
-    __slots__ = ("breaks", "marks", "opening", "start")
+    __slots__ = ("breaks", "marks", "opening", "start", "status_end")
     start: int
     marks: list[tuple[int, str]]
     breaks: list[int]
     opening: str | None
+    status_end: int
 
-    def __init__(self, start: int, marks: list[tuple[int, str]], breaks: list[int], opening: str | None) -> None:
+    def __init__(self, start: int, marks: list[tuple[int, str]], breaks: list[int], opening: str | None,
+                 status_end: int) -> None:
         self.start = start
         self.marks = marks
         self.breaks = breaks
         self.opening = opening
+        self.status_end = status_end
 
 
 def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
@@ -525,7 +535,11 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
         head = stripped
     m = t.commitment.match(head)
     opening = m[0] if m and not t.commitment_false.match(head) else None
-    return _Sentence(ss, marks, breaks, opening)
+    status_end = ss
+    if head.startswith(t.status_openers):  # the present state, up to a commitment or a horizon year
+        until = t.status_until.search(norm, ss, se)
+        status_end = min(marks[0][0] if marks else se, until.start() if until else se)
+    return _Sentence(ss, marks, breaks, opening, status_end)
 
 
 def _char_positions(norm: str, start: int, end: int, chars: list[str]) -> list[int]:
@@ -779,6 +793,8 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
         prev_metric = ""
         sent = _sentence(norm, ss, se, t)
         for cs, ce, k, n in clauses:
+            if cs < sent.status_end:
+                continue  # a clause reporting the present state: its figures are no target
             found = _clause_targets(text, norm, cs, ce, figs[k:n], sent, prev_metric, t)
             out.extend(found)
             prev_metric = found[-1].metric if found else prev_metric
