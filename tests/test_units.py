@@ -399,9 +399,30 @@ def test_last_piece_is_the_last_piece_of_the_split(written: str) -> None:
     assert registry.last_piece(written) == (pieces[-1] if pieces else None)
 
 
+# A sector's department written generically (units/general.yaml `sector_department`): one unit as
+# written, not the ministry whose name it begins with and a stray 门.
+@pytest.mark.parametrize(
+    ("issuer", "written", "pieces"),
+    [
+        ("江西省人民政府办公厅", "教育部门", [("教育部门", "known")]),
+        ("江西省人民政府办公厅", "住房城乡建设部门", [("住房城乡建设部门", "known")]),
+        ("江西省人民政府办公厅", "省卫生健康部门", [("省卫生健康部门", "known")]),
+        ("上海市松江区绿化和市容管理局", "区级林业主管部门", [("区级林业主管部门", "known")]),
+        ("邵东市人民政府办公室", "县级教育行政部门、宣传部门", [("县级教育行政部门", "known"), ("宣传部门", "known")]),
+        ("江西省人民政府办公厅", "各级财政部门", [("各级财政部门", "group")]),  # a group stays one
+        ("江西省人民政府办公厅", "责任部门", [("责任部门", "junk")]),  # no sector: no unit
+    ],
+)
+def test_a_sectors_department_is_one_unit_as_written(issuer: str, written: str, pieces: list[tuple[str, str]]) -> None:
+    got = UnitRegistry.for_issuer(issuer).split(written)
+    assert [(p.written, p.kind) for p in got] == pieces
+    assert all(p.canonical == p.written for p in got if p.kind == "known")
+
+
+
 _CLOSING_WORDS = ["市发改局", "县财政局", "、", ",", ";", " ", "\u3000", "等", "(", ")", "[", "各乡镇", "人民政府", "推进",
                   "市", "科工", "牵头", "和", "中心", "国家", "有关", "相关部门", "发展", "改局", "智能造研究院",
-                  "确保各项工作高效推进", "攻坚任务", "成本", "\x1c", "务", "局"]
+                  "确保各项工作高效推进", "攻坚任务", "成本", "\x1c", "务", "局", "教育部门", "部门"]
 
 
 @settings(max_examples=500, deadline=None)

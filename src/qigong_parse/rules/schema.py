@@ -389,6 +389,13 @@ class RepairsTable(_Table):
 # --- units/*.yaml ------------------------------------------------------------------------------
 
 
+class SectorDepartment(_Table):
+    """A sector's department written generically: [prefix] sector ending (县级教育行政部门)."""
+
+    prefixes: Words
+    endings: Words = Field(min_length=1)
+
+
 class UnitsTable(_Table):
     """The general layer (levels … as_written) or a jurisdiction's overlay (jurisdiction … units)."""
 
@@ -400,6 +407,7 @@ class UnitsTable(_Table):
     zone_words: Words = Field(default_factory=list)
     name_starts: Words = Field(default_factory=list)
     min_run_chars: int | None = Field(default=None, ge=2)
+    sector_department: SectorDepartment | None = None
     local: Aliases = Field(default_factory=dict)
     party: Aliases = Field(default_factory=dict)
     as_written: Aliases = Field(default_factory=dict)

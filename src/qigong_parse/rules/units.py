@@ -187,6 +187,10 @@ class UnitRegistry:
         self.lead_ins: tuple[str, ...] = tuple(sorted(general.get("lead_ins") or (), key=len, reverse=True))
         self._stems: dict[str, str] = {}  # written stem (no level) → canonical stem
         self._forms = forms = self._written_forms(general, level, overlays)
+        sector = general.get("sector_department") or {}
+        self._sectors = self._sector_names(general) if sector else frozenset()
+        self._sector_prefixes: tuple[str, ...] = tuple(sorted(sector.get("prefixes") or (), key=len, reverse=True))
+        self._sector_endings: tuple[str, ...] = tuple(sorted(sector.get("endings") or (), key=len, reverse=True))
         # The longest written form at a position, else a level (or 省) before another level's
         # body (市 + 发改局): one compiled trie, where each name used to be tried in turn.
         levels = "".join(sorted({*self.levels, "省"}))
@@ -209,7 +213,7 @@ class UnitRegistry:
         # The last characters a known or repaired name can end with: a written form's, a stem's (a
         # level before another level's body), a suffix's (both repairs give a name ending with one).
         self._name_ends = frozenset({f[-1] for f in forms if f} | {st[-1] for st in self._stems if st}
-                                    | {x[-1] for x in self.suffixes if x})
+                                    | {x[-1] for x in self.suffixes if x} | {x[-1] for x in self._sector_endings})
         # A chunk's pieces depend on the chunk alone (so `remembering` may keep them by chunk) when
         # no name read at a position can run on over the separator that ends the chunk: no written
         # form, stem or name start holds a separator character.
@@ -244,6 +248,30 @@ class UnitRegistry:
                 for written in (key, *(aliases or ())):
                     forms[written] = key
         return forms
+
+    def _sector_names(self, general: dict[str, Any]) -> frozenset[str]:
+        """The sectors a generic department names (教育, 卫生健康, 宣传): the written forms of the
+        local bodies and Party organs, each without the suffix it ends with."""
+        out: set[str] = set()
+        for layer in ("local", "party"):
+            for key, aliases in (general.get(layer) or {}).items():
+                for written in (key, *(aliases or ())):
+                    bare = next((written[: -len(x)] for x in self.suffixes if written.endswith(x)), written)
+                    if len(bare) >= 2:
+                        out.add(bare)
+        return frozenset(out)
+
+    def is_sector_department(self, name: str) -> bool:
+        """A sector's department written generically (县级教育行政部门): [prefix] sector ending."""
+        for ending in self._sector_endings:
+            if name.endswith(ending):
+                body = name[: -len(ending)]
+                if body in self._sectors:
+                    return True
+                for prefix in self._sector_prefixes:
+                    if body.startswith(prefix) and body[len(prefix):] in self._sectors:
+                        return True
+        return False
 
     @classmethod
     def for_issuer(cls, issuer: str | None) -> UnitRegistry:
@@ -527,6 +555,9 @@ class UnitRegistry:
         whole = self._match_at(s, start)
         if whole is not None and whole[0] == end:  # the chunk is one known name, as most are
             return [_new_tuple(Piece, (start, end, chunk, whole[1], "known", False, ""))]
+        if self._sectors and chunk.endswith(self._sector_endings) and self.is_sector_department(chunk):
+            # 教育部门 is no 教育部 and a 门: the sector's department, as written
+            return [_new_tuple(Piece, (start, end, chunk, chunk, "known", False, ""))]
         out: list[Piece] = []
         buf_start = None
         pos = start
