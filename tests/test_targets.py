@@ -226,6 +226,26 @@ def test_a_sentence_reporting_the_present_state_sets_no_target(text: str, found:
     assert [(t.value, t.unit) for t in _find(text)] == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("重点保证北京、天津、上海、重庆4个直辖市的供应。", []),
+    ("选择北京、天津、上海、重庆和沈阳、大连、厦门、广州、深圳、成都、西安11个城市开展试点。", []),
+    ("京津冀、上海、广东(珠三角)、安徽(合芜蚌)等4个区域先行先试。", []),
+    ("确定河北、山西、内蒙古(含呼和浩特、包头)3个省(区)为试点。", []),  # an item's own bracket: one item
+    # a count that is not the list's length counts something else: a target
+    ("新认证绿色食品、有机农产品15个。", [(15, "个")]),
+    # a list of figures is no list of names: each figure is a target
+    ("建设数字农业工厂5家、未来农场2家。", [(5, "家"), (2, "家")]),
+    ("推动东区、西区新建2-3个产业园。", [(2, "个")]),  # a range is no count
+    ("推进东区、西区建设。新增企业1家。", [(1, "家")]),  # one item is no list
+    ("重点支持东区和西区2个园区。", []),  # a list joined by 和 alone
+    # a rate is no count of names (targets.yaml list_count_units)
+    ("城镇、农村居民人均可支配收入增长2%。", [(2, "%")]),
+])
+def test_a_count_of_the_list_before_it_names_the_set(text: str, found: list) -> None:
+    """A figure counting the names listed right before it (A、B、C 3个城市) names them, sets no target."""
+    assert [(t.value, t.unit) for t in _find(text)] == found
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"

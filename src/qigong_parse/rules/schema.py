@@ -253,6 +253,7 @@ class NonTarget(_Table):
     condition_ends: Words
     status_openers: Words
     status_until: Regex
+    list_count_units: Words
 
     @field_validator("name_marks", mode="before")
     @classmethod

@@ -368,8 +368,25 @@ def _figures(norm: str, start: int, end: int, t: _Tables, scan_from: int | None 
                 continue
         if value is None or (n2 and vmax is None):
             continue
+        if vmax is None and unit in nt["list_count_units"] and _counts_the_list(norm, start, s, value, t):
+            continue
         out.append(_Figure(s, e, value, vmax, unit, after, approx, chinese))
     return out
+
+
+def _counts_the_list(norm: str, start: int, s: int, value: float, t: _Tables) -> bool:
+    """Whether the figure at `s` counts the list its clause closes with before it (北京、天津、上海、
+    重庆4个直辖市): as many items as its value, and no figure among them (建设工厂5家、
+    农场2家 lists figures: each is a target)."""
+    m = _end_patterns(t.clause_ends)[1].match(norm, start, s)
+    head = _BRACKETED.sub("", norm[m.end() if m else start:s])
+    if t.figure.search(head):
+        return False
+    items = len([x for x in t.enum_split.split(head) if x.strip()])
+    return items >= 2 and items == value
+
+
+_BRACKETED: Final = re.compile(r"\([^()]*\)")  # a bracket inside a list's item (广东(珠三角)), dropped
 
 
 # --- phrases -----------------------------------------------------------------------------------
