@@ -420,6 +420,22 @@ def test_a_sectors_department_is_one_unit_as_written(issuer: str, written: str, 
 
 
 
+# Sectors listed before a sector's department share its head noun: their names are completed.
+@pytest.mark.parametrize(
+    ("written", "names"),
+    [
+        ("省发展改革、工业和信息化部门", ["省发展改革部门", "工业和信息化部门"]),
+        ("商务、农业农村、国资、交通运输主管部门", ["商务主管部门", "农业农村主管部门", "国资主管部门", "交通运输主管部门"]),
+        ("省教育厅、财政部门", ["省教育厅", "财政部门"]),  # a whole name shares nothing
+        ("教育、省科技厅、财政部门", ["教育局", "省科技厅", "财政部门"]),  # ... nor what stands before it
+        ("教育、市场监管等部门", ["教育局", "市场监管局"]),  # 等部门 is dropped, not shared (gold/README)
+    ],
+)
+def test_sectors_before_a_sectors_department_share_its_head(written: str, names: list[str]) -> None:
+    assert [p.name for p in UnitRegistry.for_issuer("江西省人民政府办公厅").split(written)] == names
+
+
+
 _CLOSING_WORDS = ["市发改局", "县财政局", "、", ",", ";", " ", "\u3000", "等", "(", ")", "[", "各乡镇", "人民政府", "推进",
                   "市", "科工", "牵头", "和", "中心", "国家", "有关", "相关部门", "发展", "改局", "智能造研究院",
                   "确保各项工作高效推进", "攻坚任务", "成本", "\x1c", "务", "局", "教育部门", "部门"]

@@ -424,11 +424,29 @@ class UnitRegistry:
         """Split a written list into pieces (offsets into `written`); text after 等 in a chunk is dropped."""
         memo = self._memo
         if memo is None:
-            return self._split(written)
+            return self._shared_head(self._split(written))
         found = memo.get(written)
         if found is None:
-            found = memo[written] = self._split(written)
+            found = memo[written] = self._shared_head(self._split(written))
         return list(found)  # a copy: the caller may change its list
+
+    def _shared_head(self, pieces: list[Piece]) -> list[Piece]:
+        """Sectors listed before a sector's department share its head noun (省发展改革、工业和信息化部门 →
+        省发展改革部门, 工业和信息化部门): the document truncates their names, each is completed."""
+        if len(pieces) < 2 or not self._sectors:
+            return pieces
+        last = pieces[-1].written
+        ending = next((x for x in self._sector_endings if last.endswith(x)), None)
+        if ending is None or not self.is_sector_department(last):
+            return pieces
+        out = list(pieces)
+        for i in range(len(out) - 2, -1, -1):
+            a, b, written, _, _, cut, repaired = out[i]
+            full = written + ending
+            if not self.is_sector_department(full):
+                break
+            out[i] = Piece(a, b, written, full, "known", cut, repaired)
+        return out
 
     def _split(self, written: str) -> list[Piece]:
         pieces: list[Piece] = []
