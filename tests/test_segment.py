@@ -214,3 +214,35 @@ def test_a_doc_number_below_a_page_column_and_a_joint_red_header_is_read() -> No
     s = seg(text)
     assert s.notice is not None
     assert s.notice.doc_number == "某经信规范〔2025〕13号"
+
+
+# A site's article page (the shape of provincial government sites): breadcrumbs, a metadata table,
+# the article's heading outside the body container, a body that prints no head of its own.
+ARTICLE_PAGE = """<html><head><title>某省人民政府 规划计划</title></head><body>
+<div class="nav">当前位置：首页 &gt; 政府信息公开 &gt; 规划计划</div>
+<table><tr><td>索 引 号: 0145/2021-001</td><td>发文机关: 省某某管理局</td><td>文 号: 某管办发〔2021〕5号</td></tr>
+<tr><td>主题分类: 农业</td><td>组配分类: 规划计划</td><td>成文日期: 2021-03-15</td></tr></table>
+<p class="title">2021年全省某某管理工作要点</p>
+<div id="zoom"><p>2021年是“十四五”开局之年，全省某某管理工作的总体要求是：稳中求进。</p>
+<p>一、强化安全责任</p><p>1.压实责任。严格考核。</p><p>2.加强监测。完善预警。</p>
+<p>二、深化改革</p><p>3.推进改革。落实任务。</p><p>4.优化服务。提升效能。</p><p>5.完善制度。规范管理。</p>
+<p>三、加强保障</p><p>6.加强领导。明确分工。</p><p>7.强化督查。确保实效。</p><p>8.营造氛围。加强宣传。</p></div>
+<div class="foot">扫一扫在手机打开当前页</div></body></html>
+"""
+
+
+def test_a_page_heading_and_metadata_give_the_head_of_a_body_with_none() -> None:
+    """The body prints no title, issuer, 文号 or date: the page's heading of the article is its title,
+    the metadata table its issuer, 文号 and date, each said in a warning."""
+    from qigong_parse.pipeline import parse_bytes
+
+    doc = parse_bytes(ARTICLE_PAGE.encode(), file="page.html", fmt="html")
+    assert doc.notice is not None
+    assert (doc.notice.form, doc.notice.title, doc.notice.issuer, doc.notice.doc_number, str(doc.notice.date)) == (
+        "direct", "2021年全省某某管理工作要点", "省某某管理局", "某管办发〔2021〕5号", "2021-03-15")
+    assert [p.title for p in doc.parts] == ["2021年全省某某管理工作要点"]
+    assert [w.code for w in doc.warnings].count("head-from-page") == 2
+    assert [n.path for n in doc.parts[0].nodes] == [["一"], ["二"], ["三"]]
+    # the blank line after the page's chrome is no repository front matter
+    assert [u.reason for u in doc.unassigned] == ["before the document (page chrome)",
+                                                  "after the document (page chrome, colophon)"]

@@ -30,7 +30,8 @@ _CODES = (
     WarningCode("no-date", "segment", "no signature date was found"),
     WarningCode("head-from-front-matter", "segment",
                 "a head field missing from the text (文号, issuer, date) is taken from repository front matter"),
-    WarningCode("head-from-page", "segment", "the 文号 missing from the text is taken from the page's metadata"),
+    WarningCode("head-from-page", "segment", "a head field missing from the text (the 文号; with no head at all, the "
+                "issuer, title and date) is taken from the page's metadata and heading"),
     WarningCode("no-title", "segment", "no plan title line was found; the part has no title"),
     WarningCode("duplicate-annex", "segment", "an annex number appears twice; the second is read as the next free one"),
     WarningCode("attachment-missing", "segment", "an annex announced in the 附件 list is not found in the text"),

@@ -61,20 +61,24 @@ def _squash(s: str) -> str:
 # start-up); _Frame is read-only by `Final` (mypy). No __eq__/__repr__/__hash__: nothing compares,
 # prints or hashes them.
 class _Frame:
-    __slots__ = ("fields", "front", "lead_end", "page_title", "trail_start")
+    __slots__ = ("fields", "front", "heading_line", "lead_end", "page_title", "trail_start")
     lead_end: Final[int]  # index of the first line after leading chrome and front matter
     trail_start: Final[int]  # index of the first line of trailing chrome
     front: Final[tuple[int, int] | None]  # [first, last+1) line indices of repository front matter
     fields: Final[dict[str, str]]  # front-matter fields (标题, 文号 …)
     page_title: Final[str | None]  # a `# title` line or a page heading, when there is one
+    # the line of the leading chrome, its last, that heads the article with a plan's title (工作要点)
+    heading_line: Final[int | None]
 
     def __init__(self, lead_end: int, trail_start: int, front: tuple[int, int] | None,
-                 fields: dict[str, str] | None = None, page_title: str | None = None) -> None:
+                 fields: dict[str, str] | None = None, page_title: str | None = None,
+                 heading_line: int | None = None) -> None:
         self.lead_end = lead_end
         self.trail_start = trail_start
         self.front = front
         self.fields = {} if fields is None else fields
         self.page_title = page_title
+        self.heading_line = heading_line
 
 
 def _outside(line: Line, outside: list[Span]) -> bool:
@@ -104,6 +108,7 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, dict[str, str], s
     i = start
     while i < len(lines) and lines[i].blank:
         i += 1
+    first = i  # blank lines alone are no front matter
     fields: dict[str, str] = {}
     if i < len(lines) and lines[i].content == "---":
         close = next((j for j in range(i + 1, min(len(lines), i + 80)) if lines[j].content == "---"), None)
@@ -130,7 +135,7 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, dict[str, str], s
             end = i = i + 1
             continue
         break
-    if end == start and not fields:
+    if end == first and not fields:
         return None
     return end, fields, title
 
@@ -162,21 +167,28 @@ def _frame(state: ParseState) -> _Frame:
         front = (lead_end, end)
         lead_end = end
     for i in nonblank[known:known + 15]:
-        if _opens_document(lines[i].content):
-            break  # chrome after the document's first line is the page's, below it
+        if _opens_document(lines[i].content) or (i >= lead_end and _tables()["outline_marker"].match(
+                lines[i].content, None, None, HOLD_GIL)):
+            break  # chrome after the document's first line (or first heading) is the page's, below it
         if i >= lead_end and _is_chrome(lines[i], outside, chrome):
             lead_end = i + 1
     while lead_end < len(lines) and lines[lead_end].blank:
         lead_end += 1
+    heading_line = None
     if page_title is None:  # a page heading among the leading chrome (…关于印发…的通知)
         page_title = next((ln.content for ln in lines[:lead_end] if _title_match(_squash(ln.content))), None)
+    last_lead = next((i for i in range(lead_end - 1, -1, -1) if lines[i].content), None)
+    if page_title is None and last_lead is not None and _outside(lines[last_lead], outside) \
+            and _plan_title_like(lines[last_lead].content) and not _is_chrome(lines[last_lead], [], chrome):
+        # the article's heading, printed by the site above a body with no head of its own
+        page_title, heading_line = lines[last_lead].content, last_lead
     i = len(lines) - 1
     while i >= lead_end and (lines[i].blank or _is_chrome(lines[i], outside, chrome)):
         i -= 1
     trail_start = i + 1
     while trail_start < len(lines) and lines[trail_start].blank:
         trail_start += 1  # blank lines after the document stay with it
-    return _Frame(lead_end, trail_start, front, fields, page_title)
+    return _Frame(lead_end, trail_start, front, fields, page_title, heading_line)
 
 
 # --- 2. the head -------------------------------------------------------------------------------
@@ -374,7 +386,7 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
         state.warn("title-from-page", "the document has no title line; its title is read from the page heading",
                    part="notice")
     if title is None and not (doc_idx is not None and rec_idx is not None):
-        return None
+        return _head_from_page(state, frame) if rec_idx is None and doc_idx is None else None
     first = min(x for x in (found[0] if found else None, doc_idx, rec_idx) if x is not None)
     first, red = _red_header(lines, window, first)
     if red and (issuer is None or len(red) > 1):
@@ -392,6 +404,22 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
         if repaired:
             state.warn("damaged-doc-number", f"doc number {written!r} read as {head.doc_number!r}", part="notice")
     return head
+
+
+def _head_from_page(state: ParseState, frame: _Frame) -> _Head | None:
+    """A page whose body prints no head, under the site's heading of the article (a plan's title) and
+    a metadata table naming its issuer: the document issued directly, its head the heading line
+    (the 文号 and date are read from the metadata as for any head that lacks them)."""
+    if frame.heading_line is None:
+        return None
+    issuer = next((m.group("issuer") for ln in state.lines[:frame.lead_end]
+                   if (m := _tables()["chrome_issuer"].search(ln.content, None, None, HOLD_GIL))), None)
+    if issuer is None:
+        return None
+    state.warn("head-from-page", f"the document prints no head; its title is the page heading and its issuer "
+               f"{issuer!r} is taken from the page's metadata", part="notice")
+    return _Head(form="direct", first=frame.heading_line, last=frame.heading_line, title=frame.page_title,
+                 issuer=issuer)
 
 
 def _red_header(lines: list[Line], window: list[int], first: int) -> tuple[int, list[str]]:

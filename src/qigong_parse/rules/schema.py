@@ -206,6 +206,7 @@ class SegmentTable(_Table):
     date_run_together: Regex
     chrome_date: Regex
     chrome_doc_number: Regex
+    chrome_issuer: Regex
     after_signature: Regex
     md_note: Regex
     md_heading: Regex
