@@ -103,6 +103,16 @@ CASES = [
          ("三", "三、", "政策衔接,三医联动", False), ("四", "四、", "严格督查考核", False)],
         id="a-short-heading-line-with-a-comma-is-whole",
     ),
+    pytest.param(
+        # among short headings, an item that is one sentence of clauses up to its 。: the sentence is
+        # its title (nothing ran in: a lost 。 leaves no comma behind the heading)
+        "一、加强组织领导\n正文。\n二、强化资金保障\n正文。\n三、严格督查考核\n正文。\n"
+        "四、对未经批准擅自设立的各类机构，责令其限期整改到位；逾期仍不整改的，由主管部门依法予以撤销并向社会公告。",
+        [("一", "一、", "加强组织领导", False), ("二", "二、", "强化资金保障", False),
+         ("三", "三、", "严格督查考核", False), ("四", "四、",
+          "对未经批准擅自设立的各类机构,责令其限期整改到位;逾期仍不整改的,由主管部门依法予以撤销并向社会公告", False)],
+        id="a-sentence-item-among-short-headings-keeps-its-sentence",
+    ),
 ]
 
 

@@ -618,8 +618,6 @@ def _cut_position(norm: str, start: int, end: int, ended: bool, g: _Grammar) -> 
             best = (score, -pos)
     if best is not None:
         return -best[1]
-    if not strong_only and comma < len(title) and g.min_title_len <= comma <= g.heading_max_len:
-        return comma
     return None
 
 
