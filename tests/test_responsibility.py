@@ -550,3 +550,28 @@ def test_bracket_characters_are_the_patterns() -> None:
     sample = (Path(__file__).parent.parent / "data" / "raw" / "shaodong-2025-qidagongjian.txt").read_text("utf-8")
     universe = set(normalize(sample)) | set(_BRACKET_OR_BREAK_CHARS) | set("【】（）〈〉《》{}\r\t")
     assert {c for c in universe if _BRACKET_OR_BREAK.fullmatch(c)} == set(_BRACKET_OR_BREAK_CHARS)
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("县财政局负责专项资金的预算管理和绩效评价。", "县财政局"),
+    ("县审计局应当对专项资金的使用情况进行审计。", "县审计局"),
+    ("县工信局是专项资金的项目主管部门。", "县工信局"),
+])
+def test_an_articles_duty_sentence_is_read_in_an_article_only(text: str, unit: str) -> None:
+    """县财政局负责… in an article (第N条) of a 办法 assigns the duty; in a plan's item a sentence that
+    only names a unit doing something is not recorded (gold/README)."""
+    assert run(text, XINSHAO) is None
+    resp = run(text, ctx=ClauseContext(UnitRegistry.for_issuer(XINSHAO), in_article=True))
+    assert resp is not None
+    assert resp.joint == [unit]
+
+
+@pytest.mark.parametrize(("text", "lead", "support"), [
+    # a sector's department as the subject, the action after B one of the genre's verbs (处理)
+    ("对撤销登记的机构，业务主管部门要会同有关单位处理好善后工作。", ["业务主管部门"], ["有关单位"]),
+    ("国务院教育行政部门会同有关部门制定标准。", ["国务院教育行政部门"], ["有关部门"]),
+])
+def test_a_sectors_department_leads_a_huitong_sentence(text: str, lead: list[str], support: list[str]) -> None:
+    resp = run(text, "国务院办公厅")
+    assert resp is not None
+    assert (resp.lead, resp.support) == (lead, support)

@@ -251,8 +251,8 @@ class UnitRegistry:
 
     def _sector_names(self, general: dict[str, Any]) -> frozenset[str]:
         """The sectors a generic department names (教育, 卫生健康, 宣传): the written forms of the
-        local bodies and Party organs, each without the suffix it ends with."""
-        out: set[str] = set()
+        local bodies and Party organs, each without the suffix it ends with, and the table's own."""
+        out: set[str] = set((general.get("sector_department") or {}).get("sectors") or ())
         for layer in ("local", "party"):
             for key, aliases in (general.get(layer) or {}).items():
                 for written in (key, *(aliases or ())):

@@ -152,6 +152,7 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     """The node's duty and targets, and its bracket spans (coverage reads them again)."""
     start, end = node.own_region
     ctx.path = list(node.path)
+    ctx.in_article = any(_is_article(token) for token in node.path)
     brackets: list[Span] = []
     if node.origin == "table":
         duty = _table_duty(node, ctx)
@@ -162,6 +163,11 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
         duty = None
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
     return duty, tuple(_without_repeated_lines(targets, text)) if targets else (), tuple(brackets)
+
+
+def _is_article(token: str) -> bool:
+    """A path token of an article (第十二条: markers.yaml's `article` style writes 第{n}条)."""
+    return token.startswith("第") and token.endswith("条")
 
 
 def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:
