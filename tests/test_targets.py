@@ -246,6 +246,16 @@ def test_a_count_of_the_list_before_it_names_the_set(text: str, found: list) -> 
     assert [(t.value, t.unit) for t in _find(text)] == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("新建3个产业园和5个孵化器。", [("新建3个产业园", 3), ("5个孵化器", 5)]),
+    ("建设10所示范学校、20个实训基地。", [("建设10所示范学校", 10), ("20个实训基地", 20)]),
+    ("其中主持6项、参与4项。", [("其中主持6项", 6), ("参与4项", 4)]),  # nothing between figure and 、
+])
+def test_an_object_closed_by_an_enumeration_word_is_its_figures(text: str, found: list) -> None:
+    """建设50所X和150个Y: X is what the 50 count, not the start of the next figure's phrase."""
+    assert [(t.quote, t.value) for t in _find(text)] == found
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"

@@ -653,7 +653,9 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
             own = "increase"
         change: Change = own or (prev_change if prev_enum and prev_change else "level")
-        qend, obj = _quote_end(norm, ce, group, gi == len(groups) - 1 and not (is_rate and own), t)
+        last_group = gi == len(groups) - 1
+        qend, obj = _quote_end(norm, ce, group, last_group and not (is_rate and own), t,
+                               None if last_group else groups[gi + 1][0].start)
         last = group[-1]
         if (first.chinese or (len(group) > 1 and any(f.chinese for f in group))) and not (
             last.after or last.approx or t.bound_before.search(seg) or t.cue.search(seg)
@@ -676,9 +678,11 @@ def _enum_after(norm: str, qend: int, ce: int, t: _Tables) -> bool:
     return qend < ce and t.enum_split.match(norm, qend, min(ce, qend + 3)) is not None
 
 
-def _quote_end(norm: str, ce: int, group: list[_Figure], with_object: bool, t: _Tables) -> tuple[int, str]:
+def _quote_end(norm: str, ce: int, group: list[_Figure], with_object: bool, t: _Tables,
+               next_start: int | None = None) -> tuple[int, str]:
     """Where a group's quote ends (a closing bound word such as 以上 taken in) and the object that
-    follows the last figure (…1.2亿美元的项目), when `with_object`."""
+    follows the last figure (…1.2亿美元的项目), when `with_object`; before the next group's figure
+    (`next_start`), the object that an enumeration word closes (建设50所高水平学校和150个专业)."""
     raw = t.raw
     last = group[-1]
     qend = last.end
@@ -686,6 +690,12 @@ def _quote_end(norm: str, ce: int, group: list[_Figure], with_object: bool, t: _
             qend + 1 >= ce or norm[qend + 1] in raw["object_ends"] or last.unit in raw["time_units"]):
         last.after = norm[qend]
         qend += 1
+    if next_start is not None and _has_object(norm, last.start, t):  # (6项、参与4项: no object)
+        seg = norm[qend:next_start]
+        word = next((w for w in t.enum_words if seg.endswith(w)), "")
+        obj = _clean_metric(seg[: -len(word)]) if word else ""
+        if obj:
+            return qend + len(seg) - len(word), obj
     obj = ""
     if with_object:
         stop, limit = qend, min(ce, qend + raw["max_phrase_chars"])
