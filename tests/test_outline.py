@@ -113,6 +113,14 @@ CASES = [
           "对未经批准擅自设立的各类机构,责令其限期整改到位;逾期仍不整改的,由主管部门依法予以撤销并向社会公告", False)],
         id="a-sentence-item-among-short-headings-keeps-its-sentence",
     ),
+    pytest.param(
+        # the items of a list run together on one line, ; between them: each its own node, the ;
+        # no part of a title
+        "一、保留条件\n(1)有专职工作人员；(2)有独立、固定的办公住所；(3)有稳定的经费来源。",
+        [("一", "一、", "保留条件", False), ("一/(1)", "(1)", "有专职工作人员", False),
+         ("一/(2)", "(2)", "有独立、固定的办公住所", False), ("一/(3)", "(3)", "有稳定的经费来源", False)],
+        id="list-items-run-together-after-semicolons",
+    ),
 ]
 
 
@@ -242,3 +250,8 @@ def test_the_line_cue_names_the_first_marker_shape_that_matches(line: str, cut: 
     first = next((i for i, p in enumerate(shapes) if p.match(text, 1, end)), None)
     cue = g.line_cue.match(text, 1, end)
     assert (None if cue is None else cue.lastindex - 1) == first
+
+
+def test_the_semicolon_between_run_together_items_is_in_no_text() -> None:
+    nodes = outline("一、保留条件\n(1)有专职工作人员；(2)有独立、固定的办公住所；(3)有稳定的经费来源。")
+    assert [n.text for n in nodes[1:]] == ["", "", ""]

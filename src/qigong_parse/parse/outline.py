@@ -129,7 +129,9 @@ class _Grammar:
         return self.by_name.get(name) or _Style(name, None, "{n}")
 
 
-_CLAUSE_ENDS = "。)"
+# The ends after which a marker may stand inside a line whose break was lost: a sentence's, a
+# bracket's, and the ; between the items of a list run together ((1)有专职人员;(2)有固定住所;(3)…)
+_CLAUSE_ENDS = "。);"
 _CLAUSE_END = compiled(f"[{regex.escape(_CLAUSE_ENDS)}]")
 _GROUP_NAME = compiled(r"\(\?P<\w+>")
 _STYLE_PROPERTIES = ("chinese", "bracketed", "inline", "may_skip", "titled")
@@ -718,8 +720,14 @@ def _nodes(text: str, norm: str, sl: PartSlice, headings: list[_Heading], warnin
         paths.append(path)
         t_start, t_end, _ = titles[i]
         # a heading run onto this line (found inline) ends the title: spans stay inside the node
-        t_end = max(min(t_end, starts[i + 1]), t_start)
-        after = t_end + 1 if t_end < starts[i + 1] and norm[t_end] in "。:" else t_end
+        cut = min(t_end, starts[i + 1])
+        t_end = max(cut, t_start)
+        if cut < titles[i][1]:  # the ; that ran the items of a list together is not the title's
+            while t_end > t_start and norm[t_end - 1] in " \t;":
+                t_end -= 1
+            after = cut
+        else:
+            after = t_end + 1 if t_end < starts[i + 1] and norm[t_end] in "。:" else t_end
         row = h.cand.row
         node = _new(NodeTree, (path, text[h.cand.start:h.cand.marker_end], norm[t_start:t_end],
                                text[(h.cand.start if row is not None else after):starts[i + 1]].strip(),
