@@ -71,19 +71,19 @@ def test_defaults_are_the_dataclasses_and_mutable_ones_are_fresh() -> None:
         (lambda: clauses.Clause(0, 1, ""), {"units": {"lead": [], "support": [], "joint": []}, "unread": []}),
         (lambda: responsibility.ClauseContext(reg),
          {"stated": [], "bare_list_role": "joint", "first_listed_leads": False, "warnings": [], "part": None,
-          "path": None}),
+          "path": None, "in_article": False}),
         (lambda: responsibility._Clause(0, 1), {"lead": [], "support": [], "joint": []}),
         (lambda: outline._Style("s", None, "{n}"),
          {"decimal": 0, "chinese": False, "bracketed": False, "inline": False, "may_skip": True, "titled": True}),
         (lambda: outline.Candidate(0, 2, 10, "cn_dun", ("cn_dun",), 1, "、", False),
          {"row": None, "hint": None, "needs_hint": False, "inline": False, "prefix": None}),
         (lambda: outline._Heading(cand, "cn_dun", 1, 1, None), {"warnings": []}),
-        (lambda: segment._Frame(0, 5, None), {"fields": {}, "page_title": None}),
+        (lambda: segment._Frame(0, 5, None), {"fields": {}, "page_title": None, "heading_line": None}),
         (lambda: segment._Head("direct", 0, 3),
          {"title": None, "issuer": None, "doc_number": None, "date": None, "recipients": [], "signature": None,
           "first_last": -1}),
         (lambda: targets._Draft(fig, 0, 3, "m", "increase"), {"fig": fig, "metric": "m"}),
-        (lambda: targets._Sentence(0, [], [], None), {"opening": None}),
+        (lambda: targets._Sentence(0, [], [], None, 0), {"opening": None}),
     ]
     for make, defaults in cases:
         _defaults_and_fresh(make, defaults)
