@@ -173,7 +173,7 @@ def test_the_clause_readers_use_the_moved_patterns() -> None:
     g = clauses.grammar()
     assert sum(isinstance(f.pattern, re.Pattern) for f in g.forms) >= 5
     assert all(isinstance(p, re.Pattern) for p in (g.cue, g.field_cut, g.separators))
-    assert sum(isinstance(p, re.Pattern) for p, _ in responsibility._shapes().duty_sentences) >= 5
+    assert sum(isinstance(p, re.Pattern) for p, _, _ in responsibility._shapes().duty_sentences) >= 5
     assert isinstance(responsibility._shapes().sentence, re.Pattern)
     fields = taskforce._fields()
     assert isinstance(fields.name, re.Pattern) and all(isinstance(p, re.Pattern) for p in fields.members)
