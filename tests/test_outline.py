@@ -121,6 +121,14 @@ CASES = [
          ("一/(2)", "(2)", "有独立、固定的办公住所", False), ("一/(3)", "(3)", "有稳定的经费来源", False)],
         id="list-items-run-together-after-semicolons",
     ),
+    pytest.param(
+        # a short heading line closed by a note in brackets: the note adds nothing to its length
+        "一、加强组织领导\n正文。\n二、强化资金保障\n正文。\n三、严格督查考核\n正文。\n"
+        "四、电脑派位实施（此点仅与教育部门举办的幼儿园相关）\n正文。",
+        [("一", "一、", "加强组织领导", False), ("二", "二、", "强化资金保障", False),
+         ("三", "三、", "严格督查考核", False), ("四", "四、", "电脑派位实施(此点仅与教育部门举办的幼儿园相关)", False)],
+        id="a-heading-line-closed-by-a-bracketed-note-is-whole",
+    ),
 ]
 
 

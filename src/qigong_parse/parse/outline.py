@@ -853,7 +853,9 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
         if not verdict:
             continue
         start, end, ended = titles[k]
-        if not ended and end - start <= g.heading_max_len:
+        # a note in brackets closing the line (电脑派位实施（此点仅与…相关）) is no part of its length
+        bare = norm.rfind("(", start, end) if norm.endswith(")", start, end) else -1
+        if not ended and (bare if bare > start else end) - start <= g.heading_max_len:
             continue  # a short line of its own (政策衔接，三医联动): a heading of two phrases, nothing ran in
         cut = _cut_position(norm, start, end, ended, g)
         if cut is None:
