@@ -256,6 +256,17 @@ def test_an_object_closed_by_an_enumeration_word_is_its_figures(text: str, found
     assert [(t.quote, t.value) for t in _find(text)] == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("贷款利率由5%降至3%。", [("贷款利率", 3.0)]),
+    ("药品再注册费由2.44万元下降至1.708万元。", [("药品再注册费", 1.708)]),
+    ("注册费分别由0.54万元、2.59万元下降至0.38万元、1.81万元。", [("注册费", 0.38), ("注册费", 1.81)]),
+    ("由县财政局安排资金500万元。", [("由县财政局安排资金", 500.0)]),  # 由 names a doer here
+])
+def test_the_figure_a_change_starts_from_is_no_target(text: str, found: list) -> None:
+    """由X下降至Y: X is the baseline; Y is the target, its metric the phrase before 由."""
+    assert [(t.metric, t.value) for t in _find(text)] == found
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"

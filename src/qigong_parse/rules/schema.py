@@ -256,6 +256,8 @@ class NonTarget(_Table):
     status_openers: Words
     status_until: Regex
     list_count_units: Words
+    baseline_before: Words
+    baseline_after: Regex
 
     @field_validator("name_marks", mode="before")
     @classmethod

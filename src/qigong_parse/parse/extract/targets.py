@@ -47,12 +47,12 @@ def _alt(words: list[str]) -> str:
 class _Tables:
     """The compiled tables of data/targets.yaml."""
 
-    __slots__ = ("blockers", "bound_before", "bound_in_clause", "bounds_after", "bundles", "clause_ends",
-                 "commitment", "commitment_false", "condition_ends", "cue", "distributors", "enum_only",
-                 "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker", "lead_year",
-                 "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals", "quote_lead", "raw",
-                 "run_in_year", "sentence_ends", "status_openers", "status_until", "tail_last", "tail_lengths",
-                 "word_kind")
+    __slots__ = ("baseline_after", "baseline_before", "blockers", "bound_before", "bound_in_clause", "bounds_after",
+                 "bundles", "clause_ends", "commitment", "commitment_false", "condition_ends", "cue", "distributors",
+                 "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
+                 "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals",
+                 "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers", "status_until", "tail_last",
+                 "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -82,6 +82,8 @@ class _Tables:
     condition_ends: Final[tuple[str, ...]]  # non_target.condition_ends
     status_openers: Final[tuple[str, ...]]  # non_target.status_openers
     status_until: Final[_Pattern]  # non_target.status_until
+    baseline_before: Final[tuple[str, ...]]  # non_target.baseline_before
+    baseline_after: Final[_Pattern]  # non_target.baseline_after
     bundles: Final[tuple[str, ...]]  # bundle_nouns
     blockers: Final[dict[str, tuple[str, ...]]]  # unit_blockers
     money_nouns: Final[tuple[str, ...]]  # money_class_nouns, each also after 的
@@ -105,6 +107,8 @@ class _Tables:
         self.condition_ends = tuple(nt["condition_ends"])
         self.status_openers = tuple(nt["status_openers"])
         self.status_until = _fast(nt["status_until"])
+        self.baseline_before = tuple(nt["baseline_before"])
+        self.baseline_after = _fast(nt["baseline_after"])
         self.bundles = tuple(raw["bundle_nouns"])
         self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
         nouns = raw["money_class_nouns"]
@@ -619,8 +623,22 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
     if t.incentive.search(norm, cs, ce) or norm[cs:ce].rstrip().endswith(t.condition_ends):
         return []
-    drafts = _drafts(norm, cs, ce, _figure_groups(figs, norm, t), prev_metric, t)
+    groups: list[list[_Figure]] = []
+    cuts: dict[int, tuple[int, int]] = {}  # group index → the baseline (由 … ) standing before it
+    for g in _figure_groups(figs, norm, t):
+        if _baseline(norm, cs, ce, g, t):
+            cuts[len(groups)] = (g[0].start - len(next(w for w in t.baseline_before
+                                                     if norm.endswith(w, cs, g[0].start))), g[-1].end)
+        else:
+            groups.append(g)
+    drafts = _drafts(norm, cs, ce, groups, prev_metric, t, cuts)
     return [_target(text, norm, cs, d, sent, t) for d in drafts]
+
+
+def _baseline(norm: str, cs: int, ce: int, group: list[_Figure], t: _Tables) -> bool:
+    """A group of figures a change starts from (由0.54万元、2.59万元下降至…)."""
+    return norm.endswith(t.baseline_before, cs, group[0].start) and t.baseline_after.match(
+        norm, group[-1].end, ce) is not None
 
 
 def _figure_groups(figs: list[_Figure], norm: str, t: _Tables) -> list[list[_Figure]]:
@@ -635,9 +653,10 @@ def _figure_groups(figs: list[_Figure], norm: str, t: _Tables) -> list[list[_Fig
 
 
 def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metric: str,
-            t: _Tables) -> list[_Draft]:
+            t: _Tables, cuts: dict[int, tuple[int, int]] | None = None) -> list[_Draft]:
     """One draft per figure: its quote, metric and change; a phrase with no change word of its own
-    takes the one before it when an enumeration joins them."""
+    takes the one before it when an enumeration joins them. `cuts`: the baseline (由X) standing in a
+    group's phrase, left out of its metric."""
     raw = t.raw
     drafts: list[_Draft] = []
     cursor = cs
@@ -647,6 +666,9 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         first = group[0]
         qstart, stripped = _quote_start(norm, max(cursor, first.start - raw["max_phrase_chars"]), first.start, t)
         seg = norm[qstart:first.start]
+        cut = cuts.get(gi) if cuts else None
+        if cut is not None and qstart <= cut[0]:  # 注册费由2.44万元下降至1.708万元: 注册费 … 下降至
+            seg, stripped = norm[qstart:cut[0]] + norm[cut[1]:first.start], None
         head, words = stripped if stripped is not None else _strip_tail(seg, t)  # not twice the same
         own = _phrase_change(words, t) if words else None
         is_rate = first.unit in raw["rate_units"]
