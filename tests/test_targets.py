@@ -267,6 +267,16 @@ def test_the_figure_a_change_starts_from_is_no_target(text: str, found: list) ->
     assert [(t.metric, t.value) for t in _find(text)] == found
 
 
+@pytest.mark.parametrize("text", [
+    "新发生的单户金额在100万元及以下的再担保业务免收再担保费。",
+    "重点支持注册资本1000万元以上的市场主体。",
+    "引进资产规模10亿元以上的金融机构。",
+])
+def test_a_money_threshold_of_a_class_of_businesses_is_no_target(text: str) -> None:
+    """X万元及以下的业务 / 以上的主体 / 以上的机构: the figure says which count (money_class_phrase)."""
+    assert _find(text) == []
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"
