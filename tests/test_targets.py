@@ -277,6 +277,15 @@ def test_a_money_threshold_of_a_class_of_businesses_is_no_target(text: str) -> N
     assert _find(text) == []
 
 
+@pytest.mark.parametrize(("text", "metric"), [
+    ("贷款利率降0.5个百分点。", "贷款利率"),
+    ("综合融资成本较上年度再降0.5个百分点。", "综合融资成本较上年度"),
+])
+def test_jiang_alone_is_a_decrease(text: str, metric: str) -> None:
+    [target] = _find(text)
+    assert (target.metric, target.change) == (metric, "decrease")
+
+
 def test_class_figures_are_not_targets() -> None:
     # 10亿元 names the class of 企业; 十亿级 names a rank; only the counts are targets
     text = "巩固醇龙箱包等8家十亿级企业地位,全市新增营收亿元企业15家、10亿元企业2家。"
