@@ -433,8 +433,8 @@ class UnitRegistry:
     def _shared_head(self, pieces: list[Piece]) -> list[Piece]:
         """Sectors listed before a sector's department share its head noun (省发展改革、工业和信息化部门 →
         省发展改革部门, 工业和信息化部门): the document truncates their names, each is completed."""
-        if len(pieces) < 2 or not self._sectors:
-            return pieces
+        if len(pieces) < 2 or not self._sectors or not pieces[-1].written.endswith(self._sector_endings):
+            return pieces  # (most lists: one C call tells)
         last = pieces[-1].written
         ending = next((x for x in self._sector_endings if last.endswith(x)), None)
         if ending is None or not self.is_sector_department(last):

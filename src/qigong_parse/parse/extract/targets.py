@@ -50,9 +50,9 @@ class _Tables:
     __slots__ = ("baseline_after", "baseline_before", "blockers", "bound_before", "bound_in_clause", "bounds_after",
                  "bundles", "clause_ends", "commitment", "commitment_false", "condition_ends", "cue", "distributors",
                  "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
-                 "lead_year", "list_tail", "metric_lead", "money_class", "money_nouns", "opener", "ordinals",
-                 "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers", "status_until", "tail_last",
-                 "tail_lengths", "word_kind")
+                 "lead_year", "list_count_units", "list_tail", "metric_lead", "money_class", "money_nouns", "opener",
+                 "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers", "status_until",
+                 "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -83,6 +83,7 @@ class _Tables:
     status_openers: Final[tuple[str, ...]]  # non_target.status_openers
     status_until: Final[_Pattern]  # non_target.status_until
     baseline_before: Final[tuple[str, ...]]  # non_target.baseline_before
+    list_count_units: Final[frozenset[str]]  # non_target.list_count_units
     baseline_after: Final[_Pattern]  # non_target.baseline_after
     bundles: Final[tuple[str, ...]]  # bundle_nouns
     blockers: Final[dict[str, tuple[str, ...]]]  # unit_blockers
@@ -108,6 +109,7 @@ class _Tables:
         self.status_openers = tuple(nt["status_openers"])
         self.status_until = _fast(nt["status_until"])
         self.baseline_before = tuple(nt["baseline_before"])
+        self.list_count_units = frozenset(nt["list_count_units"])
         self.baseline_after = _fast(nt["baseline_after"])
         self.bundles = tuple(raw["bundle_nouns"])
         self.blockers = {unit: tuple(words) for unit, words in raw["unit_blockers"].items()}
@@ -372,22 +374,20 @@ def _figures(norm: str, start: int, end: int, t: _Tables, scan_from: int | None 
                 continue
         if value is None or (n2 and vmax is None):
             continue
-        if vmax is None and unit in nt["list_count_units"] and _counts_the_list(norm, start, s, value, t):
-            continue
         out.append(_Figure(s, e, value, vmax, unit, after, approx, chinese))
     return out
 
 
-def _counts_the_list(norm: str, start: int, s: int, value: float, t: _Tables) -> bool:
-    """Whether the figure at `s` counts the list its clause closes with before it (北京、天津、上海、
+def _counts_the_list(norm: str, cs: int, f: _Figure, t: _Tables) -> bool:
+    """Whether figure `f` counts the list its clause (from `cs`) closes with before it (北京、天津、上海、
     重庆4个直辖市): as many items as its value, and no figure among them (建设工厂5家、
-    农场2家 lists figures: each is a target)."""
-    m = _end_patterns(t.clause_ends)[1].match(norm, start, s)
-    head = _BRACKETED.sub("", norm[m.end() if m else start:s])
+    农场2家 lists figures: each is a target). No range, no unit but a count's."""
+    if f.value_max is not None or f.value < 2 or f.value != int(f.value) or f.unit not in t.list_count_units:
+        return False
+    head = _BRACKETED.sub("", norm[cs:f.start])
     if t.figure.search(head):
         return False
-    items = len([x for x in t.enum_split.split(head) if x.strip()])
-    return items >= 2 and items == value
+    return len([x for x in t.enum_split.split(head) if x.strip()]) == f.value
 
 
 _BRACKETED: Final = re.compile(r"\([^()]*\)")  # a bracket inside a list's item (广东(珠三角)), dropped
@@ -623,6 +623,7 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
     if t.incentive.search(norm, cs, ce) or norm[cs:ce].rstrip().endswith(t.condition_ends):
         return []
+    figs = [f for f in figs if not _counts_the_list(norm, cs, f, t)]
     groups: list[list[_Figure]] = []
     cuts: dict[int, tuple[int, int]] = {}  # group index → the baseline (由 … ) standing before it
     for g in _figure_groups(figs, norm, t):
