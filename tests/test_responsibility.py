@@ -570,6 +570,9 @@ def test_an_articles_duty_sentence_is_read_in_an_article_only(text: str, unit: s
     # a sector's department as the subject, the action after B one of the genre's verbs (处理)
     ("对撤销登记的机构，业务主管部门要会同有关单位处理好善后工作。", ["业务主管部门"], ["有关单位"]),
     ("国务院教育行政部门会同有关部门制定标准。", ["国务院教育行政部门"], ["有关部门"]),
+    # a task given by 请 (a State Council office's notice), B followed by a preposition (按照, 根据)
+    ("请人力资源社会保障部会同有关部门按照有关文件精神，抓好落实。", ["人力资源社会保障部"], ["有关部门"]),
+    ("财政部会同有关部门根据实际情况调整标准。", ["财政部"], ["有关部门"]),
 ])
 def test_a_sectors_department_leads_a_huitong_sentence(text: str, lead: list[str], support: list[str]) -> None:
     resp = run(text, "国务院办公厅")
