@@ -438,6 +438,14 @@ def test_sectors_before_a_sectors_department_share_its_head(written: str, names:
 
 
 
+@pytest.mark.parametrize("written", ["国务院有关部门", "有关部门(单位)", "国务院有关部门(单位)"])
+def test_the_state_councils_groups_are_groups(written: str) -> None:
+    """国务院有关部门（单位）: a group name kept as written (gold/README), the bracket naming the other kind
+    of body part of it."""
+    assert [(p.written, p.kind) for p in UnitRegistry.for_issuer("国务院办公厅").split(written)] == [(written, "group")]
+
+
+
 _CLOSING_WORDS = ["市发改局", "县财政局", "、", ",", ";", " ", "\u3000", "等", "(", ")", "[", "各乡镇", "人民政府", "推进",
                   "市", "科工", "牵头", "和", "中心", "国家", "有关", "相关部门", "发展", "改局", "智能造研究院",
                   "确保各项工作高效推进", "攻坚任务", "成本", "\x1c", "务", "局", "教育部门", "部门"]
