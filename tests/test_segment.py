@@ -246,3 +246,38 @@ def test_a_page_heading_and_metadata_give_the_head_of_a_body_with_none() -> None
     # the blank line after the page's chrome is no repository front matter
     assert [u.reason for u in doc.unassigned] == ["before the document (page chrome)",
                                                   "after the document (page chrome, colophon)"]
+
+
+TWO_INLINE = """某市人民政府办公室关于印发甲事项管理办法和乙事项管理办法的通知
+某政办发〔2024〕3号
+
+各县市区人民政府，市直各单位：
+现将《甲事项管理办法》《乙事项管理办法》印发给你们，请认真贯彻执行。
+某市人民政府办公室
+2024年3月1日
+
+甲事项管理办法
+
+一、总体要求
+（一）适用范围。本办法适用于全市。
+二、管理职责
+（一）明确分工。各部门按职责负责。
+
+乙事项管理办法
+
+为规范乙事项管理，制定本办法。
+一、职责分工
+（一）统筹协调。市直各单位加强协作。
+二、监督检查
+（一）定期检查。每年开展检查。
+"""
+
+
+def test_documents_circulated_one_after_another_are_parts_of_their_own() -> None:
+    """A notice circulating two documents printed inline, with no 附件 label: the second opens with its
+    title after a blank line and its outline starts again at 一、."""
+    s = seg(TWO_INLINE)
+    assert [(p.id, p.title) for p in s.parts] == [("general", "甲事项管理办法"), ("annex-1", "乙事项管理办法")]
+    # a plan title line inside one document that no new outline follows is no document of its own
+    one = TWO_INLINE.replace("一、职责分工", "三、职责分工").replace("二、监督检查", "四、监督检查")
+    assert [p.id for p in seg(one).parts] == ["general"]

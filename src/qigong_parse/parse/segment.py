@@ -693,6 +693,32 @@ def _annexes(lines: list[Line], body: list[int], after: int) -> list[tuple[int, 
     return out
 
 
+def _inline_documents(lines: list[Line], body: list[int], after: int) -> list[tuple[int, int, list[int]]]:
+    """A notice circulating several documents printed one after another with no 附件 label (印发A和B两个
+    规定的通知): each later one opens with its own title line, and its outline starts again at 一、 after
+    the one before had its own. (line, number, title lines) as `_annexes` gives."""
+    out: list[tuple[int, int, list[int]]] = []
+    outlined = False  # the document before has a top-level heading of its own
+    for k, i in enumerate(body):
+        if i < after:
+            continue
+        if _first_top_heading(lines[i].content):
+            outlined = True
+            continue
+        if not outlined:
+            continue
+        title = _title_lines(lines, body[k:k + 3])
+        nxt = body[k + len(title):k + len(title) + 3]
+        if title and any(_first_top_heading(lines[j].content) for j in nxt):
+            out.append((i, len(out) + 1, title))
+    return out
+
+
+def _first_top_heading(content: str) -> bool:
+    """A line opening with 一、 (the first heading of a document's outline: segment.yaml first_heading)."""
+    return _tables()["first_heading"].match(content, None, None, HOLD_GIL) is not None
+
+
 def _strip_title(s: str) -> str:
     s = s.strip()
     for opening, closing in (("《", "》"), ("“", "”")):
@@ -767,6 +793,8 @@ def segment(state: ParseState) -> Segmentation:
     if head is not None and head.signature is not None:
         after = max(after, head.signature[1] + 1)
     annex_at = _annexes(lines, body, after)
+    if not annex_at:
+        annex_at = _inline_documents(lines, body, after)
     return _pieces(state, frame, body, head, (attachments, att_first, att_last), annex_at)
 
 
