@@ -578,3 +578,10 @@ def test_a_sectors_department_leads_a_huitong_sentence(text: str, lead: list[str
     resp = run(text, "国务院办公厅")
     assert resp is not None
     assert (resp.lead, resp.support) == (lead, support)
+
+
+@pytest.mark.parametrize("text", ["全面履行政府职能", "严格执行政府职能"])
+def test_a_word_ending_with_the_verb_xing_is_no_banks_name(text: str) -> None:
+    """行 ends a bank's name (人行南昌中心支行), and the verbs 履行, 执行 …: 全面履行政府职能 (a chapter title)
+    names no unit doing 职能."""
+    assert run(text, "国务院办公厅") is None
