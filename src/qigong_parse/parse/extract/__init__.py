@@ -166,8 +166,17 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
 
 
 def _is_article(token: str) -> bool:
-    """A path token of an article (第十二条: markers.yaml's `article` style writes 第{n}条)."""
-    return token.startswith("第") and token.endswith("条")
+    """A path token of an article (第十二条), as markers.yaml's `article` style writes it."""
+    before, after = _article_token()
+    return token.startswith(before) and token.endswith(after)
+
+
+@functools.cache
+def _article_token() -> tuple[str, str]:
+    """What the `article` style's token writes before and after its number (第{n}条 → 第, 条)."""
+    style = next(s for s in load_table("markers.yaml")["styles"] if s["name"] == "article")
+    before, _, after = style["token"].partition("{n}")
+    return before, after
 
 
 def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:

@@ -627,19 +627,22 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
     groups: list[list[_Figure]] = []
     cuts: dict[int, tuple[int, int]] = {}  # group index → the baseline (由 … ) standing before it
     for g in _figure_groups(figs, norm, t):
-        if _baseline(norm, cs, ce, g, t):
-            cuts[len(groups)] = (g[0].start - len(next(w for w in t.baseline_before
-                                                     if norm.endswith(w, cs, g[0].start))), g[-1].end)
+        base = _baseline(norm, cs, ce, g, t)
+        if base is not None:
+            cuts[len(groups)] = (base, g[-1].end)
         else:
             groups.append(g)
     drafts = _drafts(norm, cs, ce, groups, prev_metric, t, cuts)
     return [_target(text, norm, cs, d, sent, t) for d in drafts]
 
 
-def _baseline(norm: str, cs: int, ce: int, group: list[_Figure], t: _Tables) -> bool:
-    """A group of figures a change starts from (由0.54万元、2.59万元下降至…)."""
-    return norm.endswith(t.baseline_before, cs, group[0].start) and t.baseline_after.match(
-        norm, group[-1].end, ce) is not None
+def _baseline(norm: str, cs: int, ce: int, group: list[_Figure], t: _Tables) -> int | None:
+    """Where the 由 stands before a group of figures a change starts from (由0.54万元、2.59万元下降至…),
+    or None."""
+    word = next((w for w in t.baseline_before if norm.endswith(w, cs, group[0].start)), None)
+    if word is None or t.baseline_after.match(norm, group[-1].end, ce) is None:
+        return None
+    return group[0].start - len(word)
 
 
 def _figure_groups(figs: list[_Figure], norm: str, t: _Tables) -> list[list[_Figure]]:
