@@ -152,7 +152,7 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     """The node's duty and targets, and its bracket spans (coverage reads them again)."""
     start, end = node.own_region
     ctx.path = list(node.path)
-    ctx.in_article = any(_is_article(token) for token in node.path)
+    ctx.in_article = _in_article(node.path)
     brackets: list[Span] = []
     if node.origin == "table":
         duty = _table_duty(node, ctx)
@@ -165,10 +165,13 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     return duty, tuple(_without_repeated_lines(targets, text)) if targets else (), tuple(brackets)
 
 
-def _is_article(token: str) -> bool:
-    """A path token of an article (第十二条), as markers.yaml's `article` style writes it."""
+def _in_article(path: tuple[str, ...]) -> bool:
+    """Whether a path holds an article's token (第十二条), as markers.yaml's `article` style writes it."""
     before, after = _article_token()
-    return token.startswith(before) and token.endswith(after)
+    for token in path:  # noqa: SIM110 (a loop, not any() of a generator: one call a node)
+        if token.startswith(before) and token.endswith(after):
+            return True
+    return False
 
 
 @functools.cache

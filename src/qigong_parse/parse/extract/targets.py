@@ -639,8 +639,13 @@ def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure],
 def _baseline(norm: str, cs: int, ce: int, group: list[_Figure], t: _Tables) -> int | None:
     """Where the 由 stands before a group of figures a change starts from (由0.54万元、2.59万元下降至…),
     or None."""
-    word = next((w for w in t.baseline_before if norm.endswith(w, cs, group[0].start)), None)
-    if word is None or t.baseline_after.match(norm, group[-1].end, ce) is None:
+    first = group[0].start
+    for word in t.baseline_before:  # a loop, not next() of a generator (one call a group of figures)
+        if norm.endswith(word, cs, first):
+            break
+    else:
+        return None
+    if t.baseline_after.match(norm, group[-1].end, ce) is None:
         return None
     return group[0].start - len(word)
 
@@ -676,8 +681,11 @@ def _drafts(norm: str, cs: int, ce: int, groups: list[list[_Figure]], prev_metri
         head, words = stripped if stripped is not None else _strip_tail(seg, t)  # not twice the same
         own = _phrase_change(words, t) if words else None
         is_rate = first.unit in raw["rate_units"]
-        if own is None and not is_rate and any(w in seg for w in raw["change"]["increase_in_phrase"]):
-            own = "increase"
+        if own is None and not is_rate:
+            for w in raw["change"]["increase_in_phrase"]:  # a loop, not any() of a generator
+                if w in seg:
+                    own = "increase"
+                    break
         change: Change = own or (prev_change if prev_enum and prev_change else "level")
         last_group = gi == len(groups) - 1
         qend, obj = _quote_end(norm, ce, group, last_group and not (is_rate and own), t,
