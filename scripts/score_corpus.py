@@ -19,11 +19,15 @@ GOLD = ROOT / "tests" / "data" / "corpus_gold"
 METRICS = ("nodes_f1", "titles", "resp_exact", "units_f1", "targets_f1", "target_fields", "notice")
 
 
+# the formats a gold folder's document is read from, preferred first: the text a repository
+# stored, its saved page, the file as published (PDF, DOCX) when the corpus has only that
+SOURCE_RANK = {".txt": 0, ".md": 0, ".html": 1, ".pdf": 2, ".docx": 3}
+
+
 def source_of(corpus: Path, name: str) -> Path | None:
     """The corpus file a gold folder is named after."""
-    found = sorted(p for p in corpus.rglob(f"{name}.*") if p.suffix in (".txt", ".md", ".html"))
-    txt = [p for p in found if p.suffix != ".html"]
-    return (txt or found or [None])[0]
+    found = [p for p in corpus.rglob(f"{name}.*") if p.suffix in SOURCE_RANK]
+    return min(found, key=lambda p: (SOURCE_RANK[p.suffix], str(p)), default=None)
 
 
 def main(argv: list[str]) -> int:

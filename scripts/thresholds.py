@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from score_corpus import source_of  # (this folder: the same choice of a gold's source)
 
 from qigong_parse.check.score import score
 from qigong_parse.pipeline import parse_path
@@ -34,10 +35,9 @@ def documents(corpus: Path) -> dict[str, tuple[Path, Path]]:
             out[f"heldout/{src.stem}"] = (src, HELDOUT / "gold" / src.stem)
     if corpus.is_dir():
         for gold in sorted(p for p in CORPUS_GOLD.iterdir() if p.is_dir()):
-            found = sorted(p for p in corpus.rglob(f"{gold.name}.*") if p.suffix in (".txt", ".md", ".html"))
-            txt = [p for p in found if p.suffix != ".html"] or found
-            if txt:
-                out[f"corpus/{gold.name}"] = (txt[0], gold)
+            src = source_of(corpus, gold.name)
+            if src is not None:
+                out[f"corpus/{gold.name}"] = (src, gold)
     return out
 
 
