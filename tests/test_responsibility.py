@@ -585,3 +585,26 @@ def test_a_word_ending_with_the_verb_xing_is_no_banks_name(text: str) -> None:
     """行 ends a bank's name (人行南昌中心支行), and the verbs 履行, 执行 …: 全面履行政府职能 (a chapter title)
     names no unit doing 职能."""
     assert run(text, "国务院办公厅") is None
+
+
+@pytest.mark.parametrize(("text", "lead", "support"), [
+    # a group naming bodies (各市…部门, 各区人民政府) leads a 会同 sentence as written, in both forms
+    ("各市商务主管部门负责组织实施家电以旧换新工作，会同有关部门做好补贴资金审核、兑付。",
+     ["各市商务主管部门"], ["有关部门"]),
+    ("由各区人民政府会同有关部门制定实施细则。", ["各区人民政府"], ["有关部门"]),
+    # 负责X，并会同B…: the 并 joining the second duty
+    ("市商务局负责组织实施补贴政策工作，并会同有关部门做好补贴资金审核。", ["市商务局"], ["有关部门"]),
+    # an article headed by its unit, its text opening with the duty (第十一条 市商务局 / 负责…，会同B…)
+    ("市商务局\n负责组织实施补贴政策工作，会同有关部门做好补贴资金审核。", ["市商务局"], ["有关部门"]),
+])
+def test_the_subject_of_a_huitong_sentence(text: str, lead: list[str], support: list[str]) -> None:
+    resp = run(text, "济南市商务局")
+    assert resp is not None
+    assert (resp.lead, resp.support) == (lead, support)
+
+
+@pytest.mark.parametrize("text", ["各工作专班召集人会同有关部门做好对接。"])
+def test_a_group_of_people_leads_no_huitong_sentence(text: str) -> None:
+    """各工作专班召集人 names people, not bodies: no unit leads."""
+    resp = run(text, "济南市商务局")
+    assert resp is None or not resp.lead

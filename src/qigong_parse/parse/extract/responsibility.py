@@ -477,7 +477,7 @@ def _duty_sentences(region: str, ctx: ClauseContext,
         for m in pattern.finditer(region):
             found: dict[str, list[Piece]] = {}
             groups = m.groupdict()
-            for group in ("lead", "support", "joint", "joint_group"):
+            for group in ("lead", "lead_group", "support", "joint", "joint_group"):
                 if groups.get(group):
                     pieces = _sentence_units(m.group(group), m.start(group), ctx)
                     if pieces is None:
@@ -486,7 +486,7 @@ def _duty_sentences(region: str, ctx: ClauseContext,
                         found[group] = pieces
                         continue
                     if not any(p.kind in ("known", "repaired", "shaped")
-                               or (group == "joint_group" and p.kind == "group" and _names_a_body(p.written, ctx))
+                               or (group[-6:] == "_group" and p.kind == "group" and _names_a_body(p.written, ctx))
                                for p in pieces):
                         break
                     found[group.removesuffix("_group")] = pieces
@@ -527,8 +527,15 @@ def _sentence_units(written: str, base: int, ctx: ClauseContext) -> list[Piece] 
 
 
 def _names_a_body(group: str, ctx: ClauseContext) -> bool:
-    """A group name that names bodies (各镇(街道), 各乡镇人民政府), not people (各工作专班召集人)."""
-    return group.endswith((*ctx.registry.suffixes, "镇", "乡", "街道", "村", "社区", ")"))
+    """A group name that names bodies (各镇(街道), 各乡镇人民政府, 各市商务主管部门), not people (各工作专班召集人)."""
+    return group.endswith(_body_endings(ctx.registry))
+
+
+@functools.cache
+def _body_endings(registry: UnitRegistry) -> tuple[str, ...]:
+    """What a name of bodies ends with: a unit's endings (the registry's, the clause grammar's) and
+    the places a group names (村, 社区) or its own bracket (各镇(街道))."""
+    return tuple(dict.fromkeys((*registry.suffixes, *grammar().unit_suffixes, "村", "社区", ")")))
 
 
 def _value_end(region: str, start: int, stop: int) -> int:
