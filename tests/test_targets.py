@@ -127,6 +127,14 @@ EXAMPLES = [
     Example("全年接待游客1500万人次，", "接待游客", 1500, "万人次"),
     Example("全年完成汽车以旧换新3万辆以上，", "汽车以旧换新", 3, "万辆", bound=">="),
     Example("新增储能电池产能2吉瓦时，", "储能电池产能", 2, "吉瓦时", "increase"),
+    # 万亿 a magnitude of its own (万亿元, 万亿美元), grain counted in 斤 (the central No. 1 documents)
+    Example("粮食产量稳定在1.4万亿斤左右。", "粮食产量", 1.4, "万亿斤", bound="~"),
+    Example("粮食总产量稳定在430亿斤以上。", "粮食总产量", 430, "亿斤", bound=">="),
+    Example("进出口总额达到2万亿美元，", "进出口总额", 2, "万亿美元"),
+    Example("数字经济规模达到1.5万亿元。", "数字经济规模", 1.5, "万亿元"),
+    Example("电子信息产业规模突破1万亿，", "电子信息产业规模", 1, "万亿", bound=">"),
+    Example("新增粮食产能50万斤，", "粮食产能", 50, "万斤", "increase"),
+    Example("水稻亩产提高到1200斤，", "水稻亩产", 1200, "斤"),
     # a money figure that only says which firms count: the count is the target
     Example("培育年产值10亿元以上陶瓷企业2家，", "陶瓷企业", 2, "家"),
     Example("培育产值超10亿元的数字经济企业两至三家。", "数字经济企业", 2, "家", value_max=3),
