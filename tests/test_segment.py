@@ -281,3 +281,10 @@ def test_documents_circulated_one_after_another_are_parts_of_their_own() -> None
     # a plan title line inside one document that no new outline follows is no document of its own
     one = TWO_INLINE.replace("一、职责分工", "三、职责分工").replace("二、监督检查", "四、监督检查")
     assert [p.id for p in seg(one).parts] == ["general"]
+
+
+def test_a_document_named_a_wenjian_titles_its_part() -> None:
+    """中央一号文件 names a document as 方案 or 意见 do: a reprint opening with that line is titled by it."""
+    s = seg("2026年中央一号文件\n党的十八大以来第14个中央一号文件由新华社受权发布。\n一、提升农业综合生产能力\n"
+            "（一）稳定发展粮油生产。粮食产量稳定在1.4万亿斤左右。\n")
+    assert [(p.id, p.title) for p in s.parts] == [("general", "2026年中央一号文件")]
