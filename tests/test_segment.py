@@ -288,3 +288,21 @@ def test_a_document_named_a_wenjian_titles_its_part() -> None:
     s = seg("2026年中央一号文件\n党的十八大以来第14个中央一号文件由新华社受权发布。\n一、提升农业综合生产能力\n"
             "（一）稳定发展粮油生产。粮食产量稳定在1.4万亿斤左右。\n")
     assert [(p.id, p.title) for p in s.parts] == [("general", "2026年中央一号文件")]
+
+
+def test_a_notice_whose_signature_date_is_lost_is_dated_by_its_imprint() -> None:
+    """The signature page printed as an image (a PDF whose text layer lacks it): the imprint closing
+    the 公文 (…办公室 2025年1月20日印发) gives the date, and the warning says so."""
+    s = seg("关于印发《某省2025年家电以旧换新实施方案》的通知\n某商字〔2025〕1号\n各市商务主管部门：\n"
+            "现将《某省2025年家电以旧换新实施方案》印发给你们，请认真抓好落实。\n"
+            "某省2025年家电以旧换新实施方案\n一、总体要求\n坚持稳中求进。\n二、重点任务\n（一）扩大补贴范围。\n"
+            "某省商务厅办公室 2025年1月20日印发\n")
+    assert s.notice is not None and s.notice.date == dt.date(2025, 1, 20)
+    assert any(w.code == "no-date" and "印发" in w.message for w in s.warnings)
+
+
+def test_a_document_issued_directly_is_dated_by_its_imprint_when_unsigned() -> None:
+    s = seg("某省人民政府关于促进消费的意见\n各市人民政府：\n为促进消费，提出如下意见。\n一、总体要求\n坚持稳中求进。\n"
+            "二、重点任务\n（一）扩大补贴范围。\n某省人民政府办公厅 2025年3月2日印发\n")
+    assert s.notice is not None and s.notice.form == "direct" and s.notice.date == dt.date(2025, 3, 2)
+    assert any(w.code == "no-date" and "印发" in w.message for w in s.warnings)

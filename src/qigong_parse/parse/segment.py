@@ -479,8 +479,9 @@ def _close_covering(state: ParseState, frame: _Frame, body: list[int], head: _He
             break
         head.last = i
     dates = _chrome_dates(lines, frame.lead_end) or _field_dates(frame)
-    head.date = dates[0] if dates else None
-    state.warn("no-date", "no signature date found in the notice head", part="notice")
+    head.date = dates[0] if dates else _imprint_date(lines, frame)
+    imprint = f"; the date is the imprint's (…{_written_date(head.date)}印发)" if head.date and not dates else ""
+    state.warn("no-date", "no signature date found in the notice head" + imprint, part="notice")
 
 
 def _body_is_outline(lines: list[Line], body: list[int], head: _Head) -> bool:
@@ -555,9 +556,26 @@ def _close_direct(state: ParseState, frame: _Frame, body: list[int], head: _Head
         head.signature = (first, _after_notes(lines, body, i))
         return
     dates = _chrome_dates(lines, frame.lead_end) or _field_dates(frame)
-    head.date = dates[0] if dates else None
+    head.date = dates[0] if dates else _imprint_date(lines, frame)
     if head.date is None:
         state.warn("no-date", "no signature date found after the document", part="notice")
+    elif not dates:
+        state.warn("no-date", f"no signature date found after the document; the date is the imprint's "
+                   f"(…{_written_date(head.date)}印发)", part="notice")
+
+
+def _written_date(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def _imprint_date(lines: list[Line], frame: _Frame) -> dt.date | None:
+    """The date of the imprint (版记: …办公室 2025年1月20日印发), set aside with the closing chrome."""
+    pattern = _tables()["imprint_date"]
+    for ln in lines[frame.trail_start:]:
+        m = pattern.match(_squash(ln.content), None, None, HOLD_GIL) if ln.content else None
+        if m:
+            return _parse_date(m)
+    return None
 
 
 def _chrome_dates(lines: list[Line], lead_end: int) -> list[dt.date]:

@@ -208,6 +208,7 @@ class SegmentTable(_Table):
     chrome_date: Regex
     chrome_doc_number: Regex
     chrome_issuer: Regex
+    imprint_date: Regex
     first_heading: Regex
     after_signature: Regex
     md_note: Regex
