@@ -89,9 +89,8 @@ def test_reprint_without_doc_number_gives_an_outline() -> None:
     assert len(nodes) >= 30 and nodes[0].title.startswith("提升农业综合生产能力")
 
 
-@pytest.mark.xfail(strict=True, reason="segment.py (the lead's): the reprint's first line 2026年中央一号文件 is "
-                                       "its title, but no rule reads a title ending in 文件")
 def test_reprint_gives_its_title() -> None:
+    """Its first line, 2026年中央一号文件, titles it (segment.yaml plan_title_end: 文件)."""
     _path(REPRINT)
     doc = parsed(REPRINT)
     titles = [doc.notice.title if doc.notice else None] + [p.title for p in doc.parts]
