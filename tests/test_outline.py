@@ -129,6 +129,15 @@ CASES = [
          ("三", "三、", "严格督查考核", False), ("四", "四、", "电脑派位实施(此点仅与教育部门举办的幼儿园相关)", False)],
         id="a-heading-line-closed-by-a-bracketed-note-is-whole",
     ),
+    pytest.param(
+        # a long heading alone on its line among short ones: a heading noun near its end (项目, 服务)
+        # leaves a word of two (激励, 模式), no body that ran in: the line is the title
+        "一、车型研发激励\n正文。\n二、智能网联新能源商用车核心零部件新建及技改项目激励\n正文。\n三、智能驾驶系统平台激励\n"
+        "正文。\n四、融资租赁激励\n正文。",
+        [("一", "一、", "车型研发激励", False), ("二", "二、", "智能网联新能源商用车核心零部件新建及技改项目激励", False),
+         ("三", "三、", "智能驾驶系统平台激励", False), ("四", "四、", "融资租赁激励", False)],
+        id="a-long-heading-line-keeps-its-last-word",
+    ),
 ]
 
 

@@ -73,8 +73,8 @@ class _Damaged(NamedTuple):
 
 class _Grammar:
     __slots__ = ("by_name", "cn_word_chars", "damaged", "heading_max_len", "heading_nouns", "inline_cue",
-                 "inline_cues", "line_cue", "min_title_len", "not_openers", "quantity_chars", "rank", "roles",
-                 "strong_openers", "styles", "weak_openers")
+                 "inline_cues", "line_cue", "min_body_len", "min_title_len", "not_openers", "quantity_chars", "rank",
+                 "roles", "strong_openers", "styles", "weak_openers")
     styles: Final[tuple[_Style, ...]]
     damaged: Final[tuple[_Damaged, ...]]
     rank: Final[dict[str, int]]
@@ -87,6 +87,7 @@ class _Grammar:
     heading_nouns: Final[tuple[str, ...]]
     heading_max_len: Final[int]
     min_title_len: Final[int]
+    min_body_len: Final[int]  # the least of a line a cut leaves as the body that ran into its heading
     # a sentence or clause end followed by a marker of a style that may stand inline: where
     # `_inline_candidates` has something to look at (one scan, not four matches per 。)
     inline_cue: Final[regex.Pattern[str]]
@@ -105,7 +106,7 @@ class _Grammar:
                  weak_openers: tuple[str, ...], not_openers: tuple[str, ...], heading_nouns: tuple[str, ...],
                  heading_max_len: int, min_title_len: int, inline_cue: regex.Pattern[str],
                  inline_cues: tuple[regex.Pattern[str], ...], line_cue: regex.Pattern[str] | None,
-                 by_name: dict[str, _Style]) -> None:
+                 by_name: dict[str, _Style], min_body_len: int) -> None:
         self.styles = styles
         self.damaged = damaged
         self.rank = rank
@@ -118,6 +119,7 @@ class _Grammar:
         self.heading_nouns = heading_nouns
         self.heading_max_len = heading_max_len
         self.min_title_len = min_title_len
+        self.min_body_len = min_body_len
         self.inline_cue = inline_cue
         self.inline_cues = inline_cues
         self.line_cue = line_cue
@@ -171,6 +173,7 @@ def grammar() -> _Grammar:
         heading_nouns=tuple(titles["heading_nouns"]),
         heading_max_len=int(titles["heading_max_len"]),
         min_title_len=int(titles["min_title_len"]),
+        min_body_len=int(titles["min_body_len"]),
     )
 
 
@@ -858,8 +861,8 @@ def _repair_run_in_titles(norm: str, headings: list[_Heading], titles: list[tupl
         if not ended and (bare if bare > start else end) - start <= g.heading_max_len:
             continue  # a short line of its own (政策衔接，三医联动): a heading of two phrases, nothing ran in
         cut = _cut_position(norm, start, end, ended, g)
-        if cut is None:
-            continue
+        if cut is None or end - start - cut < g.min_body_len:
+            continue  # (what is left, 模式 of …服务模式 on its own line, is the heading's own last word)
         stop = start + cut
         while stop > start + 1 and norm[stop - 1] in " \t;:":  # a lead-in's colon is not the heading's
             stop -= 1

@@ -231,6 +231,7 @@ class TitlesTable(_Table):
     not_openers: Words
     heading_max_len: int
     min_title_len: int
+    min_body_len: int
     heading_nouns: Words
 
 
