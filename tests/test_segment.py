@@ -306,3 +306,18 @@ def test_a_document_issued_directly_is_dated_by_its_imprint_when_unsigned() -> N
             "二、重点任务\n（一）扩大补贴范围。\n某省人民政府办公厅 2025年3月2日印发\n")
     assert s.notice is not None and s.notice.form == "direct" and s.notice.date == dt.date(2025, 3, 2)
     assert any(w.code == "no-date" and "印发" in w.message for w in s.warnings)
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    # the issuer stands apart only before 关于 (the output contract's form) ...
+    ("国务院关于促进综合保税区高水平开放高质量发展的若干意见\n国发〔2019〕3号\n各省、自治区、直辖市人民政府：\n",
+     "关于促进综合保税区高水平开放高质量发展的若干意见"),
+    # ... any other title keeps its printed words whole
+    ("国务院办公厅对全国政协十届四次会议\n第4626号提案的答复\n国办函〔2006〕82号\n王超斌委员：\n",
+     "国务院办公厅对全国政协十届四次会议第4626号提案的答复"),
+    ("汝城县人民政府办公室印发《汝城县2025年农业产业高质量发展总体方案》的通知\n汝政办发〔2025〕3号\n各乡镇人民政府：\n",
+     "汝城县人民政府办公室印发《汝城县2025年农业产业高质量发展总体方案》的通知"),
+])
+def test_a_title_keeps_its_issuer_unless_it_stands_before_guanyu(head: str, title: str) -> None:
+    s = seg(head + "现将有关事项答复如下。\n一、总体要求\n坚持稳中求进。\n")
+    assert s.notice is not None and s.notice.title == title

@@ -376,13 +376,13 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
     doc_idx = next((i for i in window[:reach["doc_number"]] if len(lines[i].content) <= 40
                     and t["doc_number"].fullmatch(_squash(lines[i].content), None, None, HOLD_GIL)
                     and (rec_idx is None or i < rec_idx)), None)
-    title = issuer = None
+    title = issuer = full_title = None
     if found is not None:
-        title, issuer = found[2].group("title"), found[2].group("issuer") or None
+        title, issuer, full_title = found[2].group("title"), found[2].group("issuer") or None, found[2].group(0)
     elif rec_idx is not None and frame.page_title and _title_match(_squash(frame.page_title)):
         # The site printed the document without its title line: the page's own heading names it.
         m = _title_match(_squash(frame.page_title))
-        title, issuer = m.group("title"), m.group("issuer") or None
+        title, issuer, full_title = m.group("title"), m.group("issuer") or None, m.group(0)
         state.warn("title-from-page", "the document has no title line; its title is read from the page heading",
                    part="notice")
     if title is None and not (doc_idx is not None and rec_idx is not None):
@@ -394,7 +394,11 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
     if issuer is None and frame.page_title and (m := _title_match(_squash(frame.page_title))):
         issuer = m.group("issuer") or None
     last = max(x for x in (found[1] if found else None, doc_idx, rec_idx) if x is not None)
-    head = _Head(form=_form_of(title), first=first, last=last, title=title, issuer=issuer)
+    # The issuer stands apart from the title only before 关于 (国务院关于…的意见 → 关于…的意见, the
+    # output contract's form); any other title keeps its printed words whole (国务院办公厅对…的答复,
+    # 江西省人民政府办公厅印发关于…的通知). Its form is read from the words after the issuer.
+    kept = title if title is None or title.startswith("关于") else full_title
+    head = _Head(form=_form_of(title), first=first, last=last, title=kept, issuer=issuer)
     if rec_idx is not None:
         written_list = state.text[lines[rec_idx].cstart:lines[rec_idx].cend].strip()
         head.recipients = split_recipients(written_list.rstrip(":："))
