@@ -321,3 +321,26 @@ def test_a_document_issued_directly_is_dated_by_its_imprint_when_unsigned() -> N
 def test_a_title_keeps_its_issuer_unless_it_stands_before_guanyu(head: str, title: str) -> None:
     s = seg(head + "现将有关事项答复如下。\n一、总体要求\n坚持稳中求进。\n")
     assert s.notice is not None and s.notice.title == title
+
+
+REPLY_WITH_NUMBERED_LIST = (
+    "国务院关于某口岸范围的批复\n国函〔2006〕132号\n广东省人民政府：\n你省来文收悉。现批复如下：\n"
+    "一、口岸区范围包括查验区。\n二、土地使用期限至2047年6月30日止。\n"
+    "附件1.某口岸查验区界址点坐标\n    2.某大桥部分桥面界址点坐标\n国务院\n二〇〇六年十二月三十日\n"
+    "附件1.\n某口岸查验区界址点坐标方案\n一、坐标说明\n坐标采用深圳独立坐标系。\n"
+)
+
+
+def test_an_attachment_list_run_into_fujian_with_no_colon_is_read() -> None:
+    """附件1.… then 2.… (no colon after 附件): the list, and the signature after it dates the reply."""
+    s = seg(REPLY_WITH_NUMBERED_LIST)
+    assert s.notice is not None
+    assert [(a.index, a.title) for a in s.notice.attachments] == [(1, "某口岸查验区界址点坐标"),
+                                                                 (2, "某大桥部分桥面界址点坐标")]
+    assert s.notice.date == dt.date(2006, 12, 30)
+
+
+def test_an_annex_headed_fujian_with_a_dot_is_an_annex() -> None:
+    """附件1. alone on its line (the dot of a numbered heading after the number) heads annex 1."""
+    s = seg(REPLY_WITH_NUMBERED_LIST)
+    assert [(p.id, p.title) for p in s.parts if p.kind == "annex"] == [("annex-1", "某口岸查验区界址点坐标方案")]

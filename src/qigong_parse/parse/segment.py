@@ -660,12 +660,14 @@ def _attachment_list(lines: list[Line], body: list[int], search_from: int) -> tu
         if i < search_from:
             continue
         m = t["attachment_list_start"].match(lines[i].content, None, None, HOLD_GIL)
+        following = body[n + 1:]
         if m is None:
-            continue
+            m = t["attachment_list_numbered"].match(lines[i].content, None, None, HOLD_GIL)
+            if m is None or not following or _list_item(lines[following[0]].content, 2) is None:
+                continue
         attachments: list[Attachment] = []
         rest = m.group("rest").strip()
         first = t["attachment_item"].match(rest)
-        following = body[n + 1:]
         if first:
             attachments.append(Attachment(index=int(first.group("num")), title=_strip_title(first.group("title"))))
         elif rest:

@@ -218,6 +218,7 @@ class SegmentTable(_Table):
     annex_heading: Regex
     attachment_list_start: Regex
     attachment_item: Regex
+    attachment_list_numbered: Regex
     clause_aside: Regex
 
 
