@@ -68,9 +68,9 @@ def _same(a: regex.Pattern[str], b: regex.Pattern[str], s: str) -> None:
 
 
 def test_the_lookaheads_are_there() -> None:
-    # the duty sentences 会同, 应当/在…后, 负责 and the members 为成员单位, 为成员 (the searches that
-    # read a long stretch lazily at every clause start)
-    assert len(_prefiltered()) >= 5
+    # the duty sentence A（要）会同B and the members 为成员单位, 为成员 (the searches that read a long
+    # stretch lazily at every clause start)
+    assert len(_prefiltered()) >= 3
 
 
 @pytest.mark.parametrize("pattern", _prefiltered(), ids=lambda p: p[:24])

@@ -374,7 +374,7 @@ def test_duty_sentence_needs_are_in_every_match() -> None:
             for m in pattern.finditer(text):
                 matched += 1
                 assert any(w in m.group() for w in record["needs"]), (record["pattern"], m.group())
-    assert matched > 50  # the patterns do match these notices: the check is not empty
+    assert matched >= 5  # the patterns do match these notices (the 会同 forms): the check is not empty
 
 
 _FORM_WORDS = ["县发改局", "市财政局", "、", ",", "牵头", "为牵头单位", "负责", "指导", "配合", "参与", "协助", "按职责分工",
@@ -552,18 +552,18 @@ def test_bracket_characters_are_the_patterns() -> None:
     assert {c for c in universe if _BRACKET_OR_BREAK.fullmatch(c)} == set(_BRACKET_OR_BREAK_CHARS)
 
 
-@pytest.mark.parametrize(("text", "unit"), [
-    ("县财政局负责专项资金的预算管理和绩效评价。", "县财政局"),
-    ("县审计局应当对专项资金的使用情况进行审计。", "县审计局"),
-    ("县工信局是专项资金的项目主管部门。", "县工信局"),
+@pytest.mark.parametrize("text", [
+    "县财政局负责专项资金的预算管理和绩效评价。",
+    "县审计局应当对专项资金的使用情况进行审计。",
+    "县工信局是专项资金的项目主管部门。",
+    "本办法由县工信局、县财政局负责解释。",
+    "项目由各镇（街道）负责初审，县工信局复核。",
+    "由县发改局负责统筹调度，加强督查。",
 ])
-def test_an_articles_duty_sentence_is_read_in_an_article_only(text: str, unit: str) -> None:
-    """县财政局负责… in an article (第N条) of a 办法 assigns the duty; in a plan's item a sentence that
-    only names a unit doing something is not recorded (gold/README)."""
+def test_a_sentence_that_only_names_a_unit_doing_something_is_not_recorded(text: str) -> None:
+    """gold/README records only the explicit sentence forms (由A牵头，B配合; A（要）会同B…), in a plan's
+    items as in a 办法's articles (the blind golds of 29-guofa-2018-41, 44, 07, 16, 48 read so)."""
     assert run(text, XINSHAO) is None
-    resp = run(text, ctx=ClauseContext(UnitRegistry.for_issuer(XINSHAO), in_article=True))
-    assert resp is not None
-    assert resp.joint == [unit]
 
 
 @pytest.mark.parametrize(("text", "lead", "support"), [

@@ -71,7 +71,7 @@ def test_defaults_are_the_dataclasses_and_mutable_ones_are_fresh() -> None:
         (lambda: clauses.Clause(0, 1, ""), {"units": {"lead": [], "support": [], "joint": []}, "unread": []}),
         (lambda: responsibility.ClauseContext(reg),
          {"stated": [], "bare_list_role": "joint", "first_listed_leads": False, "warnings": [], "part": None,
-          "path": None, "in_article": False}),
+          "path": None}),
         (lambda: responsibility._Clause(0, 1), {"lead": [], "support": [], "joint": []}),
         (lambda: outline._Style("s", None, "{n}"),
          {"decimal": 0, "chinese": False, "bracketed": False, "inline": False, "may_skip": True, "titled": True}),

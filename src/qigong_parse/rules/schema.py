@@ -149,7 +149,6 @@ class DutySentence(_Table):
     pattern: Regex
     needs: Words = Field(min_length=1)
     beside_clauses: bool = False  # an explicit sentence form, read in a node that holds a clause too
-    articles_only: bool = False  # a form of the articles of a 办法/细则 (第N条), not read in a plan's items
 
 
 class ClauseLimits(_Table):

@@ -152,7 +152,6 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
     """The node's duty and targets, and its bracket spans (coverage reads them again)."""
     start, end = node.own_region
     ctx.path = list(node.path)
-    ctx.in_article = _in_article(node.path)
     brackets: list[Span] = []
     if node.origin == "table":
         duty = _table_duty(node, ctx)
@@ -163,23 +162,6 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
         duty = None
     targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
     return duty, tuple(_without_repeated_lines(targets, text)) if targets else (), tuple(brackets)
-
-
-def _in_article(path: tuple[str, ...]) -> bool:
-    """Whether a path holds an article's token (第十二条), as markers.yaml's `article` style writes it."""
-    before, after = _article_token()
-    for token in path:  # noqa: SIM110 (a loop, not any() of a generator: one call a node)
-        if token.startswith(before) and token.endswith(after):
-            return True
-    return False
-
-
-@functools.cache
-def _article_token() -> tuple[str, str]:
-    """What the `article` style's token writes before and after its number (第{n}条 → 第, 条)."""
-    style = next(s for s in load_table("markers.yaml")["styles"] if s["name"] == "article")
-    before, _, after = style["token"].partition("{n}")
-    return before, after
 
 
 def _table_duty(node: NodeTree, ctx: ClauseContext) -> Duty | None:

@@ -40,7 +40,7 @@ class ClauseContext:
     """State carried across the nodes of one part: registry, the conventions the part states (each
     with where it holds), warnings."""
 
-    __slots__ = ("bare_list_role", "first_listed_leads", "in_article", "part", "path", "registry", "stated", "warnings")
+    __slots__ = ("bare_list_role", "first_listed_leads", "part", "path", "registry", "stated", "warnings")
     registry: UnitRegistry
     stated: list[Stated]
     # set per node from the conventions in force there (以下括号内所列单位为牵头单位 …)
@@ -50,11 +50,10 @@ class ClauseContext:
     # where the warnings raised now stand: the part and the node being read
     part: str | None
     path: list[str] | None
-    in_article: bool  # the node is an article (第N条) or inside one: the articles' duty sentences apply
 
     def __init__(self, registry: UnitRegistry, stated: list[Stated] | None = None, bare_list_role: ListRole = "joint",
                  first_listed_leads: bool = False, warnings: list[ParseWarning] | None = None,
-                 part: str | None = None, path: list[str] | None = None, in_article: bool = False) -> None:
+                 part: str | None = None, path: list[str] | None = None) -> None:
         self.registry = registry
         self.stated = [] if stated is None else stated
         self.bare_list_role = bare_list_role
@@ -62,7 +61,6 @@ class ClauseContext:
         self.warnings = [] if warnings is None else warnings
         self.part = part
         self.path = path
-        self.in_article = in_article
 
     def warn(self, code: str, message: str, span: tuple[int, int] | None) -> None:
         """Record a warning at the part and node being read."""
@@ -105,8 +103,8 @@ class _Shapes:
     labels: Final[regex.Pattern[str]]
     sentence: Final[Pattern]
     sentence_end: Final[regex.Pattern[str]]
-    duty_sentences: Final[tuple[tuple[Pattern, tuple[str, ...], bool], ...]]  # (pattern, words it needs)
-    beside_sentences: Final[tuple[tuple[Pattern, tuple[str, ...], bool], ...]]  # those read beside a clause too
+    duty_sentences: Final[tuple[tuple[Pattern, tuple[str, ...]], ...]]  # (pattern, words it needs)
+    beside_sentences: Final[tuple[tuple[Pattern, tuple[str, ...]], ...]]  # those read beside a clause too
     beside_words: Final[tuple[str, ...]]  # the words every one of them needs one of
     # clauses.yaml `limits`: paragraphs looked back, a trailing list's characters, a junk piece's
     paragraphs_back: Final[int]
@@ -120,8 +118,8 @@ class _Shapes:
     def __init__(self, closers: dict[str, str], lead_marker: regex.Pattern[str], duty_end: regex.Pattern[str],
                  lead_flag: regex.Pattern[str], labels: regex.Pattern[str], sentence: Pattern,
                  sentence_end: regex.Pattern[str],
-                 duty_sentences: tuple[tuple[Pattern, tuple[str, ...], bool], ...],
-                 beside_sentences: tuple[tuple[Pattern, tuple[str, ...], bool], ...],
+                 duty_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...],
+                 beside_sentences: tuple[tuple[Pattern, tuple[str, ...]], ...],
                  paragraphs_back: int, trailing_list_chars: int,
                  junk_max_chars: int, brackets_back: regex.Pattern[str], brackets_or_ends_back: regex.Pattern[str],
                  trim_and_closers: str, lead_marker_needs: tuple[str, ...] | None = None,
@@ -140,7 +138,7 @@ class _Shapes:
         self.sentence_end = sentence_end
         self.duty_sentences = duty_sentences
         self.beside_sentences = beside_sentences
-        self.beside_words = tuple(dict.fromkeys(w for _, needs, _ in beside_sentences for w in needs))
+        self.beside_words = tuple(dict.fromkeys(w for _, needs in beside_sentences for w in needs))
         self.paragraphs_back = paragraphs_back
         self.trailing_list_chars = trailing_list_chars
         self.junk_max_chars = junk_max_chars
@@ -171,9 +169,8 @@ def _shapes() -> _Shapes:
             sentence=stdlib_or_regex(table["sentence"]),
             # searched backwards from a clause's end: the last sentence end before it
             sentence_end=compiled(table["sentence_end"], regex.REVERSE),
-            duty_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"]), bool(d.get("articles_only")))
-                                 for d in table["duty_sentences"]),
-            beside_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"]), bool(d.get("articles_only")))
+            duty_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"])) for d in table["duty_sentences"]),
+            beside_sentences=tuple((stdlib_or_regex(d["pattern"]), tuple(d["needs"]))
                                    for d in table["duty_sentences"] if d.get("beside_clauses")),
             paragraphs_back=int(table["limits"]["paragraphs_back"]),
             trailing_list_chars=int(table["limits"]["trailing_list_chars"]),
@@ -457,18 +454,17 @@ def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
     return None
 
 
+_SENTENCE_GROUPS: Final = ("lead", "lead_group", "support")  # the named groups of a duty sentence's pattern
+
+
 def _duty_sentences(region: str, ctx: ClauseContext,
-                    sentences: tuple[tuple[Pattern, tuple[str, ...], bool], ...] | None = None) -> _Clause | None:
-    """Units named as the doers of an article's sentences (县财政局负责…, 由A会同B…); `sentences`: the
-    patterns read (default: every duty sentence)."""
+                    sentences: tuple[tuple[Pattern, tuple[str, ...]], ...] | None = None) -> _Clause | None:
+    """The units an explicit sentence form names (A（要）会同B…, 由A会同B…: lead A, support B);
+    `sentences`: the patterns read (default: every duty sentence)."""
     lead: list[Piece] = []
     support: list[Piece] = []
-    joint: list[Piece] = []
     begin, end = len(region), 0
-    shapes = _shapes()
-    for pattern, needs, articles_only in shapes.duty_sentences if sentences is None else sentences:
-        if articles_only and not ctx.in_article:
-            continue
+    for pattern, needs in _shapes().duty_sentences if sentences is None else sentences:
         for word in needs:
             if word in region:
                 break
@@ -477,35 +473,30 @@ def _duty_sentences(region: str, ctx: ClauseContext,
         for m in pattern.finditer(region):
             found: dict[str, list[Piece]] = {}
             groups = m.groupdict()
-            for group in ("lead", "lead_group", "support", "joint", "joint_group"):
-                if groups.get(group):
-                    pieces = _sentence_units(m.group(group), m.start(group), ctx)
-                    if pieces is None:
-                        break
-                    if group == "support":  # any unit list (会同有关部门: a group kept as written)
-                        found[group] = pieces
-                        continue
-                    if not any(p.kind in ("known", "repaired", "shaped")
-                               or (group[-6:] == "_group" and p.kind == "group" and _names_a_body(p.written, ctx))
-                               for p in pieces):
-                        break
-                    found[group.removesuffix("_group")] = pieces
-            else:
-                if not found:
+            for group in _SENTENCE_GROUPS:
+                written = groups.get(group)
+                if not written:
                     continue
-                lead += found.get("lead", [])
+                pieces = _sentence_units(written, m.start(group), ctx)
+                if pieces is None:
+                    break
+                if group == "support":  # any unit list (会同有关部门: a group kept as written)
+                    found[group] = pieces
+                    continue
+                if not any(p.kind in ("known", "repaired", "shaped")
+                           or (group == "lead_group" and p.kind == "group" and _names_a_body(p.written, ctx))
+                           for p in pieces):
+                    break
+                found["lead"] = pieces
+            else:
+                if "lead" not in found:
+                    continue
+                lead += found["lead"]
                 support += found.get("support", [])
-                joint += found.get("joint", [])
                 begin, end = min(begin, m.start()), max(end, m.end())
-    if not (lead or joint):
+    if not lead:
         return None
-    named = {p.name for p in lead + support}
-    clause = _Clause(begin, end, lead=lead, support=support)
-    clause.joint = [p for p in joint if p.name not in named]
-    if clause.lead and clause.joint:  # a unit leading elsewhere in the article: the others support
-        clause.support += clause.joint
-        clause.joint = []
-    return clause
+    return _Clause(begin, end, lead=lead, support=support)
 
 
 def _sentence_units(written: str, base: int, ctx: ClauseContext) -> list[Piece] | None:
