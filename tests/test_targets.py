@@ -135,6 +135,9 @@ EXAMPLES = [
     Example("电子信息产业规模突破1万亿，", "电子信息产业规模", 1, "万亿", bound=">"),
     Example("新增粮食产能50万斤，", "粮食产能", 50, "万斤", "increase"),
     Example("水稻亩产提高到1200斤，", "水稻亩产", 1200, "斤"),
+    # months are a unit (顶岗实习时间一般为6个月); within N months a time limit
+    Example("顶岗实习时间一般为6个月。", "顶岗实习时间一般", 6, "个月"),
+    Example("教师每年至少1个月在企业或实训基地实训。", "教师在企业或实训基地实训", 1, "个月", bound=">="),
     # a money figure that only says which firms count: the count is the target
     Example("培育年产值10亿元以上陶瓷企业2家，", "陶瓷企业", 2, "家"),
     Example("培育产值超10亿元的数字经济企业两至三家。", "数字经济企业", 2, "家", value_max=3),
@@ -183,6 +186,10 @@ NOT_TARGETS = [
     "深入贯彻《某某省人民政府关于印发有效应对疫情稳定经济增长20条政策措施的通知》精神。",  # a long title
     "开展信用信息归集百日攻坚行动,抢抓全省打造中医药千亿产业链契机。",
     "策划一批网红打卡点,建成应急广播“一张网”。",
+    # a period looked back over picks out who is meant (近 before a time span)
+    "特别是对近2个月内需要还贷的企业进行“一对一”结对帮扶。",
+    "对最近30天内未办结的事项进行督办。",
+    "对过去6个月内发生过安全事故的企业开展复查。",
 ]
 
 

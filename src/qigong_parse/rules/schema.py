@@ -251,6 +251,7 @@ class CommitmentWords(_Table):
 
 class NonTarget(_Table):
     ordinal_prefixes: Words
+    lookback_prefixes: Words
     name_prefixes: Words
     name_marks: list[tuple[str, str]]
     name_max_len: int

@@ -50,9 +50,9 @@ class _Tables:
     __slots__ = ("baseline_after", "baseline_before", "blockers", "bound_before", "bound_in_clause", "bounds_after",
                  "bundles", "clause_ends", "commitment", "commitment_false", "condition_ends", "cue", "distributors",
                  "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
-                 "lead_year", "list_count_units", "list_tail", "metric_lead", "money_class", "money_nouns", "opener",
-                 "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers", "status_until",
-                 "tail_last", "tail_lengths", "word_kind")
+                 "lead_year", "list_count_units", "list_tail", "lookback", "metric_lead", "money_class", "money_nouns",
+                 "opener", "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers",
+                 "status_until", "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -79,6 +79,7 @@ class _Tables:
     distributors: Final[frozenset[str]]  # the words of `word_kind` of the kind "distributor"
     # lists of `raw` made once as the calls take them (str.startswith of a tuple, _pieces' string)
     ordinals: Final[tuple[str, ...]]  # non_target.ordinal_prefixes
+    lookback: Final[tuple[str, ...]]  # non_target.lookback_prefixes
     condition_ends: Final[tuple[str, ...]]  # non_target.condition_ends
     status_openers: Final[tuple[str, ...]]  # non_target.status_openers
     status_until: Final[_Pattern]  # non_target.status_until
@@ -105,6 +106,7 @@ class _Tables:
         self.tail_last = frozenset(w[-1] for w in word_kind if w)
         self.distributors = frozenset(w for w, kind in word_kind.items() if kind == "distributor")
         self.ordinals = tuple(nt["ordinal_prefixes"])
+        self.lookback = tuple(nt["lookback_prefixes"])
         self.condition_ends = tuple(nt["condition_ends"])
         self.status_openers = tuple(nt["status_openers"])
         self.status_until = _fast(nt["status_until"])
@@ -353,6 +355,8 @@ def _figures(norm: str, start: int, end: int, t: _Tables, scan_from: int | None 
             continue
         pct, n1, u1, n2, approx, written_unit, after = m.group("pct", "n1", "u1", "n2", "approx", "unit", "after")
         unit = written_unit or "%"
+        if norm.endswith(t.lookback, start, s) and unit in raw["time_units"]:
+            continue  # a period looked back over (近2个月内需要还贷的企业): it picks out who, it sets nothing
         ue = m.end("unit") if written_unit else e
         # blockers, bundle and money nouns: tried on the 4 characters (within the span) after the unit or figure
         if after is None and norm.startswith(blockers.get(unit, ()), ue, min(end, ue + 4)):
