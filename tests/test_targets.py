@@ -137,6 +137,9 @@ EXAMPLES = [
     Example("水稻亩产提高到1200斤，", "水稻亩产", 1200, "斤"),
     # months are a unit (顶岗实习时间一般为6个月); within N months a time limit
     Example("顶岗实习时间一般为6个月。", "顶岗实习时间一般", 6, "个月"),
+    # 为了 (in order to) and 了解 report nothing done
+    Example("全年为了保障供应新建冷库10座。", "冷库", 10, "座"),
+    Example("走访企业200家了解企业需求。", "走访企业", 200, "家"),
     Example("教师每年至少1个月在企业或实训基地实训。", "教师在企业或实训基地实训", 1, "个月", bound=">="),
     # a money figure that only says which firms count: the count is the target
     Example("培育年产值10亿元以上陶瓷企业2家，", "陶瓷企业", 2, "家"),
@@ -190,6 +193,10 @@ NOT_TARGETS = [
     "特别是对近2个月内需要还贷的企业进行“一对一”结对帮扶。",
     "对最近30天内未办结的事项进行督办。",
     "对过去6个月内发生过安全事故的企业开展复查。",
+    # a clause reporting what has happened (已, 了 of a completed action, 造成)
+    "发展改革委已在国债中安排该项目2亿元。",
+    "其他22名相关责任人员也分别受到了党纪、政纪处分。",
+    "大同市杏儿沟煤矿瓦斯爆炸事故造成43人死亡。",
 ]
 
 

@@ -256,6 +256,7 @@ class NonTarget(_Table):
     name_marks: list[tuple[str, str]]
     name_max_len: int
     incentive_words: Words
+    past_words: Regex
     condition_ends: Words
     status_openers: Words
     status_until: Regex

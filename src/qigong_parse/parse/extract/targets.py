@@ -51,7 +51,7 @@ class _Tables:
                  "bundles", "clause_ends", "commitment", "commitment_false", "condition_ends", "cue", "distributors",
                  "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
                  "lead_year", "list_count_units", "list_tail", "lookback", "metric_lead", "money_class", "money_nouns",
-                 "opener", "ordinals", "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers",
+                 "opener", "ordinals", "past", "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers",
                  "status_until", "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
@@ -72,6 +72,7 @@ class _Tables:
     enum_split: Final[_Pattern]
     enum_only: Final[_Pattern]
     incentive: Final[_Pattern]
+    past: Final[_Pattern]  # non_target.past_words
     cue: Final[_Pattern]
     word_kind: Final[dict[str, str]]
     tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
@@ -139,6 +140,7 @@ class _Tables:
         self.enum_split = enum_split
         self.enum_only = enum_only
         self.incentive = incentive
+        self.past = _fast(nt["past_words"])
         self.cue = cue
         self.word_kind = word_kind
         self.tail_lengths = tail_lengths
@@ -625,7 +627,8 @@ def _phrase_change(words: list[str], t: _Tables) -> Change | None:
 def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sent: _Sentence,
                     prev_metric: str, t: _Tables) -> list[Target]:
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
-    if t.incentive.search(norm, cs, ce) or norm[cs:ce].rstrip().endswith(t.condition_ends):
+    if (t.incentive.search(norm, cs, ce) or t.past.search(norm, cs, ce)
+            or norm[cs:ce].rstrip().endswith(t.condition_ends)):
         return []
     figs = [f for f in figs if not _counts_the_list(norm, cs, f, t)]
     groups: list[list[_Figure]] = []
