@@ -26,6 +26,7 @@ from ...model.records import Target
 from ...rules import TableError, load_table
 from ...rules.markers import marker_prefix
 from ...run_cache import HOLD_GIL, compiled, compiled_re
+from ...text.gates import needed_words
 from ...text.normalize import normalize
 from ...text.numerals import cn_to_int
 
@@ -51,8 +52,8 @@ class _Tables:
                  "bundles", "clause_ends", "commitment", "commitment_false", "condition_ends", "cue", "distributors",
                  "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
                  "lead_year", "list_count_units", "list_tail", "lookback", "metric_lead", "money_class", "money_nouns",
-                 "opener", "ordinals", "past", "quote_lead", "raw", "run_in_year", "sentence_ends", "status_openers",
-                 "status_until", "tail_last", "tail_lengths", "word_kind")
+                 "opener", "ordinals", "past", "past_needs", "quote_lead", "raw", "run_in_year", "sentence_ends",
+                 "status_openers", "status_until", "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -73,6 +74,7 @@ class _Tables:
     enum_only: Final[_Pattern]
     incentive: Final[_Pattern]
     past: Final[_Pattern]  # non_target.past_words
+    past_needs: Final[tuple[str, ...]]  # the words every match of `past` holds one of ("": no gate)
     cue: Final[_Pattern]
     word_kind: Final[dict[str, str]]
     tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
@@ -141,6 +143,7 @@ class _Tables:
         self.enum_only = enum_only
         self.incentive = incentive
         self.past = _fast(nt["past_words"])
+        self.past_needs = needed_words(nt["past_words"]) or ("",)
         self.cue = cue
         self.word_kind = word_kind
         self.tail_lengths = tail_lengths
@@ -627,9 +630,13 @@ def _phrase_change(words: list[str], t: _Tables) -> Change | None:
 def _clause_targets(text: str, norm: str, cs: int, ce: int, figs: list[_Figure], sent: _Sentence,
                     prev_metric: str, t: _Tables) -> list[Target]:
     """Targets of one clause; `prev_metric` stands in for a phrase with no metric (…总额1.2亿美元,增长15%)."""
-    if (t.incentive.search(norm, cs, ce) or t.past.search(norm, cs, ce)
-            or norm[cs:ce].rstrip().endswith(t.condition_ends)):
+    if t.incentive.search(norm, cs, ce) or norm[cs:ce].rstrip().endswith(t.condition_ends):
         return []
+    for word in t.past_needs:  # the gate (text/gates.py): most clauses hold none of its words
+        if norm.find(word, cs, ce) >= 0:
+            if t.past.search(norm, cs, ce):
+                return []
+            break
     figs = [f for f in figs if not _counts_the_list(norm, cs, f, t)]
     groups: list[list[_Figure]] = []
     cuts: dict[int, tuple[int, int]] = {}  # group index → the baseline (由 … ) standing before it
