@@ -85,7 +85,7 @@ BAD_REGEX: list[tuple[str, tuple[Any, ...]]] = [
     ("markers.yaml", ("damaged", 1, "pattern")),
     ("clauses.yaml", ("grammar", "forms", 3, "pattern")),
     ("clauses.yaml", ("grammar", "labels", 0, "label")),
-    ("clauses.yaml", ("duty_sentences", 2, "pattern")),
+    ("clauses.yaml", ("duty_sentences", 1, "pattern")),
     ("clauses.yaml", ("labels", "support")),
     ("conventions.yaml", ("conventions", 0, "pattern")),
     ("segment.yaml", ("chrome", 4)),

@@ -148,7 +148,8 @@ def test_the_clause_tables_move_and_match_the_same_on_the_sample_texts(table: st
         moved += 1
         for s in texts:
             _same_whole(regex.compile(source), std, s, searched=table != "forms")
-    assert moved >= (3 if table == "grammar" else 5)  # most of each table: plain classes, groups, lookarounds
+    # most of each table: plain classes, groups, lookarounds (the duty sentences: the two 会同 forms)
+    assert moved >= {"grammar": 3, "duty_sentences": 2}.get(table, 5)
 
 
 _CLAUSE_ALPHABET = ["市发改局", "县财政局", "各乡镇", "有关部门", "牵头", "负责", "配合", "参与", "会同", "由", "应当",
@@ -173,7 +174,7 @@ def test_the_clause_readers_use_the_moved_patterns() -> None:
     g = clauses.grammar()
     assert sum(isinstance(f.pattern, re.Pattern) for f in g.forms) >= 5
     assert all(isinstance(p, re.Pattern) for p in (g.cue, g.field_cut, g.separators))
-    assert sum(isinstance(p, re.Pattern) for p, _, _ in responsibility._shapes().duty_sentences) >= 5
+    assert sum(isinstance(p, re.Pattern) for p, _ in responsibility._shapes().duty_sentences) >= 2
     assert isinstance(responsibility._shapes().sentence, re.Pattern)
     fields = taskforce._fields()
     assert isinstance(fields.name, re.Pattern) and all(isinstance(p, re.Pattern) for p in fields.members)

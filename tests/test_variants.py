@@ -132,6 +132,7 @@ def test_a_group_closing_label_line_belongs_to_the_group() -> None:
 
 
 def test_notice_title_without_guanyu() -> None:
+    """X印发《…》的通知 on one line: the issuer is read, and the title keeps it (no 关于 sets it apart)."""
     from qigong_parse.pipeline import parse_text
 
     text = ("汝城县人民政府办公室印发《汝城县2025年农业产业高质量发展总体方案》的通知\n汝政办发〔2025〕3号\n"
@@ -140,6 +141,6 @@ def test_notice_title_without_guanyu() -> None:
     doc = parse_text(text)
     assert doc.notice is not None
     assert (doc.notice.issuer, doc.notice.title) == (
-        "汝城县人民政府办公室", "印发《汝城县2025年农业产业高质量发展总体方案》的通知")
+        "汝城县人民政府办公室", "汝城县人民政府办公室印发《汝城县2025年农业产业高质量发展总体方案》的通知")
     goals = doc.parts[0].nodes[0]
     assert [(t.value, t.unit, t.change, t.bound) for t in goals.targets] == [(50, "公斤", "increase", ">=")]
