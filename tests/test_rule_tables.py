@@ -118,6 +118,8 @@ def test_a_bad_regex_is_named(name: str, path: tuple[Any, ...]) -> None:
     ("clauses.yaml", ("grammar", "forms", 0, "pattern"), "(?P<boss>.+?)牵头",
      "grammar.forms[0].pattern: a clause form's named groups must be lead/support/joint, not ['boss']"),
     ("markers.yaml", ("styles", 0, "pattern"), "第[一二三]章", "styles[0].pattern: a marker style needs"),
+    ("clauses.yaml", ("duty_sentences", 0, "pattern"), "由(?P<lead>.+?)会同(?P<support>.+)",
+     "duty_sentences[0].pattern: a duty sentence names its lead (?P<lead_group>…)"),
     ("conventions.yaml", ("conventions", 0, "effect"), "first_leads", "conventions[0].effect: Input should be"),
     ("taskforce.yaml", ("office",), "办公室设在(?P<x>.+)", "office: a task-force pattern needs the named group"),
     ("targets.yaml", ("bounds_after", "以上"), "=>", "bounds_after.以上: Input should be"),

@@ -150,6 +150,16 @@ class DutySentence(_Table):
     needs: Words = Field(min_length=1)
     beside_clauses: bool = False  # an explicit sentence form, read in a node that holds a clause too
 
+    @field_validator("pattern")
+    @classmethod
+    def _names_its_roles(cls, v: str) -> str:
+        # the groups parse/extract/responsibility.py reads (`_SENTENCE_GROUPS`): any other is never read
+        groups = set(_named_groups(v))
+        if "lead_group" not in groups or not groups <= {"lead_group", "support"}:
+            raise ValueError("a duty sentence names its lead (?P<lead_group>…) and at most its support "
+                             f"(?P<support>…), not {sorted(groups)}")
+        return v
+
 
 class ClauseLimits(_Table):
     paragraphs_back: int = Field(ge=0)

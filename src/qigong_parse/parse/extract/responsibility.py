@@ -454,7 +454,7 @@ def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
     return None
 
 
-_SENTENCE_GROUPS: Final = ("lead", "lead_group", "support")  # the named groups of a duty sentence's pattern
+_SENTENCE_GROUPS: Final = ("lead_group", "support")  # the named groups of a duty sentence's pattern
 
 
 def _duty_sentences(region: str, ctx: ClauseContext,
@@ -484,9 +484,8 @@ def _duty_sentences(region: str, ctx: ClauseContext,
                     found[group] = pieces
                     continue
                 if not any(p.kind in ("known", "repaired", "shaped")
-                           or (group == "lead_group" and p.kind == "group" and _names_a_body(p.written, ctx))
-                           for p in pieces):
-                    break
+                           or (p.kind == "group" and _names_a_body(p.written, ctx)) for p in pieces):
+                    break  # the lead: a unit, or a group that names bodies
                 found["lead"] = pieces
             else:
                 if "lead" not in found:
