@@ -394,10 +394,11 @@ def _find_head(state: ParseState, frame: _Frame, body: list[int]) -> _Head | Non
     if issuer is None and frame.page_title and (m := _title_match(_squash(frame.page_title))):
         issuer = m.group("issuer") or None
     last = max(x for x in (found[1] if found else None, doc_idx, rec_idx) if x is not None)
-    # The issuer stands apart from the title only before 关于 (国务院关于…的意见 → 关于…的意见, the
-    # output contract's form); any other title keeps its printed words whole (国务院办公厅对…的答复,
-    # 江西省人民政府办公厅印发关于…的通知). Its form is read from the words after the issuer.
-    kept = title if title is None or title.startswith("关于") else full_title
+    # The issuer stands apart from the title only before 关于 (segment.yaml issuer_apart_before;
+    # 国务院关于…的意见 → 关于…的意见, the output contract's form); any other title keeps its printed
+    # words whole (国务院办公厅对…的答复, 江西省人民政府办公厅印发关于…的通知). Its form is read from the
+    # words after the issuer.
+    kept = title if title is None or title.startswith(tuple(t["issuer_apart_before"])) else full_title
     head = _Head(form=_form_of(title), first=first, last=last, title=kept, issuer=issuer)
     if rec_idx is not None:
         written_list = state.text[lines[rec_idx].cstart:lines[rec_idx].cend].strip()

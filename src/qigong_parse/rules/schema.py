@@ -202,6 +202,7 @@ class SegmentTable(_Table):
     notice_title: Regex
     notice_title_start: Regex
     notice_title_end: Regex
+    issuer_apart_before: Words
     head_lines: dict[Literal["window", "recipients", "doc_number"], int]
     covering_title: Regex
     forwarding_title: Regex
