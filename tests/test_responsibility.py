@@ -608,3 +608,20 @@ def test_a_group_of_people_leads_no_huitong_sentence(text: str) -> None:
     """各工作专班召集人 names people, not bodies: no unit leads."""
     resp = run(text, "济南市商务局")
     assert resp is None or not resp.lead
+
+
+@pytest.mark.parametrize(("text", "lead", "support"), [
+    # an adverb before 会同 (已, 将, 正 …): the same explicit form, in any tense
+    ("市发改局已会同市财政局制定实施细则。", ["市发改局"], ["市财政局"]),
+    # B followed by 继续 and the action
+    ("市商务局将会同有关部门继续探索绩效评估办法。", ["市商务局"], ["有关部门"]),
+])
+def test_a_huitong_sentence_in_any_tense(text: str, lead: list[str], support: list[str]) -> None:
+    resp = run(text, "济南市商务局")
+    assert resp is not None
+    assert (resp.lead, resp.support) == (lead, support)
+
+
+def test_a_huitong_sentence_after_a_comma_does_not_start_with_it() -> None:
+    resp = run("对撤销登记的机构加强统筹，业务主管部门要会同有关单位处理好善后工作。", "国务院办公厅")
+    assert resp is not None and resp.raw == "业务主管部门要会同有关单位"

@@ -455,6 +455,7 @@ def _sentence(region: str, ctx: ClauseContext) -> _Clause | None:
 
 
 _SENTENCE_GROUPS: Final = ("lead_group", "support")  # the named groups of a duty sentence's pattern
+_SENTENCE_BREAKS: Final = frozenset("。;,\n \t\u3000")  # what a duty sentence's match may open with
 
 
 def _duty_sentences(region: str, ctx: ClauseContext,
@@ -492,7 +493,10 @@ def _duty_sentences(region: str, ctx: ClauseContext,
                     continue
                 lead += found["lead"]
                 support += found.get("support", [])
-                begin, end = min(begin, m.start()), max(end, m.end())
+                at = m.start()
+                while region[at] in _SENTENCE_BREAKS:  # the break a sentence starts after is no part of it
+                    at += 1
+                begin, end = min(begin, at), max(end, m.end())
     if not lead:
         return None
     return _Clause(begin, end, lead=lead, support=support)
