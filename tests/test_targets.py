@@ -509,3 +509,22 @@ def test_tail_words_are_what_the_tail_pattern_strips(head: str) -> None:
         words.append(m[0])
         rest = h[: m.start()]
     assert targets._strip_tail(head, t) == (rest.rstrip(), words)
+
+
+def test_a_sentence_opening_with_a_year_before_the_documents_reports_the_past() -> None:
+    text = "1996年，我国共发生5级以上地震38次，其中大陆地区26次。"
+    n = normalize(text)
+    assert find_targets(text, n, 0, len(text), before_year=1997) == []
+    assert [t.value for t in find_targets(text, n, 0, len(text), before_year=1996)] == [38, 26]  # its own year
+    assert [t.value for t in find_targets(text, n, 0, len(text))] == [38, 26]  # no date known: read as written
+
+
+def test_the_documents_year_reaches_the_target_reader() -> None:
+    from qigong_parse.pipeline import parse_text
+
+    text = ("国务院办公厅关于加强防震减灾工作的通知\n国办发〔1997〕2号\n各省、自治区、直辖市人民政府：\n"
+            "一、当前形势\n1996年，我国共发生5级以上地震38次。\n二、工作目标\n到2000年，新建地震台站100个。\n"
+            "国务院办公厅\n1997年2月4日\n")
+    doc = parse_text(text)
+    assert doc.notice is not None and doc.notice.date is not None and doc.notice.date.year == 1997
+    assert [t.value for p in doc.parts for n in p.walk() for t in n.targets] == [100]

@@ -268,6 +268,7 @@ class NonTarget(_Table):
     name_max_len: int
     incentive_words: Words
     past_words: Regex
+    year_opener: Regex
     condition_ends: Words
     status_openers: Words
     status_until: Regex

@@ -44,7 +44,7 @@ def extract(state: ParseState, parts: Sequence[PartTree], notice: Notice | None)
     if place is None and parts:
         place = parts[0].title
     registry = UnitRegistry.for_issuer(place)
-    find_targets = _target_finder()
+    find_targets = _target_finder(notice.date.year if notice is not None and notice.date is not None else None)
     warnings: list[ParseWarning] = []
     with registry.remembering():
         drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings) for part in parts]
@@ -113,12 +113,13 @@ def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warn
             fix(d, top, index)
 
 
-def _target_finder() -> TargetFinder | None:
+def _target_finder(year: int | None) -> TargetFinder | None:
+    """`find_targets`, told the document's year (a sentence opening with an earlier one reports the past)."""
     try:
         from .targets import find_targets
     except ImportError:  # the targets module is optional until it lands
         return None
-    return find_targets
+    return find_targets if year is None else functools.partial(find_targets, before_year=year)
 
 
 def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistry,

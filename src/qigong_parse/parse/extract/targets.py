@@ -52,8 +52,8 @@ class _Tables:
                  "bundles", "clause_ends", "commitment", "commitment_false", "condition_ends", "cue", "distributors",
                  "enum_only", "enum_split", "enum_words", "examples_end", "figure", "incentive", "lead_marker",
                  "lead_year", "list_count_units", "list_tail", "lookback", "metric_lead", "money_class", "money_nouns",
-                 "opener", "ordinals", "past", "past_needs", "quote_lead", "raw", "run_in_year", "sentence_ends",
-                 "status_openers", "status_until", "tail_last", "tail_lengths", "word_kind")
+                 "opener", "ordinals", "past", "past_needs", "past_year", "quote_lead", "raw", "run_in_year",
+                 "sentence_ends", "status_openers", "status_until", "tail_last", "tail_lengths", "word_kind")
     raw: Final[dict[str, Any]]
     figure: Final[_Pattern]
     # in `regex` (\p{Han}, the markers' \d: not stdlib `re`'s), called with HOLD_GIL (run_cache)
@@ -75,6 +75,7 @@ class _Tables:
     incentive: Final[_Pattern]
     past: Final[_Pattern]  # non_target.past_words
     past_needs: Final[tuple[str, ...]]  # the words every match of `past` holds one of ("": no gate)
+    past_year: Final[_Pattern]  # non_target.year_opener
     cue: Final[_Pattern]
     word_kind: Final[dict[str, str]]
     tail_lengths: Final[tuple[int, ...]]  # the lengths of the words of `word_kind`, longest first
@@ -144,6 +145,7 @@ class _Tables:
         self.incentive = incentive
         self.past = _fast(nt["past_words"])
         self.past_needs = needed_words(nt["past_words"]) or ("",)
+        self.past_year = _fast(nt["year_opener"])
         self.cue = cue
         self.word_kind = word_kind
         self.tail_lengths = tail_lengths
@@ -552,7 +554,7 @@ class _Sentence:
         self.status_end = status_end
 
 
-def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
+def _sentence(norm: str, ss: int, se: int, t: _Tables, before_year: int | None = None) -> _Sentence:
     falses = [m.span() for m in t.commitment_false.finditer(norm, ss, se)]
     marks = [(m.start(), m[0]) for m in t.commitment.finditer(norm, ss, se)
              if not any(a <= m.start() < b for a, b in falses)]
@@ -566,7 +568,11 @@ def _sentence(norm: str, ss: int, se: int, t: _Tables) -> _Sentence:
     m = t.commitment.match(head)
     opening = m[0] if m and not t.commitment_false.match(head) else None
     status_end = ss
-    if head.startswith(t.status_openers):  # the present state, up to a commitment or a horizon year
+    # (the year is read where the sentence starts: the quote's lead words, stripped above, include it)
+    year = t.past_year.match(norm, ss, se) if before_year is not None else None
+    if head.startswith(t.status_openers) or (year is not None and before_year is not None
+                                             and int(year["year"]) < before_year):
+        # the present state (目前…) or a past year's (1996年，…): up to a commitment or a horizon year
         until = t.status_until.search(norm, ss, se)
         status_end = min(marks[0][0] if marks else se, until.start() if until else se)
     return _Sentence(ss, marks, breaks, opening, status_end)
@@ -848,10 +854,11 @@ def _pieces_around(norm: str, lo: int, end: int, figs: list[_Figure], k: int, n:
     return out
 
 
-def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
+def find_targets(text: str, norm: str, start: int, end: int, before_year: int | None = None) -> list[Target]:
     """Targets in text[start:end]. `norm` is qigong_parse.normalize.normalize(text) (same length,
     fullwidth→ASCII punctuation); match on norm, slice quotes from text; spans are absolute offsets
-    into text."""
+    into text. `before_year`: the document's year, before which a year opening a sentence reports the
+    past (1996年，我国共发生5级以上地震38次)."""
     t = _tables()
     if len(norm) != len(text):
         norm = normalize(text)
@@ -866,7 +873,7 @@ def find_targets(text: str, norm: str, start: int, end: int) -> list[Target]:
     out: list[Target] = []
     for ss, se, clauses in _sentences(norm, start, end, figs, t):
         prev_metric = ""
-        sent = _sentence(norm, ss, se, t)
+        sent = _sentence(norm, ss, se, t, before_year)
         for cs, ce, k, n in clauses:
             if cs < sent.status_end:
                 continue  # a clause reporting the present state: its figures are no target
