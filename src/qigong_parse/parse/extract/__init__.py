@@ -15,7 +15,8 @@ from .clauses import BracketMarks, bracket_marks, bracket_spans, in_force, state
 from .responsibility import ClauseContext, find_responsibility
 from .taskforce import find_task_force
 
-TargetFinder = Callable[[str, str, int, int], list[Target]]
+# (text, norm, start, end, the document's year or None)
+TargetFinder = Callable[[str, str, int, int, "int | None"], list[Target]]
 
 
 class _PartDraft:
@@ -44,10 +45,13 @@ def extract(state: ParseState, parts: Sequence[PartTree], notice: Notice | None)
     if place is None and parts:
         place = parts[0].title
     registry = UnitRegistry.for_issuer(place)
-    find_targets = _target_finder(notice.date.year if notice is not None and notice.date is not None else None)
+    find_targets = _target_finder()
+    # a sentence opening with a year before the document's own reports the past (its figures are facts)
+    year = notice.date.year if notice is not None and notice.date is not None else None
     warnings: list[ParseWarning] = []
     with registry.remembering():
-        drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings) for part in parts]
+        drafts = [_extract_part(_PartDraft(part), text, norm, registry, find_targets, warnings, year)
+                  for part in parts]
     _complete_truncations(drafts, registry, warnings)
     for draft in drafts:
         _lift_part(draft, text)
@@ -113,27 +117,27 @@ def _complete_truncations(drafts: list[_PartDraft], registry: UnitRegistry, warn
             fix(d, top, index)
 
 
-def _target_finder(year: int | None) -> TargetFinder | None:
-    """`find_targets`, told the document's year (a sentence opening with an earlier one reports the past)."""
+def _target_finder() -> TargetFinder | None:
     try:
         from .targets import find_targets
     except ImportError:  # the targets module is optional until it lands
         return None
-    return find_targets if year is None else functools.partial(find_targets, before_year=year)
+    return find_targets
 
 
 def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistry,
-                  find_targets: TargetFinder | None, warnings: list[ParseWarning]) -> _PartDraft:
+                  find_targets: TargetFinder | None, warnings: list[ParseWarning], year: int | None = None
+                  ) -> _PartDraft:
     part = draft.part
     sections = [(top.span[0], max(n.span[1] for n in top.walk())) for top in part.nodes]
     ctx = ClauseContext(registry, stated=stated_conventions(norm, *part.span, sections, registry), part=part.id)
     marks = bracket_marks(norm, *part.span)  # once for the part: each node's brackets by bisection
     for i, node in enumerate(draft.nodes):
         draft.duties[i], draft.targets[i], draft.brackets[i] = _extract_node(node, text, norm, ctx, find_targets,
-                                                                             marks)
+                                                                             marks, year)
     warnings.extend(ctx.warnings)
     if find_targets is not None and part.preamble_span is not None:
-        draft.preamble_targets = tuple(find_targets(text, norm, *part.preamble_span))
+        draft.preamble_targets = tuple(find_targets(text, norm, *part.preamble_span, year))
     mechanism = next((n for n in part.nodes if n.role == "mechanism"), None)
     if mechanism is not None:
         end = max(n.span[1] for n in mechanism.walk())
@@ -149,7 +153,8 @@ def _extract_part(draft: _PartDraft, text: str, norm: str, registry: UnitRegistr
 
 
 def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find_targets: TargetFinder | None,
-                  marks: BracketMarks | None = None) -> tuple[Duty | None, tuple[Target, ...], tuple[Span, ...]]:
+                  marks: BracketMarks | None = None, year: int | None = None
+                  ) -> tuple[Duty | None, tuple[Target, ...], tuple[Span, ...]]:
     """The node's duty and targets, and its bracket spans (coverage reads them again)."""
     start, end = node.own_region
     ctx.path = list(node.path)
@@ -161,7 +166,7 @@ def _extract_node(node: NodeTree, text: str, norm: str, ctx: ClauseContext, find
         duty = find_responsibility(text, norm, start, end, ctx, brackets)
     else:
         duty = None
-    targets = find_targets(text, norm, start, end) if find_targets is not None and end > start else []
+    targets = find_targets(text, norm, start, end, year) if find_targets is not None and end > start else []
     return duty, tuple(_without_repeated_lines(targets, text)) if targets else (), tuple(brackets)
 
 
