@@ -197,6 +197,8 @@ NOT_TARGETS = [
     "发展改革委已在国债中安排该项目2亿元。",
     "其他22名相关责任人员也分别受到了党纪、政纪处分。",
     "大同市杏儿沟煤矿瓦斯爆炸事故造成43人死亡。",
+    # a count of the names listed before it, one of them holding an and-word (工业和信息化部)
+    "联席会议由教育部、工业和信息化部、财政部3个部门组成。",
 ]
 
 

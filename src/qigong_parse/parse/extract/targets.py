@@ -398,7 +398,10 @@ def _counts_the_list(norm: str, cs: int, f: _Figure, t: _Tables) -> bool:
     head = _BRACKETED.sub("", norm[cs:f.start])
     if t.figure.search(head):
         return False
-    return len([x for x in t.enum_split.split(head) if x.strip()]) == f.value
+    # the items as the and-words split them (北京、天津和上海3个城市), or as 、 alone does when a name holds
+    # one of them (工业和信息化部、财政部2个部门)
+    return (len([x for x in t.enum_split.split(head) if x.strip()]) == f.value
+            or len([x for x in head.split("、") if x.strip()]) == f.value)
 
 
 _BRACKETED: Final = re.compile(r"\([^()]*\)")  # a bracket inside a list's item (广东(珠三角)), dropped
